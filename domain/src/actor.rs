@@ -1,0 +1,71 @@
+//! Who is acting, and through which channel.
+use serde::{Deserialize, Serialize};
+
+use crate::ids::UserId;
+
+/// Where an action came from; recorded in history and audit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Bot,
+    Web,
+    Api,
+    Cli,
+    System,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Bot => "bot",
+            Channel::Web => "web",
+            Channel::Api => "api",
+            Channel::Cli => "cli",
+            Channel::System => "system",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Principal {
+    /// A person known by their `users.id`; what they may do comes from `staff_roles`.
+    User(UserId),
+    /// The operator at the server's console (the CLI): may do everything.
+    Operator,
+    /// Vitrina itself (expiry jobs and the like): may only do what a system step does.
+    System,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub principal: Principal,
+    pub channel: Channel,
+    /// IP address or other origin detail for the audit log.
+    pub origin: Option<String>,
+}
+
+impl Actor {
+    pub fn user(id: UserId, channel: Channel) -> Self {
+        Self { principal: Principal::User(id), channel, origin: None }
+    }
+
+    pub fn operator() -> Self {
+        Self { principal: Principal::Operator, channel: Channel::Cli, origin: None }
+    }
+
+    pub fn system() -> Self {
+        Self { principal: Principal::System, channel: Channel::System, origin: None }
+    }
+
+    pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = Some(origin.into());
+        self
+    }
+
+    pub fn user_id(&self) -> Option<UserId> {
+        match self.principal {
+            Principal::User(id) => Some(id),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Products and their stock.
+pub mod products;
+pub mod stock;

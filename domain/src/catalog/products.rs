@@ -1,0 +1,193 @@
+//! Products of a store. Prices are in the store's currency.
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde::Serialize;
+
+use crate::actor::Actor;
+use crate::error::{Error, Result};
+use crate::events::{DomainEvent, outbox};
+use crate::ids::{ProductId, StoreId};
+use crate::policy::{self, Capability};
+use crate::{Ctx, audit, db, in_tx, stores};
+use entity::products;
+
+#[derive(Clone, Debug)]
+pub struct NewProduct {
+    pub sku: String,
+    pub title: String,
+    pub description: String,
+    pub price_minor: i64,
+    pub on_hand: i64,
+    pub low_stock_threshold: Option<i32>,
+}
+
+/// Fields to change; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct ProductChanges {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub price_minor: Option<i64>,
+    pub active: Option<bool>,
+    pub low_stock_threshold: Option<Option<i32>>,
+}
+
+#[derive(Serialize)]
+struct Snapshot<'a> {
+    sku: &'a str,
+    title: &'a str,
+    price_minor: i64,
+    active: bool,
+    low_stock_threshold: Option<i32>,
+}
+
+fn snapshot(p: &products::Model) -> Option<serde_json::Value> {
+    audit::snapshot(&Snapshot {
+        sku: &p.sku,
+        title: &p.title,
+        price_minor: p.price_minor,
+        active: p.active,
+        low_stock_threshold: p.low_stock_threshold,
+    })
+}
+
+pub(crate) async fn load(db: &impl ConnectionTrait, id: ProductId) -> Result<products::Model> {
+    products::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound { what: "product" })
+}
+
+fn valid_sku(sku: &str) -> bool {
+    (1..=64).contains(&sku.len())
+        && sku.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+}
+
+fn check_text(title: &str, price: i64) -> Result<()> {
+    if !(1..=255).contains(&title.trim().chars().count()) {
+        return Err(Error::Invalid { field: "title" });
+    }
+    if price < 0 {
+        return Err(Error::Invalid { field: "price" });
+    }
+    Ok(())
+}
+
+pub async fn create(ctx: &Ctx, actor: &Actor, store: StoreId, new: NewProduct) -> Result<products::Model> {
+    let sku = new.sku.trim().to_owned();
+    if !valid_sku(&sku) {
+        return Err(Error::Invalid { field: "sku" });
+    }
+    check_text(&new.title, new.price_minor)?;
+    let on_hand = i32::try_from(new.on_hand)
+        .ok()
+        .filter(|v| *v >= 0)
+        .ok_or(Error::Invalid { field: "on_hand" })?;
+    if new.low_stock_threshold.is_some_and(|t| t < 0) {
+        return Err(Error::Invalid { field: "low_stock_threshold" });
+    }
+    let now = ctx.now();
+    let result = in_tx!(&ctx.db, |txn| async {
+        policy::require(&txn, actor, store, Capability::ManageCatalog).await?;
+        let shop = stores::load(&txn, store).await?;
+        let row = products::ActiveModel {
+            id: NotSet,
+            store_id: Set(store.0),
+            sku: Set(sku.clone()),
+            title: Set(new.title.trim().to_owned()),
+            description: Set(new.description.trim().to_owned()),
+            price_minor: Set(new.price_minor),
+            currency: Set(shop.currency),
+            on_hand: Set(on_hand),
+            reserved: Set(0),
+            low_stock_threshold: Set(new.low_stock_threshold),
+            active: Set(true),
+            photo_key: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        };
+        let id = ProductId(products::Entity::insert(row).exec(&txn).await?.last_insert_id);
+        let product = load(&txn, id).await?;
+        saved(&txn, now, actor, &product, "product.create", None).await?;
+        Ok(product)
+    }
+    .await);
+    match result {
+        Err(Error::Db(e)) if db::is_unique_violation(&e) => Err(Error::SkuTaken { sku }),
+        other => other,
+    }
+}
+
+pub async fn update(
+    ctx: &Ctx,
+    actor: &Actor,
+    id: ProductId,
+    changes: ProductChanges,
+) -> Result<products::Model> {
+    let now = ctx.now();
+    in_tx!(&ctx.db, |txn| async {
+        let before = load(&txn, id).await?;
+        policy::require(&txn, actor, StoreId(before.store_id), Capability::ManageCatalog).await?;
+        let title = changes.title.clone().unwrap_or_else(|| before.title.clone());
+        let price = changes.price_minor.unwrap_or(before.price_minor);
+        check_text(&title, price)?;
+        let mut row: products::ActiveModel = before.clone().into();
+        row.title = Set(title.trim().to_owned());
+        row.price_minor = Set(price);
+        if let Some(d) = &changes.description {
+            row.description = Set(d.trim().to_owned());
+        }
+        if let Some(a) = changes.active {
+            row.active = Set(a);
+        }
+        if let Some(t) = changes.low_stock_threshold {
+            if t.is_some_and(|t| t < 0) {
+                return Err(Error::Invalid { field: "low_stock_threshold" });
+            }
+            row.low_stock_threshold = Set(t);
+        }
+        row.updated_at = Set(now);
+        let after = row.update(&txn).await?;
+        saved(&txn, now, actor, &after, "product.update", snapshot(&before)).await?;
+        Ok(after)
+    }
+    .await)
+}
+
+async fn saved(
+    txn: &impl ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+    actor: &Actor,
+    product: &products::Model,
+    action: &str,
+    before: Option<serde_json::Value>,
+) -> Result<()> {
+    let store = StoreId(product.store_id);
+    let entry = audit::Entry {
+        store: Some(store),
+        action,
+        object_type: "product",
+        object_id: product.id.to_string(),
+        before,
+        after: snapshot(product),
+    };
+    audit::record(txn, now, actor, entry).await?;
+    let event = DomainEvent::ProductSaved { product_id: ProductId(product.id), store_id: store };
+    outbox::record(txn, now, &event).await?;
+    Ok(())
+}
+
+/// The store's products, active first, by title. Customers see only active ones.
+pub async fn list(db: &impl ConnectionTrait, store: StoreId, only_active: bool) -> Result<Vec<products::Model>> {
+    let mut q = products::Entity::find().filter(products::Column::StoreId.eq(store.0));
+    if only_active {
+        q = q.filter(products::Column::Active.eq(true));
+    }
+    Ok(q.order_by_desc(products::Column::Active)
+        .order_by_asc(products::Column::Title)
+        .order_by_asc(products::Column::Id)
+        .all(db)
+        .await?)
+}

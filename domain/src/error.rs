@@ -1,0 +1,151 @@
+//! One error type for the whole domain. The kinds a user may see carry an i18n key
+//! (`key()`) and the arguments for it (`args()`); everything else is `Internal`.
+use chrono::{DateTime, Utc};
+use sea_orm::DbErr;
+
+use crate::orders::status::OrderStatus;
+use crate::policy::Role;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{what} not found")]
+    NotFound { what: &'static str },
+    #[error("not allowed")]
+    Forbidden,
+    #[error("invalid {field}")]
+    Invalid { field: &'static str },
+    #[error("an order needs at least one item")]
+    EmptyOrder,
+    #[error("{product} is out of stock ({available} available)")]
+    OutOfStock { product: String, available: i64 },
+    #[error("{product} is not available")]
+    ProductUnavailable { product: String },
+    #[error("stock would go below what is reserved")]
+    InsufficientStock { on_hand: i64, reserved: i64 },
+    #[error("cannot go from {from} to {to}")]
+    InvalidTransition { from: OrderStatus, to: OrderStatus },
+    #[error("already {status} by {by:?} at {at}")]
+    AlreadyDecided { status: OrderStatus, by: Option<String>, at: DateTime<Utc> },
+    #[error("the order changed meanwhile")]
+    Conflict,
+    #[error("order already taken by {by}")]
+    AlreadyTaken { by: String },
+    #[error("order is not assigned to you")]
+    NotAssignee,
+    #[error("a reason is required")]
+    ReasonRequired,
+    #[error("slug {slug} is taken")]
+    SlugTaken { slug: String },
+    #[error("SKU {sku} already exists in this store")]
+    SkuTaken { sku: String },
+    #[error("currency mismatch")]
+    CurrencyMismatch,
+    #[error("amount too large")]
+    AmountOverflow,
+    #[error("unsupported receipt type")]
+    ReceiptType,
+    #[error("the last owner cannot be removed")]
+    LastOwner,
+    #[error("cannot grant {role} with your role")]
+    RoleTooHigh { role: Role },
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Every i18n key an [`Error`] can produce; a test checks each exists in every locale.
+pub const USER_KEYS: &[&str] = &[
+    "error-not-found",
+    "error-forbidden",
+    "error-invalid",
+    "error-empty-order",
+    "error-out-of-stock",
+    "error-product-unavailable",
+    "error-insufficient-stock",
+    "error-invalid-transition",
+    "error-already-decided",
+    "error-already-decided-unknown",
+    "error-conflict",
+    "error-already-taken",
+    "error-not-assignee",
+    "error-reason-required",
+    "error-slug-taken",
+    "error-sku-taken",
+    "error-currency-mismatch",
+    "error-amount-overflow",
+    "error-receipt-type",
+    "error-last-owner",
+    "error-role-too-high",
+    "error-internal",
+];
+
+impl Error {
+    /// The i18n key of the message shown to a user. Internal errors all map to one key so
+    /// nothing of their content leaks.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Error::NotFound { .. } => "error-not-found",
+            Error::Forbidden => "error-forbidden",
+            Error::Invalid { .. } => "error-invalid",
+            Error::EmptyOrder => "error-empty-order",
+            Error::OutOfStock { .. } => "error-out-of-stock",
+            Error::ProductUnavailable { .. } => "error-product-unavailable",
+            Error::InsufficientStock { .. } => "error-insufficient-stock",
+            Error::InvalidTransition { .. } => "error-invalid-transition",
+            Error::AlreadyDecided { by: Some(_), .. } => "error-already-decided",
+            Error::AlreadyDecided { by: None, .. } => "error-already-decided-unknown",
+            Error::Conflict => "error-conflict",
+            Error::AlreadyTaken { .. } => "error-already-taken",
+            Error::NotAssignee => "error-not-assignee",
+            Error::ReasonRequired => "error-reason-required",
+            Error::SlugTaken { .. } => "error-slug-taken",
+            Error::SkuTaken { .. } => "error-sku-taken",
+            Error::CurrencyMismatch => "error-currency-mismatch",
+            Error::AmountOverflow => "error-amount-overflow",
+            Error::ReceiptType => "error-receipt-type",
+            Error::LastOwner => "error-last-owner",
+            Error::RoleTooHigh { .. } => "error-role-too-high",
+            Error::Db(_) | Error::Internal(_) => "error-internal",
+        }
+    }
+
+    /// Arguments for the message. Statuses and roles are passed as their codes; the adapter
+    /// translates them with the `status-*` / `role-*` keys.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Error::NotFound { what } => vec![("what", (*what).to_owned())],
+            Error::Invalid { field } => vec![("field", (*field).to_owned())],
+            Error::OutOfStock { product, available } => {
+                vec![("product", product.clone()), ("available", available.to_string())]
+            }
+            Error::ProductUnavailable { product } => vec![("product", product.clone())],
+            Error::InsufficientStock { on_hand, reserved } => {
+                vec![("on_hand", on_hand.to_string()), ("reserved", reserved.to_string())]
+            }
+            Error::InvalidTransition { from, to } => {
+                vec![("from", from.as_str().to_owned()), ("to", to.as_str().to_owned())]
+            }
+            Error::AlreadyDecided { status, by, at } => vec![
+                ("status", status.as_str().to_owned()),
+                ("by", by.clone().unwrap_or_default()),
+                ("at", at.format("%H:%M").to_string()),
+            ],
+            Error::AlreadyTaken { by } => vec![("by", by.clone())],
+            Error::SlugTaken { slug } => vec![("slug", slug.clone())],
+            Error::SkuTaken { sku } => vec![("sku", sku.clone())],
+            Error::RoleTooHigh { role } => vec![("role", role.as_str().to_owned())],
+            _ => Vec::new(),
+        }
+    }
+
+    /// A deadlock or serialisation failure: the whole transaction may be retried.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Db(e) => crate::db::is_retryable(e),
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! The business of Vitrina: stores, catalog and stock, orders and their state machine, receipts,
+//! staff roles and the permission policy, audit, events and the outbox, jobs.
+//!
+//! Knows SeaORM; knows nothing of axum or teloxide. Every service takes a [`Ctx`] and, where
+//! someone acts, an [`Actor`]; every state change is one transaction that also writes history,
+//! audit and an outbox event.
+
+pub mod actor;
+pub mod audit;
+pub mod catalog;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod events;
+pub mod ids;
+pub mod jobs;
+pub mod money;
+pub mod orders;
+pub mod policy;
+pub mod receipts;
+pub mod staff;
+pub mod stores;
+pub mod users;
+pub mod worker;
+
+use std::sync::Arc;
+
+pub use actor::{Actor, Channel, Principal};
+pub use error::{Error, Result};
+pub use ids::{OrderId, ProductId, ReceiptId, StoreId, UserId};
+pub use money::{Currency, Money};
+pub use orders::status::OrderStatus;
+pub use policy::{Capability, Role};
+
+use clock::Clock;
+use events::bus::EventBus;
+use sea_orm::DatabaseConnection;
+
+/// What every service needs: the database, the event bus doorbell and the clock.
+#[derive(Clone)]
+pub struct Ctx {
+    pub db: DatabaseConnection,
+    pub bus: Arc<dyn EventBus>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Ctx {
+    pub fn new(db: DatabaseConnection, bus: Arc<dyn EventBus>, clock: Arc<dyn Clock>) -> Self {
+        Self { db, bus, clock }
+    }
+
+    /// A context with the in-process bus and the system clock.
+    pub fn local(db: DatabaseConnection) -> Self {
+        Self::new(
+            db,
+            Arc::new(events::bus::InProcessBus::new(1024)),
+            Arc::new(clock::SystemClock),
+        )
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,58 @@
+//! Orders: placing, the payment decision, fulfilment, expiry and the lists.
+pub mod decide;
+pub mod fulfil;
+pub mod place;
+pub mod queries;
+pub mod status;
+mod transition;
+
+pub use place::{Delivery, NewOrder, place};
+pub use transition::Step;
+
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+use crate::error::{Error, Result};
+use crate::ids::OrderId;
+use entity::orders;
+
+/// Loads an order or answers `NotFound`.
+pub(crate) async fn load(db: &impl ConnectionTrait, id: OrderId) -> Result<orders::Model> {
+    orders::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound { what: "order" })
+}
+
+/// The typed status of a stored order.
+pub fn status_of(order: &orders::Model) -> Result<status::OrderStatus> {
+    status::OrderStatus::parse(&order.status)
+        .map_err(|_| Error::Internal(format!("order {} has unknown status", order.id)))
+}
+
+/// For other modules that move an order as a side effect (a receipt arriving).
+pub(crate) fn transition_details() -> transition::Details {
+    transition::Details::default()
+}
+
+pub(crate) async fn apply_transition(
+    txn: &impl ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+    actor: &crate::Actor,
+    order: &orders::Model,
+    to: status::OrderStatus,
+    details: &transition::Details,
+) -> Result<orders::Model> {
+    transition::apply(txn, now, actor, order, to, details, None, false).await
+}
+
+/// A timeline row that does not change the status.
+pub(crate) async fn record_history(
+    txn: &impl ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+    order: &orders::Model,
+    action: &str,
+    actor: &crate::Actor,
+) -> Result<()> {
+    let status = status_of(order)?;
+    transition::history(txn, now, OrderId(order.id), action, Some(status), status, actor, None).await
+}

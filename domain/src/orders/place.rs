@@ -1,0 +1,185 @@
+//! Placing an order: stock reserved atomically (never oversold), a per-store number, the
+//! payment deadline from the store's settings.
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+
+use super::status::OrderStatus;
+use super::transition::history;
+use crate::actor::{Actor, Principal};
+use crate::catalog::stock;
+use crate::error::{Error, Result};
+use crate::events::{DomainEvent, outbox};
+use crate::ids::{OrderId, ProductId, StoreId, UserId};
+use crate::money::{Currency, Money};
+use crate::policy::{self, Capability};
+use crate::{Ctx, audit, in_tx, stores};
+use entity::{order_items, orders, products};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    pub name: String,
+    pub phone: String,
+    pub address: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewOrder {
+    pub store: StoreId,
+    pub customer: UserId,
+    /// Product and quantity; the same product may appear twice (quantities add up).
+    pub items: Vec<(ProductId, u32)>,
+    pub delivery: Delivery,
+}
+
+/// Places an order for `new.customer`: by that customer, or by staff who can fulfil.
+pub async fn place(ctx: &Ctx, actor: &Actor, new: &NewOrder) -> Result<orders::Model> {
+    let mut lines: BTreeMap<ProductId, i64> = BTreeMap::new();
+    for (product, qty) in &new.items {
+        if *qty == 0 {
+            return Err(Error::Invalid { field: "quantity" });
+        }
+        *lines.entry(*product).or_default() += i64::from(*qty);
+    }
+    if lines.is_empty() {
+        return Err(Error::EmptyOrder);
+    }
+    if lines.values().any(|q| *q > i64::from(i32::MAX)) {
+        return Err(Error::Invalid { field: "quantity" });
+    }
+    validate_delivery(&new.delivery)?;
+    let by_staff = match actor.principal {
+        Principal::User(u) if u == new.customer => false,
+        Principal::User(_) | Principal::Operator => {
+            policy::require(&ctx.db, actor, new.store, Capability::Fulfil).await?;
+            true
+        }
+        Principal::System => return Err(Error::Forbidden),
+    };
+    let now = ctx.now();
+    in_tx!(&ctx.db, |txn| place_in(&txn, now, actor, new, &lines, by_staff).await)
+}
+
+fn validate_delivery(d: &Delivery) -> Result<()> {
+    let len = |s: &str| s.trim().chars().count();
+    if !(1..=255).contains(&len(&d.name)) {
+        return Err(Error::Invalid { field: "name" });
+    }
+    let digits = d.phone.chars().filter(char::is_ascii_digit).count();
+    let phone_ok = d.phone.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
+    if !phone_ok || !(7..=15).contains(&digits) {
+        return Err(Error::Invalid { field: "phone" });
+    }
+    if !(3..=1000).contains(&len(&d.address)) {
+        return Err(Error::Invalid { field: "address" });
+    }
+    Ok(())
+}
+
+async fn place_in(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    new: &NewOrder,
+    lines: &BTreeMap<ProductId, i64>,
+    by_staff: bool,
+) -> Result<orders::Model> {
+    let store = stores::load(txn, new.store).await?;
+    let currency = Currency::parse(&store.currency)?;
+    let mut total = Money::zero(currency);
+    let mut items = Vec::with_capacity(lines.len());
+    // Products in id order: concurrent orders lock rows in the same order and cannot deadlock.
+    for (&product_id, &qty) in lines {
+        let product = products::Entity::find_by_id(product_id.0)
+            .filter(products::Column::StoreId.eq(store.id))
+            .one(txn)
+            .await?
+            .ok_or(Error::NotFound { what: "product" })?;
+        if !product.active {
+            return Err(Error::ProductUnavailable { product: product.title });
+        }
+        if product.currency != store.currency {
+            return Err(Error::CurrencyMismatch);
+        }
+        stock::reserve(txn, &product, qty).await?;
+        let line = Money::new(product.price_minor, currency).checked_mul(qty)?;
+        total = total.checked_add(line)?;
+        items.push((product, qty, line));
+    }
+    let number = stores::next_order_number(txn, new.store).await?;
+    let order = orders::ActiveModel {
+        id: NotSet,
+        store_id: Set(store.id),
+        number: Set(number),
+        customer_id: Set(new.customer.0),
+        status: Set(OrderStatus::AwaitingPayment.as_str().to_owned()),
+        total_minor: Set(total.minor),
+        currency: Set(store.currency.clone()),
+        delivery_name: Set(new.delivery.name.trim().to_owned()),
+        delivery_phone: Set(new.delivery.phone.trim().to_owned()),
+        delivery_address: Set(new.delivery.address.trim().to_owned()),
+        assignee_id: Set(None),
+        tracking_number: Set(None),
+        payment_due_at: Set(Some(now + Duration::minutes(i64::from(store.unpaid_deadline_minutes)))),
+        version: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let order_id = OrderId(orders::Entity::insert(order).exec(txn).await?.last_insert_id);
+    for (product, qty, line) in &items {
+        let item = order_items::ActiveModel {
+            id: NotSet,
+            order_id: Set(order_id.0),
+            product_id: Set(product.id),
+            sku: Set(product.sku.clone()),
+            title: Set(product.title.clone()),
+            unit_price_minor: Set(product.price_minor),
+            quantity: Set(i32::try_from(*qty).map_err(|_| Error::Invalid { field: "quantity" })?),
+            line_total_minor: Set(line.minor),
+        };
+        order_items::Entity::insert(item).exec(txn).await?;
+        let movement = stock::Movement {
+            delta_on_hand: 0,
+            delta_reserved: *qty,
+            reason: stock::Reason::Reserve,
+            order: Some(order_id),
+            note: None,
+        };
+        stock::record(txn, now, product, actor.user_id(), movement).await?;
+    }
+    history(txn, now, order_id, "status_changed", None, OrderStatus::AwaitingPayment, actor, None).await?;
+    if by_staff {
+        audit::record(
+            txn,
+            now,
+            actor,
+            audit::Entry {
+                store: Some(new.store),
+                action: "order.place",
+                object_type: "order",
+                object_id: number.to_string(),
+                before: None,
+                after: Some(serde_json::json!({ "total_minor": total.minor, "customer": new.customer })),
+            },
+        )
+        .await?;
+    }
+    outbox::record(
+        txn,
+        now,
+        &DomainEvent::OrderPlaced {
+            order_id,
+            store_id: new.store,
+            number,
+            customer_id: new.customer,
+            total_minor: total.minor,
+            currency: store.currency.clone(),
+        },
+    )
+    .await?;
+    super::load(txn, order_id).await
+}

@@ -1,0 +1,115 @@
+//! Reading orders: the store's list (keyset-paged), a customer's own, one order in full.
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::status::OrderStatus;
+use super::transition::{Standing, standing};
+use super::load;
+use crate::actor::Actor;
+use crate::error::{Error, Result};
+use crate::ids::{OrderId, StoreId, UserId};
+use crate::policy::{self, Capability};
+use entity::{order_history, order_items, orders, receipts};
+
+/// Where the next page starts: after this (created_at, id), newest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub created_at: DateTime<Utc>,
+    pub id: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub orders: Vec<orders::Model>,
+    pub next: Option<Cursor>,
+}
+
+/// The store's orders, newest first, optionally of one status. Uses the
+/// `(store_id, status, created_at DESC, id DESC)` index; a page deep in the list costs what the
+/// first one does.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    store: StoreId,
+    status: Option<OrderStatus>,
+    after: Option<Cursor>,
+    limit: u64,
+) -> Result<Page> {
+    policy::require(db, actor, store, Capability::ViewOrders).await?;
+    let limit = limit.clamp(1, 200);
+    let mut q = orders::Entity::find().filter(orders::Column::StoreId.eq(store.0));
+    if let Some(s) = status {
+        q = q.filter(orders::Column::Status.eq(s.as_str()));
+    }
+    if let Some(c) = after {
+        q = q.filter(
+            Condition::any().add(orders::Column::CreatedAt.lt(c.created_at)).add(
+                Condition::all()
+                    .add(orders::Column::CreatedAt.eq(c.created_at))
+                    .add(orders::Column::Id.lt(c.id)),
+            ),
+        );
+    }
+    let mut rows = q
+        .order_by_desc(orders::Column::CreatedAt)
+        .order_by_desc(orders::Column::Id)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    let next = if rows.len() as u64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|o| Cursor { created_at: o.created_at, id: o.id })
+    } else {
+        None
+    };
+    Ok(Page { orders: rows, next })
+}
+
+/// A customer's own orders, newest first.
+pub async fn of_customer(db: &impl ConnectionTrait, customer: UserId, limit: u64) -> Result<Vec<orders::Model>> {
+    Ok(orders::Entity::find()
+        .filter(orders::Column::CustomerId.eq(customer.0))
+        .order_by_desc(orders::Column::CreatedAt)
+        .order_by_desc(orders::Column::Id)
+        .limit(limit.clamp(1, 200))
+        .all(db)
+        .await?)
+}
+
+#[derive(Clone, Debug)]
+pub struct OrderDetail {
+    pub order: orders::Model,
+    pub items: Vec<order_items::Model>,
+    pub history: Vec<order_history::Model>,
+    pub receipts: Vec<receipts::Model>,
+}
+
+/// One order with its items, timeline and receipts, for its customer or the store's staff.
+pub async fn detail(db: &impl ConnectionTrait, actor: &Actor, id: OrderId) -> Result<OrderDetail> {
+    let order = load(db, id).await?;
+    if standing(db, actor, &order, Capability::ViewOrders).await? == Standing::System {
+        return Err(Error::Forbidden);
+    }
+    let items = order_items::Entity::find()
+        .filter(order_items::Column::OrderId.eq(id.0))
+        .order_by_asc(order_items::Column::Id)
+        .all(db)
+        .await?;
+    let history = order_history::Entity::find()
+        .filter(order_history::Column::OrderId.eq(id.0))
+        .order_by_asc(order_history::Column::Id)
+        .all(db)
+        .await?;
+    let receipts = crate::receipts::of_order(db, id).await?;
+    Ok(OrderDetail { order, items, history, receipts })
+}
+
+/// Finds a store's order by its number (what people type: `#1042`).
+pub async fn by_number(db: &impl ConnectionTrait, store: StoreId, number: i64) -> Result<orders::Model> {
+    orders::Entity::find()
+        .filter(orders::Column::StoreId.eq(store.0))
+        .filter(orders::Column::Number.eq(number))
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound { what: "order" })
+}

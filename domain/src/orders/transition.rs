@@ -1,0 +1,326 @@
+//! The one way an order changes state: authorise, conditional update, side effects on stock
+//! and receipts, history, audit and outbox — all in the caller's transaction.
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::ExprTrait as _;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use super::status::{OrderStatus, rule};
+use super::{load, status_of};
+use crate::actor::{Actor, Principal};
+use crate::catalog::stock;
+use crate::error::{Error, Result};
+use crate::events::{DomainEvent, outbox};
+use crate::ids::{OrderId, StoreId, UserId};
+use crate::policy::{self, Capability};
+use crate::{Ctx, audit, in_tx, users};
+use entity::{order_history, order_items, orders, receipts};
+
+/// A status change someone asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Verify,
+    Reject,
+    Cancel,
+    Ship,
+    Complete,
+    Refund,
+}
+
+impl Step {
+    pub fn target(self) -> OrderStatus {
+        match self {
+            Step::Verify => OrderStatus::Paid,
+            Step::Reject => OrderStatus::AwaitingPayment,
+            Step::Cancel => OrderStatus::Cancelled,
+            Step::Ship => OrderStatus::Shipped,
+            Step::Complete => OrderStatus::Completed,
+            Step::Refund => OrderStatus::Refunded,
+        }
+    }
+
+    fn is_payment_decision(self) -> bool {
+        matches!(self, Step::Verify | Step::Reject)
+    }
+
+    fn needs_reason(self) -> bool {
+        matches!(self, Step::Reject | Step::Refund)
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            Step::Verify => "order.verify",
+            Step::Reject => "order.reject",
+            Step::Cancel => "order.cancel",
+            Step::Ship => "order.ship",
+            Step::Complete => "order.complete",
+            Step::Refund => "order.refund",
+        }
+    }
+}
+
+/// In what capacity the actor may touch an order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Standing {
+    Staff,
+    Customer,
+    System,
+}
+
+/// Can `actor` see this order at all? Strangers get `NotFound`, never a hint it exists.
+pub(crate) async fn standing(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    order: &orders::Model,
+    cap: Capability,
+) -> Result<Standing> {
+    match actor.principal {
+        Principal::Operator => Ok(Standing::Staff),
+        Principal::System => Ok(Standing::System),
+        Principal::User(user) => {
+            let staff = policy::require(db, actor, StoreId(order.store_id), cap).await;
+            match staff {
+                Ok(_) => Ok(Standing::Staff),
+                Err(_) if order.customer_id == user.0 => Ok(Standing::Customer),
+                Err(Error::NotFound { .. }) => Err(Error::NotFound { what: "order" }),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}
+
+/// Extra details a step carries.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Details {
+    pub reason: Option<String>,
+    pub tracking: Option<String>,
+}
+
+/// Runs `step` on the order in its own transaction, retried on deadlock. A lost race comes
+/// back as `AlreadyDecided` (payment decisions) or `InvalidTransition`.
+pub(crate) async fn perform(
+    ctx: &Ctx,
+    actor: &Actor,
+    order_id: OrderId,
+    step: Step,
+    details: Details,
+) -> Result<orders::Model> {
+    let details = Details {
+        reason: clean(details.reason),
+        tracking: clean(details.tracking),
+    };
+    if step.needs_reason() && details.reason.is_none() {
+        return Err(Error::ReasonRequired);
+    }
+    let now = ctx.now();
+    let result = in_tx!(&ctx.db, |txn| perform_in(&txn, now, actor, order_id, step, &details).await);
+    match result {
+        Err(Error::Conflict) => {
+            let order = load(&ctx.db, order_id).await?;
+            Err(refusal(&ctx.db, &order, step).await)
+        }
+        other => other,
+    }
+}
+
+fn clean(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+async fn perform_in(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    order_id: OrderId,
+    step: Step,
+    details: &Details,
+) -> Result<orders::Model> {
+    let order = load(txn, order_id).await?;
+    let cap = match step {
+        Step::Ship | Step::Complete => Capability::Fulfil,
+        _ => Capability::DecidePayments,
+    };
+    let standing = standing(txn, actor, &order, cap).await?;
+    let from = status_of(&order)?;
+    let to = step.target();
+    let Some(rule) = rule(from, to) else {
+        return Err(refusal(txn, &order, step).await);
+    };
+    let customer_step = matches!(step, Step::Cancel | Step::Complete);
+    match standing {
+        Standing::Staff => {}
+        Standing::Customer if customer_step && rule.customer => {}
+        // Customers may cancel their own orders, just not from every state.
+        Standing::Customer if customer_step => return Err(Error::InvalidTransition { from, to }),
+        Standing::System if rule.system => {}
+        Standing::Customer | Standing::System => return Err(Error::Forbidden),
+    }
+    apply(txn, now, actor, &order, to, details, Some(step.action()), standing == Standing::Staff).await
+}
+
+/// Moves `order` from its current status to `to`. Fails with `Conflict` if someone else
+/// changed it since it was read.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn apply(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    order: &orders::Model,
+    to: OrderStatus,
+    details: &Details,
+    audit_action: Option<&str>,
+    audited: bool,
+) -> Result<orders::Model> {
+    let from = status_of(order)?;
+    let mut update = orders::Entity::update_many()
+        .col_expr(orders::Column::Status, Expr::value(to.as_str()))
+        .col_expr(orders::Column::Version, Expr::col(orders::Column::Version).add(1))
+        .col_expr(orders::Column::UpdatedAt, Expr::value(now));
+    if to == OrderStatus::Shipped {
+        update = update.col_expr(orders::Column::TrackingNumber, Expr::value(details.tracking.clone()));
+    }
+    let res = update
+        .filter(orders::Column::Id.eq(order.id))
+        .filter(orders::Column::Status.eq(from.as_str()))
+        .filter(orders::Column::Version.eq(order.version))
+        .exec(txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(Error::Conflict);
+    }
+    let actor_id = actor.user_id();
+    let order_id = OrderId(order.id);
+    if from.holds_stock() && !to.holds_stock() {
+        let items = order_items::Entity::find()
+            .filter(order_items::Column::OrderId.eq(order.id))
+            .order_by_asc(order_items::Column::ProductId)
+            .all(txn)
+            .await?;
+        let shipping = to == OrderStatus::Shipped;
+        for item in items {
+            stock::settle(txn, now, &item, order_id, actor_id, shipping).await?;
+        }
+    }
+    decide_receipts(txn, now, order, from, to, actor_id, details).await?;
+    history(txn, now, order_id, "status_changed", Some(from), to, actor, details.reason.clone()).await?;
+    if audited && let Some(action) = audit_action {
+        audit::record(
+            txn,
+            now,
+            actor,
+            audit::Entry {
+                store: Some(StoreId(order.store_id)),
+                action,
+                object_type: "order",
+                object_id: order.number.to_string(),
+                before: Some(serde_json::json!({ "status": from })),
+                after: Some(serde_json::json!({
+                    "status": to, "reason": details.reason, "tracking": details.tracking
+                })),
+            },
+        )
+        .await?;
+    }
+    outbox::record(
+        txn,
+        now,
+        &DomainEvent::OrderStatusChanged {
+            order_id,
+            store_id: StoreId(order.store_id),
+            number: order.number,
+            from,
+            to,
+            actor: actor_id,
+            channel: actor.channel,
+            reason: details.reason.clone(),
+        },
+    )
+    .await?;
+    load(txn, order_id).await
+}
+
+/// Verifying accepts the receipts under review; rejecting rejects them with the reason.
+async fn decide_receipts(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    order: &orders::Model,
+    from: OrderStatus,
+    to: OrderStatus,
+    actor: Option<UserId>,
+    details: &Details,
+) -> Result<()> {
+    let verdict = match (from, to) {
+        (OrderStatus::PaymentReview, OrderStatus::Paid) => "accepted",
+        (OrderStatus::PaymentReview, OrderStatus::AwaitingPayment) => "rejected",
+        _ => return Ok(()),
+    };
+    receipts::Entity::update_many()
+        .col_expr(receipts::Column::Status, Expr::value(verdict))
+        .col_expr(receipts::Column::DecidedBy, Expr::value(actor.map(|u| u.0)))
+        .col_expr(receipts::Column::DecidedAt, Expr::value(now))
+        .col_expr(receipts::Column::Reason, Expr::value(details.reason.clone()))
+        .filter(receipts::Column::OrderId.eq(order.id))
+        .filter(receipts::Column::Status.eq("pending"))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Appends one row to the order's timeline.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn history(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    order: OrderId,
+    action: &str,
+    from: Option<OrderStatus>,
+    to: OrderStatus,
+    actor: &Actor,
+    reason: Option<String>,
+) -> Result<()> {
+    let row = order_history::ActiveModel {
+        id: NotSet,
+        order_id: Set(order.0),
+        action: Set(action.to_owned()),
+        from_status: Set(from.map(|s| s.as_str().to_owned())),
+        to_status: Set(to.as_str().to_owned()),
+        actor_user_id: Set(actor.user_id().map(|u| u.0)),
+        channel: Set(actor.channel.as_str().to_owned()),
+        reason: Set(reason),
+        created_at: Set(now),
+    };
+    order_history::Entity::insert(row).exec(txn).await?;
+    Ok(())
+}
+
+/// Why `step` cannot be taken on `order` as it is now: a payment decision already taken by
+/// someone ("already verified by @anna at 14:02"), or simply the wrong state.
+pub(crate) async fn refusal(db: &impl ConnectionTrait, order: &orders::Model, step: Step) -> Error {
+    let Ok(from) = status_of(order) else {
+        return Error::Conflict;
+    };
+    let to = step.target();
+    if step.is_payment_decision() {
+        let last = order_history::Entity::find()
+            .filter(order_history::Column::OrderId.eq(order.id))
+            .filter(order_history::Column::Action.eq("status_changed"))
+            .filter(order_history::Column::FromStatus.eq(OrderStatus::PaymentReview.as_str()))
+            .order_by_desc(order_history::Column::Id)
+            .one(db)
+            .await;
+        if let Ok(Some(row)) = last
+            && from != OrderStatus::PaymentReview
+            && let Ok(status) = OrderStatus::parse(&row.to_status)
+        {
+            let by = match row.actor_user_id {
+                Some(id) => users::display_name(db, UserId(id)).await.ok().flatten(),
+                None => None,
+            };
+            return Error::AlreadyDecided { status, by, at: row.created_at };
+        }
+    }
+    Error::InvalidTransition { from, to }
+}

@@ -1,0 +1,10 @@
+//! Domain tests against a real database: SQLite by default, PostgreSQL or MariaDB when
+//! `DATABASE_URL` names one. Every test gets a fresh database of its own.
+mod messages;
+mod outbox;
+mod races;
+mod receipts;
+mod staff;
+mod stock;
+mod support;
+mod transitions;

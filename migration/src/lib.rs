@@ -1,0 +1,48 @@
+//! Vitrina's schema history. Each migration is written out by hand with sea-query's schema
+//! builder and is frozen once released: a change to the schema is a new migration, never an
+//! edit of an old one. Every migration must run on SQLite, PostgreSQL and MySQL/MariaDB.
+
+pub use sea_orm_migration::prelude::*;
+pub use sea_orm_migration::{MigrationTrait, MigratorTrait};
+
+mod helpers;
+mod m20261121_000001_stores_users;
+mod m20261121_000002_catalog;
+mod m20261121_000003_orders;
+mod m20261121_000004_events;
+mod m20261121_000005_auth;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_stores_users::Migration),
+            Box::new(m20261121_000002_catalog::Migration),
+            Box::new(m20261121_000003_orders::Migration),
+            Box::new(m20261121_000004_events::Migration),
+            Box::new(m20261121_000005_auth::Migration),
+        ]
+    }
+}
+
+/// Every table the migrations create, in creation order.
+pub const TABLES: [&str; 16] = [
+    "stores",
+    "users",
+    "staff_roles",
+    "products",
+    "orders",
+    "order_items",
+    "order_history",
+    "receipts",
+    "stock_movements",
+    "audit_log",
+    "notifications",
+    "outbox_events",
+    "jobs",
+    "processed_updates",
+    "sessions",
+    "login_challenges",
+];

@@ -1,0 +1,87 @@
+//! The Vitrina application: settings and wiring. The binary (`main.rs`) only parses the CLI.
+pub mod cli;
+pub mod settings;
+pub mod telemetry;
+
+use anyhow::Context;
+use domain::Ctx;
+use migration::{Migrator, MigratorTrait};
+use tokio::sync::watch;
+
+use settings::Settings;
+
+/// What `serve` runs; all of them by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Role {
+    Bot,
+    Web,
+    Worker,
+}
+
+/// The application, wired from settings.
+pub struct App {
+    pub settings: Settings,
+    pub ctx: Ctx,
+}
+
+impl App {
+    /// Connects to the database (creating the SQLite file's folder if needed).
+    pub async fn build(settings: Settings) -> anyhow::Result<App> {
+        let url = settings.database_url();
+        if url.is_sqlite() {
+            std::fs::create_dir_all(&settings.data_dir)
+                .with_context(|| format!("creating {}", settings.data_dir.display()))?;
+        }
+        let db = domain::db::connect(url.expose(), settings.database.max_connections)
+            .await
+            .with_context(|| format!("connecting to {url:?}"))?;
+        Ok(App { ctx: Ctx::local(db), settings })
+    }
+
+    /// Applies pending migrations where configured; otherwise refuses to run on a schema that
+    /// is behind.
+    pub async fn prepare_schema(&self) -> anyhow::Result<()> {
+        let pending = Migrator::get_pending_migrations(&self.ctx.db).await?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        if self.settings.auto_migrate() {
+            tracing::info!(count = pending.len(), "applying pending migrations");
+            Migrator::up(&self.ctx.db, None).await?;
+            Ok(())
+        } else {
+            anyhow::bail!(
+                "{} migration(s) pending: run `vitrina migrate up` first (or set database.auto_migrate = true)",
+                pending.len()
+            )
+        }
+    }
+
+    /// Runs the chosen roles until Ctrl-C.
+    pub async fn serve(self, roles: &[Role]) -> anyhow::Result<()> {
+        self.prepare_schema().await?;
+        self.settings.jwt_secret()?;
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let mut tasks = Vec::new();
+        if roles.contains(&Role::Worker) {
+            let owner = format!("worker-{}", uuid_like());
+            tracing::info!(%owner, "worker started: outbox relay and jobs");
+            tasks.push(tokio::spawn(domain::worker::run(self.ctx.clone(), owner, stop_rx.clone())));
+        }
+        for role in roles.iter().filter(|r| **r != Role::Worker) {
+            tracing::warn!(?role, "not part of this build yet; only the worker runs");
+        }
+        tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+        tracing::info!("shutting down");
+        let _ = stop_tx.send(true);
+        for t in tasks {
+            let _ = t.await;
+        }
+        Ok(())
+    }
+}
+
+fn uuid_like() -> String {
+    let bytes: [u8; 8] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

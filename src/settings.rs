@@ -1,0 +1,232 @@
+//! Settings: `config/default.toml`, then optional `config/local.toml`, then `VITRINA__SECTION__KEY`
+//! environment variables (a `.env` file is loaded into the environment first).
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// A secret: prints as `[redacted]` in `Debug`, so settings can be logged.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// A database URL whose password never reaches a log.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.0.starts_with("sqlite:")
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // scheme://user:password@host/db -> scheme://user:[redacted]@host/db
+        let url = &self.0;
+        match (url.find("://"), url.rfind('@')) {
+            (Some(s), Some(at)) if at > s => {
+                let creds = &url[s + 3..at];
+                match creds.split_once(':') {
+                    Some((user, _)) => write!(f, "{}{user}:[redacted]{}", &url[..s + 3], &url[at..]),
+                    None => f.write_str(url),
+                }
+            }
+            _ => f.write_str(url),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Where the embedded default keeps its SQLite file, receipts and generated secrets.
+    pub data_dir: PathBuf,
+    pub database: DatabaseSettings,
+    pub log: LogSettings,
+    pub jwt: JwtSettings,
+    pub telegram: TelegramSettings,
+    pub server: ServerSettings,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DatabaseSettings {
+    /// Defaults to a SQLite file `vitrina.db` in `data_dir`.
+    pub url: Option<DatabaseUrl>,
+    pub max_connections: u32,
+    /// Apply pending migrations when `serve` starts. Unset: yes for SQLite, no otherwise
+    /// (run `vitrina migrate up` as a deploy step).
+    pub auto_migrate: Option<bool>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    /// A tracing filter such as `info,vitrina=debug`; `RUST_LOG` wins when set.
+    pub filter: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JwtSettings {
+    /// Unset: generated once and kept in `data_dir/jwt_secret`.
+    pub secret: Option<Secret>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TelegramSettings {
+    pub token: Option<Secret>,
+    /// The Bot API server; point it at a self-hosted one to lift file limits.
+    pub api_url: String,
+    pub webhook_url: Option<String>,
+    pub webhook_secret: Option<Secret>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServerSettings {
+    pub bind: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("data"),
+            database: DatabaseSettings::default(),
+            log: LogSettings::default(),
+            jwt: JwtSettings::default(),
+            telegram: TelegramSettings::default(),
+            server: ServerSettings::default(),
+        }
+    }
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self { url: None, max_connections: 10, auto_migrate: None }
+    }
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self { format: LogFormat::Human, filter: "info".to_owned() }
+    }
+}
+
+impl Default for TelegramSettings {
+    fn default() -> Self {
+        Self {
+            token: None,
+            api_url: "https://api.telegram.org".to_owned(),
+            webhook_url: None,
+            webhook_secret: None,
+        }
+    }
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self { bind: "127.0.0.1:8080".to_owned() }
+    }
+}
+
+impl Settings {
+    /// Loads from `config_dir` and the environment.
+    pub fn load(config_dir: &Path) -> anyhow::Result<Settings> {
+        // A missing .env is normal; a broken one is worth knowing about.
+        if let Err(e) = dotenvy::dotenv()
+            && !e.not_found()
+        {
+            return Err(e).context("reading .env");
+        }
+        Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(config_dir.join("default.toml")))
+            .merge(Toml::file(config_dir.join("local.toml")))
+            .merge(Env::prefixed("VITRINA__").split("__"))
+            .extract()
+            .context("reading settings")
+    }
+
+    pub fn database_url(&self) -> DatabaseUrl {
+        match &self.database.url {
+            Some(url) => url.clone(),
+            None => {
+                let file = self.data_dir.join("vitrina.db");
+                DatabaseUrl(format!("sqlite://{}?mode=rwc", file.display()))
+            }
+        }
+    }
+
+    pub fn auto_migrate(&self) -> bool {
+        self.database.auto_migrate.unwrap_or_else(|| self.database_url().is_sqlite())
+    }
+
+    /// The JWT signing secret: configured, or generated once and kept under `data_dir`.
+    pub fn jwt_secret(&self) -> anyhow::Result<Secret> {
+        if let Some(s) = &self.jwt.secret {
+            return Ok(s.clone());
+        }
+        let path = self.data_dir.join("jwt_secret");
+        if let Ok(existing) = std::fs::read_to_string(&path) {
+            let existing = existing.trim();
+            if existing.len() >= 43 {
+                return Ok(Secret::new(existing));
+            }
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating {}", self.data_dir.display()))?;
+        let bytes: [u8; 32] = rand::random();
+        let secret = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes);
+        write_private(&path, &secret)?;
+        Ok(Secret::new(secret))
+    }
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).with_context(|| format!("writing {}", path.display()))?;
+    file.write_all(contents.as_bytes())?;
+    Ok(())
+}

@@ -1,0 +1,232 @@
+//! Test support shared by the workspace's test suites: a fresh database per test on whichever
+//! backend `DATABASE_URL` names.
+//!
+//! - unset, empty or `sqlite:...`: a new SQLite file in a temporary directory;
+//! - `postgres://...` / `mysql://...`: a new database `vt_<uuid>` created on that server through
+//!   the URL's own database, and dropped again when the [`TestDb`] is dropped.
+//!
+//! Test-only code: failing loudly is the right answer to a broken test environment.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use tempfile::TempDir;
+
+/// The pool size of a test database (SQLite always gets one connection, see `domain::db`).
+const POOL_SIZE: u32 = 10;
+
+/// A database of its own for one test.
+pub struct TestDb {
+    pub db: DatabaseConnection,
+    url: String,
+    backend: DbBackend,
+    /// Where the database lives, and so what dropping it means.
+    home: Home,
+}
+
+enum Home {
+    /// The SQLite file's directory; removed with it.
+    Sqlite { _dir: TempDir },
+    /// A database created on a server, dropped through `admin_url`.
+    Server { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// A fresh database with every migration applied.
+    pub async fn new() -> TestDb {
+        let test_db = Self::empty().await;
+        Migrator::up(&test_db.db, None)
+            .await
+            .unwrap_or_else(|e| panic!("applying migrations to {}: {e}", test_db.url));
+        test_db
+    }
+
+    /// A fresh database with no migrations applied.
+    pub async fn empty() -> TestDb {
+        let env_url = std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|u| !u.trim().is_empty());
+        match env_url {
+            None => Self::sqlite().await,
+            Some(url) if url.starts_with("sqlite:") => Self::sqlite().await,
+            Some(url) => match server_backend(&url) {
+                Some(backend) => Self::on_server(url, backend).await,
+                None => {
+                    panic!("DATABASE_URL must be sqlite:, postgres:// or mysql://, not {url:?}")
+                }
+            },
+        }
+    }
+
+    /// The URL of this test's database, for opening another pool or running the CLI on it.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.backend
+    }
+
+    async fn sqlite() -> TestDb {
+        let dir = tempfile::Builder::new()
+            .prefix("vitrina-test-")
+            .tempdir()
+            .unwrap();
+        let path = dir.path().join("vitrina.db");
+        let path = path.to_str().expect("temp dir path is not UTF-8");
+        let url = format!("sqlite://{path}?mode=rwc");
+        let db = connect(&url, POOL_SIZE).await;
+        TestDb {
+            db,
+            url,
+            backend: DbBackend::Sqlite,
+            home: Home::Sqlite { _dir: dir },
+        }
+    }
+
+    async fn on_server(admin_url: String, backend: DbBackend) -> TestDb {
+        let name = format!("vt_{}", uuid::Uuid::new_v4().simple());
+        let create = match backend {
+            DbBackend::Postgres => format!(r#"CREATE DATABASE "{name}""#),
+            _ => format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4"),
+        };
+        let admin = connect(&admin_url, 1).await;
+        admin
+            .execute_unprepared(&create)
+            .await
+            .unwrap_or_else(|e| panic!("creating test database {name}: {e}"));
+        admin.close().await.ok();
+
+        let url = with_database(&admin_url, &name);
+        let db = connect(&url, POOL_SIZE).await;
+        TestDb {
+            db,
+            url,
+            backend,
+            home: Home::Server { admin_url, name },
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Home::Server { admin_url, name } = &self.home else {
+            return; // the temp dir goes with the struct
+        };
+        // Drop cannot await, and no runtime can be started on a thread already inside one (the
+        // test's), so the cleanup runs on a thread with a small runtime of its own while this
+        // one waits. It never panics: a panic while unwinding from a failed test would abort
+        // the process and hide that test's message.
+        let (admin_url, name, backend) = (admin_url.clone(), name.clone(), self.backend);
+        let cleanup = std::thread::spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(e) => return eprintln!("testkit: no runtime to drop database {name}: {e}"),
+            };
+            if let Err(e) = runtime.block_on(drop_database(&admin_url, &name, backend)) {
+                eprintln!("testkit: could not drop test database {name}: {e}");
+            }
+        });
+        let _ = cleanup.join();
+    }
+}
+
+async fn drop_database(
+    admin_url: &str,
+    name: &str,
+    backend: DbBackend,
+) -> Result<(), sea_orm::DbErr> {
+    let admin = domain::db::connect(admin_url, 1).await?;
+    match backend {
+        DbBackend::Postgres => {
+            // FORCE ends the test's own pool connections, which are still open here.
+            admin
+                .execute_unprepared(&format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#))
+                .await?;
+        }
+        _ => {
+            // MySQL has no FORCE; a connection left inside a transaction would make DROP wait
+            // for its metadata lock, so end the test's connections first.
+            let rows = admin
+                .query_all_raw(Statement::from_sql_and_values(
+                    backend,
+                    "SELECT CAST(id AS SIGNED) AS id FROM information_schema.processlist \
+                     WHERE db = ? AND id <> CONNECTION_ID()",
+                    [name.into()],
+                ))
+                .await?;
+            for row in rows {
+                let id: i64 = row.try_get("", "id")?;
+                // The connection may already have gone away by itself.
+                let _ = admin
+                    .execute_unprepared(&format!("KILL CONNECTION {id}"))
+                    .await;
+            }
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS `{name}`"))
+                .await?;
+        }
+    }
+    admin.close().await
+}
+
+async fn connect(url: &str, max_connections: u32) -> DatabaseConnection {
+    domain::db::connect(url, max_connections)
+        .await
+        .unwrap_or_else(|e| panic!("connecting to {url}: {e}"))
+}
+
+fn server_backend(url: &str) -> Option<DbBackend> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Some(DbBackend::Postgres)
+    } else if url.starts_with("mysql://") {
+        Some(DbBackend::MySql)
+    } else {
+        None
+    }
+}
+
+/// `url` with its database (the path) replaced by `name`; user, host and query are kept.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_start = base
+        .find("://")
+        .map(|i| i + 3)
+        .expect("database URL has no scheme");
+    let authority_end = base[authority_start..]
+        .find('/')
+        .map_or(base.len(), |i| authority_start + i);
+    let mut out = format!("{}/{name}", &base[..authority_end]);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn replaces_only_the_database() {
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/postgres", "vt_1"),
+            "postgres://postgres@127.0.0.1:5432/vt_1"
+        );
+        assert_eq!(
+            with_database("mysql://root:pw@db:3306/test?ssl-mode=disabled", "vt_1"),
+            "mysql://root:pw@db:3306/vt_1?ssl-mode=disabled"
+        );
+        assert_eq!(
+            with_database("postgres://u@host", "vt_1"),
+            "postgres://u@host/vt_1"
+        );
+    }
+}
