@@ -10,10 +10,19 @@ use crate::settings::Settings;
 use crate::{App, Role, telemetry};
 
 #[derive(Parser, Debug)]
-#[command(name = "vitrina", version, about = "Sell through Telegram: shop bot, backoffice and workers")]
+#[command(
+    name = "vitrina",
+    version,
+    about = "Sell through Telegram: shop bot, backoffice and workers"
+)]
 pub struct Cli {
     /// Folder with default.toml and the optional local.toml.
-    #[arg(long, global = true, default_value = "config", env = "VITRINA_CONFIG_DIR")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "config",
+        env = "VITRINA_CONFIG_DIR"
+    )]
     pub config: PathBuf,
     /// Log JSON lines instead of human-readable text.
     #[arg(long, global = true)]
@@ -126,7 +135,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let app = App::build(settings).await?;
     match cli.command {
         Command::Serve { only } => {
-            let roles = if only.is_empty() { vec![Role::Bot, Role::Web, Role::Worker] } else { only };
+            let roles = if only.is_empty() {
+                vec![Role::Bot, Role::Web, Role::Worker]
+            } else {
+                only
+            };
             app.serve(&roles).await
         }
         Command::Migrate { action } => migrate(&app, action).await,
@@ -167,7 +180,10 @@ async fn store_id(app: &App, slug: Option<&str>) -> anyhow::Result<Option<StoreI
 }
 
 async fn user_by_telegram(app: &App, telegram_id: i64) -> anyhow::Result<UserId> {
-    let profile = domain::users::TelegramProfile { telegram_id, ..Default::default() };
+    let profile = domain::users::TelegramProfile {
+        telegram_id,
+        ..Default::default()
+    };
     let user = match domain::users::by_telegram_id(&app.ctx.db, telegram_id).await? {
         Some(u) => u,
         // Not met by the bot yet: the profile fills in on their first message.
@@ -180,7 +196,16 @@ async fn admin(app: &App, command: Command) -> anyhow::Result<()> {
     let ctx = &app.ctx;
     let op = Actor::operator();
     match command {
-        Command::Store { action: StoreAction::Create { slug, name, currency, payment_instructions, deadline_minutes } } => {
+        Command::Store {
+            action:
+                StoreAction::Create {
+                    slug,
+                    name,
+                    currency,
+                    payment_instructions,
+                    deadline_minutes,
+                },
+        } => {
             let new = domain::stores::NewStore {
                 slug,
                 name,
@@ -189,27 +214,43 @@ async fn admin(app: &App, command: Command) -> anyhow::Result<()> {
                 unpaid_deadline_minutes: deadline_minutes,
             };
             let s = domain::stores::create(ctx, &op, new).await?;
-            println!("created store {} ({}) id {} currency {}", s.slug, s.name, s.id, s.currency);
+            println!(
+                "created store {} ({}) id {} currency {}",
+                s.slug, s.name, s.id, s.currency
+            );
         }
-        Command::Store { action: StoreAction::List } => {
+        Command::Store {
+            action: StoreAction::List,
+        } => {
             for s in domain::stores::list(&ctx.db).await? {
                 println!("{:<6} {:<24} {:<4} {}", s.id, s.slug, s.currency, s.name);
             }
         }
-        Command::Staff { action: StaffAction::Grant { telegram_id, role, store } } => {
+        Command::Staff {
+            action:
+                StaffAction::Grant {
+                    telegram_id,
+                    role,
+                    store,
+                },
+        } => {
             let role = StaffRole::parse(&role)?;
             let store = store_id(app, store.as_deref()).await?;
             let user = user_by_telegram(app, telegram_id).await?;
             domain::staff::grant(ctx, &op, user, role, store).await?;
             println!("granted {role} to Telegram user {telegram_id}");
         }
-        Command::Staff { action: StaffAction::Revoke { telegram_id, store } } => {
+        Command::Staff {
+            action: StaffAction::Revoke { telegram_id, store },
+        } => {
             let store = store_id(app, store.as_deref()).await?;
             let user = user_by_telegram(app, telegram_id).await?;
             domain::staff::revoke(ctx, &op, user, store).await?;
             println!("revoked the role of Telegram user {telegram_id}");
         }
-        Command::Demo { action: DemoAction::Seed } => {
+        Command::Demo {
+            action: DemoAction::Seed,
+        } => {
             let (store, created) = domain::demo::seed(ctx).await?;
             let verb = if created { "created" } else { "already there:" };
             println!("{verb} demo store {} (id {})", store.slug, store.id);

@@ -35,7 +35,10 @@ impl App {
         let db = domain::db::connect(url.expose(), settings.database.max_connections)
             .await
             .with_context(|| format!("connecting to {url:?}"))?;
-        Ok(App { ctx: Ctx::local(db), settings })
+        Ok(App {
+            ctx: Ctx::local(db),
+            settings,
+        })
     }
 
     /// Applies pending migrations where configured; otherwise refuses to run on a schema that
@@ -66,12 +69,18 @@ impl App {
         if roles.contains(&Role::Worker) {
             let owner = format!("worker-{}", uuid_like());
             tracing::info!(%owner, "worker started: outbox relay and jobs");
-            tasks.push(tokio::spawn(domain::worker::run(self.ctx.clone(), owner, stop_rx.clone())));
+            tasks.push(tokio::spawn(domain::worker::run(
+                self.ctx.clone(),
+                owner,
+                stop_rx.clone(),
+            )));
         }
         for role in roles.iter().filter(|r| **r != Role::Worker) {
             tracing::warn!(?role, "not part of this build yet; only the worker runs");
         }
-        tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+        tokio::signal::ctrl_c()
+            .await
+            .context("waiting for Ctrl-C")?;
         tracing::info!("shutting down");
         let _ = stop_tx.send(true);
         for t in tasks {

@@ -52,7 +52,9 @@ impl fmt::Debug for DatabaseUrl {
             (Some(s), Some(at)) if at > s => {
                 let creds = &url[s + 3..at];
                 match creds.split_once(':') {
-                    Some((user, _)) => write!(f, "{}{user}:[redacted]{}", &url[..s + 3], &url[at..]),
+                    Some((user, _)) => {
+                        write!(f, "{}{user}:[redacted]{}", &url[..s + 3], &url[at..])
+                    }
                     None => f.write_str(url),
                 }
             }
@@ -137,13 +139,20 @@ impl Default for Settings {
 
 impl Default for DatabaseSettings {
     fn default() -> Self {
-        Self { url: None, max_connections: 10, auto_migrate: None }
+        Self {
+            url: None,
+            max_connections: 10,
+            auto_migrate: None,
+        }
     }
 }
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self { format: LogFormat::Human, filter: "info".to_owned() }
+        Self {
+            format: LogFormat::Human,
+            filter: "info".to_owned(),
+        }
     }
 }
 
@@ -160,7 +169,9 @@ impl Default for TelegramSettings {
 
 impl Default for ServerSettings {
     fn default() -> Self {
-        Self { bind: "127.0.0.1:8080".to_owned() }
+        Self {
+            bind: "127.0.0.1:8080".to_owned(),
+        }
     }
 }
 
@@ -192,7 +203,9 @@ impl Settings {
     }
 
     pub fn auto_migrate(&self) -> bool {
-        self.database.auto_migrate.unwrap_or_else(|| self.database_url().is_sqlite())
+        self.database
+            .auto_migrate
+            .unwrap_or_else(|| self.database_url().is_sqlite())
     }
 
     /// The JWT signing secret: configured, or generated once and kept under `data_dir`.
@@ -210,7 +223,8 @@ impl Settings {
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("creating {}", self.data_dir.display()))?;
         let bytes: [u8; 32] = rand::random();
-        let secret = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes);
+        let secret =
+            base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes);
         write_private(&path, &secret)?;
         Ok(Secret::new(secret))
     }
@@ -226,7 +240,9 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).with_context(|| format!("writing {}", path.display()))?;
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
     file.write_all(contents.as_bytes())?;
     Ok(())
 }

@@ -46,15 +46,27 @@ pub struct Actor {
 
 impl Actor {
     pub fn user(id: UserId, channel: Channel) -> Self {
-        Self { principal: Principal::User(id), channel, origin: None }
+        Self {
+            principal: Principal::User(id),
+            channel,
+            origin: None,
+        }
     }
 
     pub fn operator() -> Self {
-        Self { principal: Principal::Operator, channel: Channel::Cli, origin: None }
+        Self {
+            principal: Principal::Operator,
+            channel: Channel::Cli,
+            origin: None,
+        }
     }
 
     pub fn system() -> Self {
-        Self { principal: Principal::System, channel: Channel::System, origin: None }
+        Self {
+            principal: Principal::System,
+            channel: Channel::System,
+            origin: None,
+        }
     }
 
     pub fn with_origin(mut self, origin: impl Into<String>) -> Self {

@@ -1,7 +1,10 @@
 //! The audit log: who did what to which object, from where. Append-only: no function here
 //! updates or deletes an entry.
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::{NotSet, Set}, ConnectionTrait, EntityTrait};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ConnectionTrait, EntityTrait,
+};
 use serde::Serialize;
 
 use crate::actor::{Actor, Principal};

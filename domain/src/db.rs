@@ -39,14 +39,25 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
 /// the transaction was rolled back by the server and may simply be run again.
 pub fn is_retryable(err: &DbErr) -> bool {
     let text = err.to_string();
-    ["40001", "40P01", "1213", "1205", "Deadlock", "deadlock", "database is locked"]
-        .iter()
-        .any(|needle| text.contains(needle))
+    [
+        "40001",
+        "40P01",
+        "1213",
+        "1205",
+        "Deadlock",
+        "deadlock",
+        "database is locked",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle))
 }
 
 /// Unique-constraint violations, the one database error a service turns into a user answer.
 pub fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }
 
 /// Commits on `Ok`, rolls back on `Err`.

@@ -1,19 +1,43 @@
 //! A demo store with products, so a newcomer has something to look at.
+use crate::Ctx;
 use crate::actor::Actor;
 use crate::catalog::products::{self, NewProduct};
 use crate::error::{Error, Result};
 use crate::ids::StoreId;
 use crate::stores::{self, NewStore};
-use crate::Ctx;
 
 pub const DEMO_SLUG: &str = "demo";
 
 const PRODUCTS: &[(&str, &str, &str, i64, i64)] = &[
-    ("MUG-01", "Ceramic mug", "A 350 ml mug, dishwasher safe.", 25_000, 40),
-    ("TEE-M", "T-shirt, M", "Organic cotton, printed in Kyiv.", 59_900, 25),
-    ("TEE-L", "T-shirt, L", "Organic cotton, printed in Kyiv.", 59_900, 20),
+    (
+        "MUG-01",
+        "Ceramic mug",
+        "A 350 ml mug, dishwasher safe.",
+        25_000,
+        40,
+    ),
+    (
+        "TEE-M",
+        "T-shirt, M",
+        "Organic cotton, printed in Kyiv.",
+        59_900,
+        25,
+    ),
+    (
+        "TEE-L",
+        "T-shirt, L",
+        "Organic cotton, printed in Kyiv.",
+        59_900,
+        20,
+    ),
     ("TOTE-01", "Tote bag", "Canvas tote, 10 litres.", 32_000, 15),
-    ("STICK-SET", "Sticker set", "Twelve vinyl stickers.", 9_900, 100),
+    (
+        "STICK-SET",
+        "Sticker set",
+        "Twelve vinyl stickers.",
+        9_900,
+        100,
+    ),
     ("NOTE-A5", "Notebook A5", "Dotted, 120 pages.", 18_500, 2),
 ];
 

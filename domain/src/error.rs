@@ -27,7 +27,11 @@ pub enum Error {
     #[error("cannot go from {from} to {to}")]
     InvalidTransition { from: OrderStatus, to: OrderStatus },
     #[error("already {status} by {by:?} at {at}")]
-    AlreadyDecided { status: OrderStatus, by: Option<String>, at: DateTime<Utc> },
+    AlreadyDecided {
+        status: OrderStatus,
+        by: Option<String>,
+        at: DateTime<Utc>,
+    },
     #[error("the order changed meanwhile")]
     Conflict,
     #[error("order already taken by {by}")]
@@ -119,14 +123,23 @@ impl Error {
             Error::NotFound { what } => vec![("what", (*what).to_owned())],
             Error::Invalid { field } => vec![("field", (*field).to_owned())],
             Error::OutOfStock { product, available } => {
-                vec![("product", product.clone()), ("available", available.to_string())]
+                vec![
+                    ("product", product.clone()),
+                    ("available", available.to_string()),
+                ]
             }
             Error::ProductUnavailable { product } => vec![("product", product.clone())],
             Error::InsufficientStock { on_hand, reserved } => {
-                vec![("on_hand", on_hand.to_string()), ("reserved", reserved.to_string())]
+                vec![
+                    ("on_hand", on_hand.to_string()),
+                    ("reserved", reserved.to_string()),
+                ]
             }
             Error::InvalidTransition { from, to } => {
-                vec![("from", from.as_str().to_owned()), ("to", to.as_str().to_owned())]
+                vec![
+                    ("from", from.as_str().to_owned()),
+                    ("to", to.as_str().to_owned()),
+                ]
             }
             Error::AlreadyDecided { status, by, at } => vec![
                 ("status", status.as_str().to_owned()),

@@ -1,8 +1,8 @@
 //! The `jobs` table: due work claimed under a lease, so it runs once across instances, and
 //! named leases for singleton loops (the outbox relay).
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -67,8 +67,14 @@ pub async fn try_lease(
 
 pub async fn release_lease(db: &impl ConnectionTrait, key: &str, owner: &str) -> Result<()> {
     jobs::Entity::update_many()
-        .col_expr(jobs::Column::LeaseOwner, Expr::value(Option::<String>::None))
-        .col_expr(jobs::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            jobs::Column::LeaseOwner,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            jobs::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(jobs::Column::Key.eq(key))
         .filter(jobs::Column::LeaseOwner.eq(owner))
         .exec(db)
@@ -97,7 +103,10 @@ pub async fn claim_due(
         let res = jobs::Entity::update_many()
             .col_expr(jobs::Column::LeaseOwner, Expr::value(owner))
             .col_expr(jobs::Column::LeaseUntil, Expr::value(now + ttl))
-            .col_expr(jobs::Column::Attempts, Expr::col(jobs::Column::Attempts).add(1))
+            .col_expr(
+                jobs::Column::Attempts,
+                Expr::col(jobs::Column::Attempts).add(1),
+            )
             .filter(jobs::Column::Id.eq(job.id))
             .filter(jobs::Column::DoneAt.is_null())
             .filter(lease_free(owner, now))
@@ -121,8 +130,14 @@ pub async fn complete(
     error: Option<String>,
 ) -> Result<()> {
     let mut update = jobs::Entity::update_many()
-        .col_expr(jobs::Column::LeaseOwner, Expr::value(Option::<String>::None))
-        .col_expr(jobs::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            jobs::Column::LeaseOwner,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            jobs::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .col_expr(jobs::Column::LastError, Expr::value(error));
     update = match next_due {
         Some(due) => update.col_expr(jobs::Column::DueAt, Expr::value(due)),

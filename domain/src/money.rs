@@ -53,7 +53,11 @@ impl Currency {
         CURRENCIES
             .iter()
             .find(|(c, _, _)| c.eq_ignore_ascii_case(code))
-            .map(|&(code, exponent, symbol)| Currency { code, exponent, symbol })
+            .map(|&(code, exponent, symbol)| Currency {
+                code,
+                exponent,
+                symbol,
+            })
             .ok_or(Error::Invalid { field: "currency" })
     }
 
@@ -100,7 +104,11 @@ pub enum Locale {
 impl Locale {
     /// Picks a locale from a language tag (`uk`, `ru-RU`, `en-GB`); anything else is English.
     pub fn from_tag(tag: &str) -> Self {
-        let lang = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let lang = tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match lang.as_str() {
             "ru" => Locale::Ru,
             "uk" => Locale::Uk,
@@ -122,7 +130,10 @@ impl Money {
         if self.currency != other.currency {
             return Err(Error::CurrencyMismatch);
         }
-        let minor = self.minor.checked_add(other.minor).ok_or(Error::AmountOverflow)?;
+        let minor = self
+            .minor
+            .checked_add(other.minor)
+            .ok_or(Error::AmountOverflow)?;
         Ok(Money::new(minor, self.currency))
     }
 
@@ -159,7 +170,9 @@ impl Money {
             0
         } else {
             let padded = format!("{frac:0<exp$}");
-            padded.parse().map_err(|_| Error::Invalid { field: "amount" })?
+            padded
+                .parse()
+                .map_err(|_| Error::Invalid { field: "amount" })?
         };
         let minor = whole
             .checked_mul(currency.scale())
@@ -172,7 +185,10 @@ impl Money {
     pub fn format(&self, locale: Locale) -> String {
         let scale = self.currency.scale().unsigned_abs();
         let abs = self.minor.unsigned_abs();
-        let whole = group(abs / scale, if locale == Locale::En { ',' } else { '\u{a0}' });
+        let whole = group(
+            abs / scale,
+            if locale == Locale::En { ',' } else { '\u{a0}' },
+        );
         let exp = usize::from(self.currency.exponent);
         let number = if exp == 0 {
             whole
@@ -220,13 +236,28 @@ mod tests {
 
     #[test]
     fn formats_per_locale() {
-        assert_eq!(Money::new(123450, cur("USD")).format(Locale::En), "$1,234.50");
-        assert_eq!(Money::new(123450, cur("UAH")).format(Locale::Uk), "1\u{a0}234,50\u{a0}₴");
-        assert_eq!(Money::new(123450, cur("UAH")).format(Locale::Ru), "1\u{a0}234,50\u{a0}₴");
+        assert_eq!(
+            Money::new(123450, cur("USD")).format(Locale::En),
+            "$1,234.50"
+        );
+        assert_eq!(
+            Money::new(123450, cur("UAH")).format(Locale::Uk),
+            "1\u{a0}234,50\u{a0}₴"
+        );
+        assert_eq!(
+            Money::new(123450, cur("UAH")).format(Locale::Ru),
+            "1\u{a0}234,50\u{a0}₴"
+        );
         assert_eq!(Money::new(1234, cur("JPY")).format(Locale::En), "¥1,234");
-        assert_eq!(Money::new(1234567, cur("KWD")).format(Locale::En), "KWD 1,234.567");
+        assert_eq!(
+            Money::new(1234567, cur("KWD")).format(Locale::En),
+            "KWD 1,234.567"
+        );
         assert_eq!(Money::new(-5, cur("EUR")).format(Locale::En), "-€0.05");
-        assert_eq!(Money::new(0, cur("CHF")).format(Locale::Uk), "0,00\u{a0}CHF");
+        assert_eq!(
+            Money::new(0, cur("CHF")).format(Locale::Uk),
+            "0,00\u{a0}CHF"
+        );
     }
 
     #[test]
@@ -255,8 +286,13 @@ mod tests {
     }
 
     fn any_currency() -> impl Strategy<Value = Currency> {
-        proptest::sample::select(CURRENCIES.to_vec())
-            .prop_map(|(code, exponent, symbol)| Currency { code, exponent, symbol })
+        proptest::sample::select(CURRENCIES.to_vec()).prop_map(|(code, exponent, symbol)| {
+            Currency {
+                code,
+                exponent,
+                symbol,
+            }
+        })
     }
 
     proptest! {

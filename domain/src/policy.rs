@@ -196,7 +196,10 @@ mod tests {
     fn never_grant_above_own_role() {
         for g in Role::ALL {
             for t in Role::ALL {
-                assert_eq!(may_grant(g, t), g == Role::Owner || (g == Role::Admin && t != Role::Owner));
+                assert_eq!(
+                    may_grant(g, t),
+                    g == Role::Owner || (g == Role::Admin && t != Role::Owner)
+                );
                 if may_grant(g, t) {
                     assert!(t <= g);
                 }

@@ -36,10 +36,15 @@ impl ReceiptKind {
     }
 
     pub fn from_mime(mime: &str) -> Result<Self> {
-        [ReceiptKind::Jpeg, ReceiptKind::Png, ReceiptKind::Webp, ReceiptKind::Pdf]
-            .into_iter()
-            .find(|k| k.mime() == mime)
-            .ok_or(Error::ReceiptType)
+        [
+            ReceiptKind::Jpeg,
+            ReceiptKind::Png,
+            ReceiptKind::Webp,
+            ReceiptKind::Pdf,
+        ]
+        .into_iter()
+        .find(|k| k.mime() == mime)
+        .ok_or(Error::ReceiptType)
     }
 }
 
@@ -58,7 +63,9 @@ pub struct NewReceipt {
 }
 
 fn valid_sha256(s: &str) -> bool {
-    s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    s.len() == 64
+        && s.chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
 }
 
 /// Attaches a receipt to the customer's own order (awaiting payment or already in review;
@@ -77,7 +84,10 @@ pub async fn attach(ctx: &Ctx, actor: &Actor, new: &NewReceipt) -> Result<receip
         Err(Error::Conflict) => {
             let order = orders::load(&ctx.db, new.order).await?;
             let from = status_of(&order)?;
-            Err(Error::InvalidTransition { from, to: OrderStatus::PaymentReview })
+            Err(Error::InvalidTransition {
+                from,
+                to: OrderStatus::PaymentReview,
+            })
         }
         other => other,
     }
@@ -95,8 +105,14 @@ async fn attach_in(
         return Err(Error::NotFound { what: "order" });
     }
     let status = status_of(&order)?;
-    if !matches!(status, OrderStatus::AwaitingPayment | OrderStatus::PaymentReview) {
-        return Err(Error::InvalidTransition { from: status, to: OrderStatus::PaymentReview });
+    if !matches!(
+        status,
+        OrderStatus::AwaitingPayment | OrderStatus::PaymentReview
+    ) {
+        return Err(Error::InvalidTransition {
+            from: status,
+            to: OrderStatus::PaymentReview,
+        });
     }
     let duplicate_of = find_duplicate(txn, &order, new).await?;
     let row = receipts::ActiveModel {
@@ -119,10 +135,21 @@ async fn attach_in(
         duplicate_of_receipt_id: Set(duplicate_of.map(|r| r.0)),
         created_at: Set(now),
     };
-    let id = receipts::Entity::insert(row).exec(txn).await?.last_insert_id;
+    let id = receipts::Entity::insert(row)
+        .exec(txn)
+        .await?
+        .last_insert_id;
     if status == OrderStatus::AwaitingPayment {
         let details = crate::orders::transition_details();
-        orders::apply_transition(txn, now, actor, &order, OrderStatus::PaymentReview, &details).await?;
+        orders::apply_transition(
+            txn,
+            now,
+            actor,
+            &order,
+            OrderStatus::PaymentReview,
+            &details,
+        )
+        .await?;
     } else {
         crate::orders::record_history(txn, now, &order, "receipt_attached", actor).await?;
     }
@@ -167,4 +194,3 @@ pub async fn of_order(db: &impl ConnectionTrait, order: OrderId) -> Result<Vec<r
         .all(db)
         .await?)
 }
-

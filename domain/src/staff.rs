@@ -1,6 +1,6 @@
 //! Granting and revoking staff roles: never above your own, and the last OWNER stays.
-use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -42,7 +42,11 @@ async fn check_authority(
             }
         }
     };
-    if policy::may_grant(granter, role) { Ok(()) } else { Err(Error::RoleTooHigh { role }) }
+    if policy::may_grant(granter, role) {
+        Ok(())
+    } else {
+        Err(Error::RoleTooHigh { role })
+    }
 }
 
 fn scope_ok(role: Role, store: Option<StoreId>) -> Result<()> {
@@ -64,7 +68,10 @@ fn scoped(user: UserId, store: Option<StoreId>) -> sea_orm::Select<staff_roles::
 async fn lock_owners(db: &impl ConnectionTrait, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
     jobs::ensure(db, OWNERS_LOCK, "lock", now, now).await?;
     jobs_table::Entity::update_many()
-        .col_expr(jobs_table::Column::Attempts, Expr::col(jobs_table::Column::Attempts).add(1))
+        .col_expr(
+            jobs_table::Column::Attempts,
+            Expr::col(jobs_table::Column::Attempts).add(1),
+        )
         .filter(jobs_table::Column::Key.eq(OWNERS_LOCK))
         .exec(db)
         .await?;
@@ -96,7 +103,10 @@ pub async fn grant(
             Some(row) => {
                 staff_roles::Entity::update_many()
                     .col_expr(staff_roles::Column::Role, Expr::value(role.as_str()))
-                    .col_expr(staff_roles::Column::GrantedBy, Expr::value(actor.user_id().map(|u| u.0)))
+                    .col_expr(
+                        staff_roles::Column::GrantedBy,
+                        Expr::value(actor.user_id().map(|u| u.0)),
+                    )
                     .filter(staff_roles::Column::Id.eq(row.id))
                     .exec(&txn)
                     .await?;
@@ -111,7 +121,10 @@ pub async fn grant(
                     granted_by: Set(actor.user_id().map(|u| u.0)),
                     created_at: Set(now),
                 };
-                staff_roles::Entity::insert(row).exec(&txn).await?.last_insert_id
+                staff_roles::Entity::insert(row)
+                    .exec(&txn)
+                    .await?
+                    .last_insert_id
             }
         };
         let entry = audit::Entry {
@@ -119,11 +132,22 @@ pub async fn grant(
             action: "staff.grant",
             object_type: "user",
             object_id: user.to_string(),
-            before: existing.as_ref().map(|r| serde_json::json!({ "role": r.role })),
+            before: existing
+                .as_ref()
+                .map(|r| serde_json::json!({ "role": r.role })),
             after: Some(serde_json::json!({ "role": role })),
         };
         audit::record(&txn, now, actor, entry).await?;
-        outbox::record(&txn, now, &DomainEvent::RoleGranted { user_id: user, store_id: store, role }).await?;
+        outbox::record(
+            &txn,
+            now,
+            &DomainEvent::RoleGranted {
+                user_id: user,
+                store_id: store,
+                role,
+            },
+        )
+        .await?;
         staff_roles::Entity::find_by_id(id)
             .one(&txn)
             .await?
@@ -139,7 +163,10 @@ pub async fn revoke(ctx: &Ctx, actor: &Actor, user: UserId, store: Option<StoreI
         if store.is_none() {
             lock_owners(&txn, now).await?;
         }
-        let row = scoped(user, store).one(&txn).await?.ok_or(Error::NotFound { what: "role" })?;
+        let row = scoped(user, store)
+            .one(&txn)
+            .await?
+            .ok_or(Error::NotFound { what: "role" })?;
         let role = Role::parse(&row.role)?;
         check_authority(&txn, actor, role, store).await?;
         if role == Role::Owner {
@@ -162,7 +189,15 @@ pub async fn revoke(ctx: &Ctx, actor: &Actor, user: UserId, store: Option<StoreI
             after: None,
         };
         audit::record(&txn, now, actor, entry).await?;
-        outbox::record(&txn, now, &DomainEvent::RoleRevoked { user_id: user, store_id: store }).await?;
+        outbox::record(
+            &txn,
+            now,
+            &DomainEvent::RoleRevoked {
+                user_id: user,
+                store_id: store,
+            },
+        )
+        .await?;
         Ok(())
     }
     .await)

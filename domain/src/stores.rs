@@ -1,7 +1,7 @@
 //! Stores: created by an OWNER (or the operator), each with its own currency, payment
 //! instructions and unpaid-order deadline.
-use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -32,7 +32,9 @@ pub struct NewStore {
 /// `A-Za-z0-9_-`), so they are short, lower-case and link-safe.
 pub fn valid_slug(slug: &str) -> bool {
     (3..=32).contains(&slug.len())
-        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 pub async fn create(ctx: &Ctx, actor: &Actor, new: NewStore) -> Result<stores::Model> {
@@ -46,7 +48,9 @@ pub async fn create(ctx: &Ctx, actor: &Actor, new: NewStore) -> Result<stores::M
     let currency = Currency::parse(&new.currency)?;
     // Between a minute and thirty days.
     if !(1..=43_200).contains(&new.unpaid_deadline_minutes) {
-        return Err(Error::Invalid { field: "unpaid_deadline_minutes" });
+        return Err(Error::Invalid {
+            field: "unpaid_deadline_minutes",
+        });
     }
     policy::require_global(&ctx.db, actor, Capability::CreateStores).await?;
     let now = ctx.now();
@@ -73,7 +77,15 @@ pub async fn create(ctx: &Ctx, actor: &Actor, new: NewStore) -> Result<stores::M
             after: Some(serde_json::json!({ "slug": slug, "currency": currency.code() })),
         };
         audit::record(&txn, now, actor, entry).await?;
-        outbox::record(&txn, now, &DomainEvent::StoreCreated { store_id: id, slug: slug.clone() }).await?;
+        outbox::record(
+            &txn,
+            now,
+            &DomainEvent::StoreCreated {
+                store_id: id,
+                slug: slug.clone(),
+            },
+        )
+        .await?;
         load(&txn, id).await
     }
     .await);
@@ -99,14 +111,20 @@ pub async fn by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<stores::Mo
 }
 
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<stores::Model>> {
-    Ok(stores::Entity::find().order_by_asc(stores::Column::Id).all(db).await?)
+    Ok(stores::Entity::find()
+        .order_by_asc(stores::Column::Id)
+        .all(db)
+        .await?)
 }
 
 /// Takes the store's next order number. The row lock this update holds until commit makes
 /// numbers unique and gap-free among committed orders.
 pub(crate) async fn next_order_number(db: &impl ConnectionTrait, store: StoreId) -> Result<i64> {
     let res = stores::Entity::update_many()
-        .col_expr(stores::Column::NextOrderNumber, Expr::col(stores::Column::NextOrderNumber).add(1))
+        .col_expr(
+            stores::Column::NextOrderNumber,
+            Expr::col(stores::Column::NextOrderNumber).add(1),
+        )
         .filter(stores::Column::Id.eq(store.0))
         .exec(db)
         .await?;

@@ -35,7 +35,9 @@ pub async fn upsert(
     p: &TelegramProfile,
 ) -> Result<users::Model> {
     if p.telegram_id == 0 {
-        return Err(Error::Invalid { field: "telegram_id" });
+        return Err(Error::Invalid {
+            field: "telegram_id",
+        });
     }
     if let Some(existing) = by_telegram_id(db, p.telegram_id).await? {
         let mut row: users::ActiveModel = existing.into();
@@ -60,7 +62,10 @@ pub async fn upsert(
     Ok(row.insert(db).await?)
 }
 
-pub async fn by_telegram_id(db: &impl ConnectionTrait, telegram_id: i64) -> Result<Option<users::Model>> {
+pub async fn by_telegram_id(
+    db: &impl ConnectionTrait,
+    telegram_id: i64,
+) -> Result<Option<users::Model>> {
     Ok(users::Entity::find()
         .filter(users::Column::TelegramId.eq(telegram_id))
         .one(db)

@@ -22,7 +22,9 @@ pub async fn schedule_recurring(ctx: &Ctx) -> Result<()> {
 pub async fn run_due_jobs(ctx: &Ctx, owner: &str) -> Result<usize> {
     let mut ran = 0;
     let lease = ChronoDuration::minutes(5);
-    while let Some(job) = jobs::claim_due(&ctx.db, &[EXPIRE_UNPAID], owner, ctx.now(), lease).await? {
+    while let Some(job) =
+        jobs::claim_due(&ctx.db, &[EXPIRE_UNPAID], owner, ctx.now(), lease).await?
+    {
         let outcome = match job.kind.as_str() {
             EXPIRE_UNPAID => orders::fulfil::expire_unpaid(ctx, 500).await.map(|_| ()),
             _ => Ok(()),

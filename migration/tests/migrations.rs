@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, TimeZone, Utc};
 use migration::sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityName, EntityTrait,
-    IdenStatic, Iterable, SqlErr, Statement, Value,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, IdenStatic,
+    Iterable, SqlErr, Statement, Value,
 };
 use migration::{
     Alias, ColumnType, Expr, ExprTrait, Migrator, MigratorTrait, Query, SchemaManager, TABLES,

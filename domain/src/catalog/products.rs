@@ -62,7 +62,9 @@ pub(crate) async fn load(db: &impl ConnectionTrait, id: ProductId) -> Result<pro
 
 fn valid_sku(sku: &str) -> bool {
     (1..=64).contains(&sku.len())
-        && sku.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && sku
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
 fn check_text(title: &str, price: i64) -> Result<()> {
@@ -75,7 +77,12 @@ fn check_text(title: &str, price: i64) -> Result<()> {
     Ok(())
 }
 
-pub async fn create(ctx: &Ctx, actor: &Actor, store: StoreId, new: NewProduct) -> Result<products::Model> {
+pub async fn create(
+    ctx: &Ctx,
+    actor: &Actor,
+    store: StoreId,
+    new: NewProduct,
+) -> Result<products::Model> {
     let sku = new.sku.trim().to_owned();
     if !valid_sku(&sku) {
         return Err(Error::Invalid { field: "sku" });
@@ -86,7 +93,9 @@ pub async fn create(ctx: &Ctx, actor: &Actor, store: StoreId, new: NewProduct) -
         .filter(|v| *v >= 0)
         .ok_or(Error::Invalid { field: "on_hand" })?;
     if new.low_stock_threshold.is_some_and(|t| t < 0) {
-        return Err(Error::Invalid { field: "low_stock_threshold" });
+        return Err(Error::Invalid {
+            field: "low_stock_threshold",
+        });
     }
     let now = ctx.now();
     let result = in_tx!(&ctx.db, |txn| async {
@@ -108,7 +117,12 @@ pub async fn create(ctx: &Ctx, actor: &Actor, store: StoreId, new: NewProduct) -
             created_at: Set(now),
             updated_at: Set(now),
         };
-        let id = ProductId(products::Entity::insert(row).exec(&txn).await?.last_insert_id);
+        let id = ProductId(
+            products::Entity::insert(row)
+                .exec(&txn)
+                .await?
+                .last_insert_id,
+        );
         let product = load(&txn, id).await?;
         saved(&txn, now, actor, &product, "product.create", None).await?;
         Ok(product)
@@ -129,8 +143,17 @@ pub async fn update(
     let now = ctx.now();
     in_tx!(&ctx.db, |txn| async {
         let before = load(&txn, id).await?;
-        policy::require(&txn, actor, StoreId(before.store_id), Capability::ManageCatalog).await?;
-        let title = changes.title.clone().unwrap_or_else(|| before.title.clone());
+        policy::require(
+            &txn,
+            actor,
+            StoreId(before.store_id),
+            Capability::ManageCatalog,
+        )
+        .await?;
+        let title = changes
+            .title
+            .clone()
+            .unwrap_or_else(|| before.title.clone());
         let price = changes.price_minor.unwrap_or(before.price_minor);
         check_text(&title, price)?;
         let mut row: products::ActiveModel = before.clone().into();
@@ -144,13 +167,23 @@ pub async fn update(
         }
         if let Some(t) = changes.low_stock_threshold {
             if t.is_some_and(|t| t < 0) {
-                return Err(Error::Invalid { field: "low_stock_threshold" });
+                return Err(Error::Invalid {
+                    field: "low_stock_threshold",
+                });
             }
             row.low_stock_threshold = Set(t);
         }
         row.updated_at = Set(now);
         let after = row.update(&txn).await?;
-        saved(&txn, now, actor, &after, "product.update", snapshot(&before)).await?;
+        saved(
+            &txn,
+            now,
+            actor,
+            &after,
+            "product.update",
+            snapshot(&before),
+        )
+        .await?;
         Ok(after)
     }
     .await)
@@ -174,13 +207,20 @@ async fn saved(
         after: snapshot(product),
     };
     audit::record(txn, now, actor, entry).await?;
-    let event = DomainEvent::ProductSaved { product_id: ProductId(product.id), store_id: store };
+    let event = DomainEvent::ProductSaved {
+        product_id: ProductId(product.id),
+        store_id: store,
+    };
     outbox::record(txn, now, &event).await?;
     Ok(())
 }
 
 /// The store's products, active first, by title. Customers see only active ones.
-pub async fn list(db: &impl ConnectionTrait, store: StoreId, only_active: bool) -> Result<Vec<products::Model>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    store: StoreId,
+    only_active: bool,
+) -> Result<Vec<products::Model>> {
     let mut q = products::Entity::find().filter(products::Column::StoreId.eq(store.0));
     if only_active {
         q = q.filter(products::Column::Active.eq(true));

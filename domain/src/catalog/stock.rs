@@ -2,8 +2,8 @@
 //! Every change is one conditional update, so available stock (`on_hand - reserved`) never goes
 //! below zero whatever runs concurrently.
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -89,21 +89,38 @@ pub async fn record(
 }
 
 /// Holds `qty` for an order, or answers `OutOfStock` with what is left.
-pub(crate) async fn reserve(txn: &impl ConnectionTrait, product: &products::Model, qty: i64) -> Result<()> {
+pub(crate) async fn reserve(
+    txn: &impl ConnectionTrait,
+    product: &products::Model,
+    qty: i64,
+) -> Result<()> {
     let qty32 = to_i32(qty)?;
     let res = products::Entity::update_many()
-        .col_expr(products::Column::Reserved, Expr::col(products::Column::Reserved).add(qty32))
+        .col_expr(
+            products::Column::Reserved,
+            Expr::col(products::Column::Reserved).add(qty32),
+        )
         .filter(products::Column::Id.eq(product.id))
         .filter(products::Column::Active.eq(true))
-        .filter(Expr::col(products::Column::OnHand).sub(Expr::col(products::Column::Reserved)).gte(qty32))
+        .filter(
+            Expr::col(products::Column::OnHand)
+                .sub(Expr::col(products::Column::Reserved))
+                .gte(qty32),
+        )
         .exec(txn)
         .await?;
     if res.rows_affected == 1 {
         return Ok(());
     }
     let now = products::Entity::find_by_id(product.id).one(txn).await?;
-    let available = Ord::max(now.map(|p| i64::from(p.on_hand - p.reserved)).unwrap_or(0), 0);
-    Err(Error::OutOfStock { product: product.title.clone(), available })
+    let available = Ord::max(
+        now.map(|p| i64::from(p.on_hand - p.reserved)).unwrap_or(0),
+        0,
+    );
+    Err(Error::OutOfStock {
+        product: product.title.clone(),
+        available,
+    })
 }
 
 /// Ends an order's hold on one line: released back to available, or (shipping) taken out of
@@ -118,16 +135,25 @@ pub(crate) async fn settle(
 ) -> Result<()> {
     let q = item.quantity;
     let mut update = products::Entity::update_many()
-        .col_expr(products::Column::Reserved, Expr::col(products::Column::Reserved).sub(q))
+        .col_expr(
+            products::Column::Reserved,
+            Expr::col(products::Column::Reserved).sub(q),
+        )
         .filter(products::Column::Id.eq(item.product_id))
         .filter(products::Column::Reserved.gte(q));
     if shipping {
         update = update
-            .col_expr(products::Column::OnHand, Expr::col(products::Column::OnHand).sub(q))
+            .col_expr(
+                products::Column::OnHand,
+                Expr::col(products::Column::OnHand).sub(q),
+            )
             .filter(products::Column::OnHand.gte(q));
     }
     if update.exec(txn).await?.rows_affected != 1 {
-        return Err(Error::Internal(format!("reservation of order {} lost", order.0)));
+        return Err(Error::Internal(format!(
+            "reservation of order {} lost",
+            order.0
+        )));
     }
     let product = products::Entity::find_by_id(item.product_id)
         .one(txn)
@@ -136,7 +162,11 @@ pub(crate) async fn settle(
     let movement = Movement {
         delta_on_hand: if shipping { -i64::from(q) } else { 0 },
         delta_reserved: -i64::from(q),
-        reason: if shipping { Reason::Ship } else { Reason::Release },
+        reason: if shipping {
+            Reason::Ship
+        } else {
+            Reason::Release
+        },
         order: Some(order),
         note: None,
     };
@@ -153,12 +183,18 @@ pub async fn adjust(
     reason: Reason,
     note: Option<&str>,
 ) -> Result<products::Model> {
-    if delta == 0 || !matches!(reason, Reason::Received | Reason::Damaged | Reason::Correction) {
+    if delta == 0
+        || !matches!(
+            reason,
+            Reason::Received | Reason::Damaged | Reason::Correction
+        )
+    {
         return Err(Error::Invalid { field: "delta" });
     }
     let delta32 = to_i32(delta)?;
     let now = ctx.now();
-    in_tx!(&ctx.db, |txn| async {
+    in_tx!(&ctx.db, |txn| {
+        async {
         let before = super::products::load(&txn, product).await?;
         let store = StoreId(before.store_id);
         policy::require(&txn, actor, store, Capability::ManageCatalog).await?;
@@ -208,5 +244,6 @@ pub async fn adjust(
         outbox::record(&txn, now, &event).await?;
         Ok(after)
     }
-    .await)
+    .await
+    })
 }

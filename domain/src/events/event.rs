@@ -90,9 +90,8 @@ impl DomainEvent {
             | DomainEvent::OrderAssigned { store_id, .. }
             | DomainEvent::ProductSaved { store_id, .. }
             | DomainEvent::StockAdjusted { store_id, .. } => Some(*store_id),
-            DomainEvent::RoleGranted { store_id, .. } | DomainEvent::RoleRevoked { store_id, .. } => {
-                *store_id
-            }
+            DomainEvent::RoleGranted { store_id, .. }
+            | DomainEvent::RoleRevoked { store_id, .. } => *store_id,
         }
     }
 }

@@ -12,7 +12,11 @@ use entity::outbox_events;
 
 /// Appends `event` to the outbox inside the caller's transaction: if that rolls back, the
 /// event never existed.
-pub async fn record(db: &impl ConnectionTrait, now: DateTime<Utc>, event: &DomainEvent) -> Result<i64> {
+pub async fn record(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    event: &DomainEvent,
+) -> Result<i64> {
     let payload = serde_json::to_string(event).map_err(|e| Error::Internal(e.to_string()))?;
     let row = outbox_events::ActiveModel {
         id: NotSet,
@@ -28,7 +32,11 @@ pub async fn record(db: &impl ConnectionTrait, now: DateTime<Utc>, event: &Domai
 
 pub fn decode(row: &outbox_events::Model) -> Result<Published> {
     let event = serde_json::from_str(&row.payload).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(Published { id: row.id, at: row.created_at, event })
+    Ok(Published {
+        id: row.id,
+        at: row.created_at,
+        event,
+    })
 }
 
 /// Events after `after_id` in id order, for consumers catching up (SSE replay and the like).
@@ -64,7 +72,10 @@ pub async fn relay_once(ctx: &Ctx, owner: &str, batch: u64) -> Result<usize> {
         let published = decode(row)?;
         ctx.bus.publish(&published).await?;
         outbox_events::Entity::update_many()
-            .col_expr(outbox_events::Column::PublishedAt, sea_orm::sea_query::Expr::value(ctx.now()))
+            .col_expr(
+                outbox_events::Column::PublishedAt,
+                sea_orm::sea_query::Expr::value(ctx.now()),
+            )
             .filter(outbox_events::Column::Id.eq(row.id))
             .exec(&ctx.db)
             .await?;

@@ -1,8 +1,8 @@
 //! Everything after (or instead of) payment: cancel, ship, complete, refund, expiry, and
 //! taking an order into work.
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::status::OrderStatus;
@@ -17,14 +17,30 @@ use crate::{Ctx, audit, in_tx, users};
 use entity::orders;
 
 /// Cancels and releases the reserved stock: the customer before review, ADMIN+ before payment.
-pub async fn cancel(ctx: &Ctx, actor: &Actor, order: OrderId, reason: Option<&str>) -> Result<orders::Model> {
-    let details = Details { reason: reason.map(str::to_owned), tracking: None };
+pub async fn cancel(
+    ctx: &Ctx,
+    actor: &Actor,
+    order: OrderId,
+    reason: Option<&str>,
+) -> Result<orders::Model> {
+    let details = Details {
+        reason: reason.map(str::to_owned),
+        tracking: None,
+    };
     perform(ctx, actor, order, Step::Cancel, details).await
 }
 
 /// `paid -> shipped`, taking the goods out of stock; the tracking number is optional.
-pub async fn ship(ctx: &Ctx, actor: &Actor, order: OrderId, tracking: Option<&str>) -> Result<orders::Model> {
-    let details = Details { reason: None, tracking: tracking.map(str::to_owned) };
+pub async fn ship(
+    ctx: &Ctx,
+    actor: &Actor,
+    order: OrderId,
+    tracking: Option<&str>,
+) -> Result<orders::Model> {
+    let details = Details {
+        reason: None,
+        tracking: tracking.map(str::to_owned),
+    };
     perform(ctx, actor, order, Step::Ship, details).await
 }
 
@@ -34,8 +50,16 @@ pub async fn complete(ctx: &Ctx, actor: &Actor, order: OrderId) -> Result<orders
 }
 
 /// `paid | shipped -> refunded`; before shipping the reservation is released.
-pub async fn refund(ctx: &Ctx, actor: &Actor, order: OrderId, reason: &str) -> Result<orders::Model> {
-    let details = Details { reason: Some(reason.to_owned()), tracking: None };
+pub async fn refund(
+    ctx: &Ctx,
+    actor: &Actor,
+    order: OrderId,
+    reason: &str,
+) -> Result<orders::Model> {
+    let details = Details {
+        reason: Some(reason.to_owned()),
+        tracking: None,
+    };
     perform(ctx, actor, order, Step::Refund, details).await
 }
 
@@ -56,7 +80,10 @@ pub async fn expire_unpaid(ctx: &Ctx, limit: u64) -> Result<usize> {
     let system = Actor::system();
     let mut expired = 0;
     for id in due {
-        let details = Details { reason: Some("expired".to_owned()), tracking: None };
+        let details = Details {
+            reason: Some("expired".to_owned()),
+            tracking: None,
+        };
         match perform(ctx, &system, OrderId(id), Step::Cancel, details).await {
             Ok(_) => expired += 1,
             // Paid, cancelled or sent a receipt meanwhile: nothing to expire.
@@ -70,17 +97,31 @@ pub async fn expire_unpaid(ctx: &Ctx, limit: u64) -> Result<usize> {
 /// Takes the order into work for the acting staff member.
 pub async fn take(ctx: &Ctx, actor: &Actor, order: OrderId) -> Result<orders::Model> {
     let now = ctx.now();
-    in_tx!(&ctx.db, |txn| assign(&txn, now, actor, order, true, None).await)
+    in_tx!(&ctx.db, |txn| assign(&txn, now, actor, order, true, None)
+        .await)
 }
 
 /// Releases an order from work, with a reason. Only the assignee, or ADMIN+, may.
-pub async fn release(ctx: &Ctx, actor: &Actor, order: OrderId, reason: &str) -> Result<orders::Model> {
+pub async fn release(
+    ctx: &Ctx,
+    actor: &Actor,
+    order: OrderId,
+    reason: &str,
+) -> Result<orders::Model> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::ReasonRequired);
     }
     let now = ctx.now();
-    in_tx!(&ctx.db, |txn| assign(&txn, now, actor, order, false, Some(reason)).await)
+    in_tx!(&ctx.db, |txn| assign(
+        &txn,
+        now,
+        actor,
+        order,
+        false,
+        Some(reason)
+    )
+    .await)
 }
 
 async fn assign(
@@ -98,11 +139,17 @@ async fn assign(
     let me = actor.user_id().ok_or(Error::Forbidden)?;
     let status = status_of(&order)?;
     if status.is_terminal() {
-        return Err(Error::InvalidTransition { from: status, to: status });
+        return Err(Error::InvalidTransition {
+            from: status,
+            to: status,
+        });
     }
     let current = order.assignee_id.map(UserId);
     let mut update = orders::Entity::update_many()
-        .col_expr(orders::Column::Version, Expr::col(orders::Column::Version).add(1))
+        .col_expr(
+            orders::Column::Version,
+            Expr::col(orders::Column::Version).add(1),
+        )
         .col_expr(orders::Column::UpdatedAt, Expr::value(now))
         .filter(orders::Column::Id.eq(order.id));
     if taking {
@@ -112,14 +159,24 @@ async fn assign(
         }
         update = update
             .col_expr(orders::Column::AssigneeId, Expr::value(me.0))
-            .filter(orders::Column::AssigneeId.is_null().or(orders::Column::AssigneeId.eq(me.0)));
+            .filter(
+                orders::Column::AssigneeId
+                    .is_null()
+                    .or(orders::Column::AssigneeId.eq(me.0)),
+            );
     } else {
         let Some(holder) = current else {
             return Err(Error::NotAssignee);
         };
         if holder != me {
             // Releasing someone else's work is an ADMIN+ decision.
-            crate::policy::require(txn, actor, StoreId(order.store_id), Capability::DecidePayments).await?;
+            crate::policy::require(
+                txn,
+                actor,
+                StoreId(order.store_id),
+                Capability::DecidePayments,
+            )
+            .await?;
         }
         update = update
             .col_expr(orders::Column::AssigneeId, Expr::value(Option::<i64>::None))
@@ -128,15 +185,33 @@ async fn assign(
     if update.exec(txn).await?.rows_affected != 1 {
         return Err(Error::Conflict);
     }
-    let (action, assignee) = if taking { ("assigned", Some(me)) } else { ("released", None) };
-    history(txn, now, order_id, action, Some(status), status, actor, reason.map(str::to_owned)).await?;
+    let (action, assignee) = if taking {
+        ("assigned", Some(me))
+    } else {
+        ("released", None)
+    };
+    history(
+        txn,
+        now,
+        order_id,
+        action,
+        Some(status),
+        status,
+        actor,
+        reason.map(str::to_owned),
+    )
+    .await?;
     audit::record(
         txn,
         now,
         actor,
         audit::Entry {
             store: Some(StoreId(order.store_id)),
-            action: if taking { "order.take" } else { "order.release" },
+            action: if taking {
+                "order.take"
+            } else {
+                "order.release"
+            },
             object_type: "order",
             object_id: order.number.to_string(),
             before: Some(serde_json::json!({ "assignee": current })),

@@ -54,5 +54,15 @@ pub(crate) async fn record_history(
     actor: &crate::Actor,
 ) -> Result<()> {
     let status = status_of(order)?;
-    transition::history(txn, now, OrderId(order.id), action, Some(status), status, actor, None).await
+    transition::history(
+        txn,
+        now,
+        OrderId(order.id),
+        action,
+        Some(status),
+        status,
+        actor,
+        None,
+    )
+    .await
 }

@@ -61,7 +61,10 @@ pub async fn place(ctx: &Ctx, actor: &Actor, new: &NewOrder) -> Result<orders::M
         Principal::System => return Err(Error::Forbidden),
     };
     let now = ctx.now();
-    in_tx!(&ctx.db, |txn| place_in(&txn, now, actor, new, &lines, by_staff).await)
+    in_tx!(&ctx.db, |txn| place_in(
+        &txn, now, actor, new, &lines, by_staff
+    )
+    .await)
 }
 
 fn validate_delivery(d: &Delivery) -> Result<()> {
@@ -70,7 +73,10 @@ fn validate_delivery(d: &Delivery) -> Result<()> {
         return Err(Error::Invalid { field: "name" });
     }
     let digits = d.phone.chars().filter(char::is_ascii_digit).count();
-    let phone_ok = d.phone.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
+    let phone_ok = d
+        .phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-()".contains(c));
     if !phone_ok || !(7..=15).contains(&digits) {
         return Err(Error::Invalid { field: "phone" });
     }
@@ -100,7 +106,9 @@ async fn place_in(
             .await?
             .ok_or(Error::NotFound { what: "product" })?;
         if !product.active {
-            return Err(Error::ProductUnavailable { product: product.title });
+            return Err(Error::ProductUnavailable {
+                product: product.title,
+            });
         }
         if product.currency != store.currency {
             return Err(Error::CurrencyMismatch);
@@ -124,12 +132,19 @@ async fn place_in(
         delivery_address: Set(new.delivery.address.trim().to_owned()),
         assignee_id: Set(None),
         tracking_number: Set(None),
-        payment_due_at: Set(Some(now + Duration::minutes(i64::from(store.unpaid_deadline_minutes)))),
+        payment_due_at: Set(Some(
+            now + Duration::minutes(i64::from(store.unpaid_deadline_minutes)),
+        )),
         version: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     };
-    let order_id = OrderId(orders::Entity::insert(order).exec(txn).await?.last_insert_id);
+    let order_id = OrderId(
+        orders::Entity::insert(order)
+            .exec(txn)
+            .await?
+            .last_insert_id,
+    );
     for (product, qty, line) in &items {
         let item = order_items::ActiveModel {
             id: NotSet,
@@ -151,7 +166,17 @@ async fn place_in(
         };
         stock::record(txn, now, product, actor.user_id(), movement).await?;
     }
-    history(txn, now, order_id, "status_changed", None, OrderStatus::AwaitingPayment, actor, None).await?;
+    history(
+        txn,
+        now,
+        order_id,
+        "status_changed",
+        None,
+        OrderStatus::AwaitingPayment,
+        actor,
+        None,
+    )
+    .await?;
     if by_staff {
         audit::record(
             txn,
@@ -163,7 +188,9 @@ async fn place_in(
                 object_type: "order",
                 object_id: number.to_string(),
                 before: None,
-                after: Some(serde_json::json!({ "total_minor": total.minor, "customer": new.customer })),
+                after: Some(
+                    serde_json::json!({ "total_minor": total.minor, "customer": new.customer }),
+                ),
             },
         )
         .await?;

@@ -1,10 +1,12 @@
 //! Reading orders: the store's list (keyset-paged), a customer's own, one order in full.
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
+use super::load;
 use super::status::OrderStatus;
 use super::transition::{Standing, standing};
-use super::load;
 use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::ids::{OrderId, StoreId, UserId};
@@ -43,11 +45,13 @@ pub async fn list(
     }
     if let Some(c) = after {
         q = q.filter(
-            Condition::any().add(orders::Column::CreatedAt.lt(c.created_at)).add(
-                Condition::all()
-                    .add(orders::Column::CreatedAt.eq(c.created_at))
-                    .add(orders::Column::Id.lt(c.id)),
-            ),
+            Condition::any()
+                .add(orders::Column::CreatedAt.lt(c.created_at))
+                .add(
+                    Condition::all()
+                        .add(orders::Column::CreatedAt.eq(c.created_at))
+                        .add(orders::Column::Id.lt(c.id)),
+                ),
         );
     }
     let mut rows = q
@@ -58,7 +62,10 @@ pub async fn list(
         .await?;
     let next = if rows.len() as u64 > limit {
         rows.truncate(limit as usize);
-        rows.last().map(|o| Cursor { created_at: o.created_at, id: o.id })
+        rows.last().map(|o| Cursor {
+            created_at: o.created_at,
+            id: o.id,
+        })
     } else {
         None
     };
@@ -66,7 +73,11 @@ pub async fn list(
 }
 
 /// A customer's own orders, newest first.
-pub async fn of_customer(db: &impl ConnectionTrait, customer: UserId, limit: u64) -> Result<Vec<orders::Model>> {
+pub async fn of_customer(
+    db: &impl ConnectionTrait,
+    customer: UserId,
+    limit: u64,
+) -> Result<Vec<orders::Model>> {
     Ok(orders::Entity::find()
         .filter(orders::Column::CustomerId.eq(customer.0))
         .order_by_desc(orders::Column::CreatedAt)
@@ -101,11 +112,20 @@ pub async fn detail(db: &impl ConnectionTrait, actor: &Actor, id: OrderId) -> Re
         .all(db)
         .await?;
     let receipts = crate::receipts::of_order(db, id).await?;
-    Ok(OrderDetail { order, items, history, receipts })
+    Ok(OrderDetail {
+        order,
+        items,
+        history,
+        receipts,
+    })
 }
 
 /// Finds a store's order by its number (what people type: `#1042`).
-pub async fn by_number(db: &impl ConnectionTrait, store: StoreId, number: i64) -> Result<orders::Model> {
+pub async fn by_number(
+    db: &impl ConnectionTrait,
+    store: StoreId,
+    number: i64,
+) -> Result<orders::Model> {
     orders::Entity::find()
         .filter(orders::Column::StoreId.eq(store.0))
         .filter(orders::Column::Number.eq(number))

@@ -21,8 +21,15 @@ pub enum OrderStatus {
 use OrderStatus::*;
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 7] =
-        [AwaitingPayment, PaymentReview, Paid, Shipped, Completed, Cancelled, Refunded];
+    pub const ALL: [OrderStatus; 7] = [
+        AwaitingPayment,
+        PaymentReview,
+        Paid,
+        Shipped,
+        Completed,
+        Cancelled,
+        Refunded,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -72,7 +79,11 @@ pub struct Rule {
 }
 
 const fn staff(cap: Capability) -> Rule {
-    Rule { staff: cap, customer: false, system: false }
+    Rule {
+        staff: cap,
+        customer: false,
+        system: false,
+    }
 }
 
 /// The transition table. `None`: not a transition at all.
@@ -81,13 +92,25 @@ pub fn rule(from: OrderStatus, to: OrderStatus) -> Option<Rule> {
     use Capability::*;
     match (from, to) {
         // The customer's receipt moves it to review; staff decide it.
-        (AwaitingPayment, PaymentReview) => Some(Rule { staff: DecidePayments, customer: true, system: false }),
+        (AwaitingPayment, PaymentReview) => Some(Rule {
+            staff: DecidePayments,
+            customer: true,
+            system: false,
+        }),
         (PaymentReview, Paid) => Some(staff(DecidePayments)),
         (PaymentReview, AwaitingPayment) => Some(staff(DecidePayments)),
-        (AwaitingPayment, Cancelled) => Some(Rule { staff: DecidePayments, customer: true, system: true }),
+        (AwaitingPayment, Cancelled) => Some(Rule {
+            staff: DecidePayments,
+            customer: true,
+            system: true,
+        }),
         (PaymentReview, Cancelled) => Some(staff(DecidePayments)),
         (Paid, Shipped) => Some(staff(Fulfil)),
-        (Shipped, Completed) => Some(Rule { staff: Fulfil, customer: true, system: false }),
+        (Shipped, Completed) => Some(Rule {
+            staff: Fulfil,
+            customer: true,
+            system: false,
+        }),
         (Paid | Shipped, Refunded) => Some(staff(DecidePayments)),
         _ => None,
     }
@@ -113,15 +136,25 @@ mod tests {
         ];
         for from in OrderStatus::ALL {
             for to in OrderStatus::ALL {
-                assert_eq!(rule(from, to).is_some(), allowed.contains(&(from, to)), "{from}->{to}");
+                assert_eq!(
+                    rule(from, to).is_some(),
+                    allowed.contains(&(from, to)),
+                    "{from}->{to}"
+                );
             }
         }
         for t in [Completed, Cancelled, Refunded] {
             assert!(t.is_terminal());
         }
         assert_eq!(rule(Paid, Shipped).map(|r| r.customer), Some(false));
-        assert_eq!(rule(AwaitingPayment, Cancelled).map(|r| r.system), Some(true));
-        assert_eq!(rule(PaymentReview, Cancelled).map(|r| r.customer), Some(false));
+        assert_eq!(
+            rule(AwaitingPayment, Cancelled).map(|r| r.system),
+            Some(true)
+        );
+        assert_eq!(
+            rule(PaymentReview, Cancelled).map(|r| r.customer),
+            Some(false)
+        );
     }
 
     #[test]

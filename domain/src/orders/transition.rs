@@ -1,8 +1,8 @@
 //! The one way an order changes state: authorise, conditional update, side effects on stock
 //! and receipts, history, audit and outbox — all in the caller's transaction.
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -116,7 +116,10 @@ pub(crate) async fn perform(
         return Err(Error::ReasonRequired);
     }
     let now = ctx.now();
-    let result = in_tx!(&ctx.db, |txn| perform_in(&txn, now, actor, order_id, step, &details).await);
+    let result = in_tx!(&ctx.db, |txn| perform_in(
+        &txn, now, actor, order_id, step, &details
+    )
+    .await);
     match result {
         Err(Error::Conflict) => {
             let order = load(&ctx.db, order_id).await?;
@@ -158,7 +161,17 @@ async fn perform_in(
         Standing::System if rule.system => {}
         Standing::Customer | Standing::System => return Err(Error::Forbidden),
     }
-    apply(txn, now, actor, &order, to, details, Some(step.action()), standing == Standing::Staff).await
+    apply(
+        txn,
+        now,
+        actor,
+        &order,
+        to,
+        details,
+        Some(step.action()),
+        standing == Standing::Staff,
+    )
+    .await
 }
 
 /// Moves `order` from its current status to `to`. Fails with `Conflict` if someone else
@@ -177,10 +190,16 @@ pub(crate) async fn apply(
     let from = status_of(order)?;
     let mut update = orders::Entity::update_many()
         .col_expr(orders::Column::Status, Expr::value(to.as_str()))
-        .col_expr(orders::Column::Version, Expr::col(orders::Column::Version).add(1))
+        .col_expr(
+            orders::Column::Version,
+            Expr::col(orders::Column::Version).add(1),
+        )
         .col_expr(orders::Column::UpdatedAt, Expr::value(now));
     if to == OrderStatus::Shipped {
-        update = update.col_expr(orders::Column::TrackingNumber, Expr::value(details.tracking.clone()));
+        update = update.col_expr(
+            orders::Column::TrackingNumber,
+            Expr::value(details.tracking.clone()),
+        );
     }
     let res = update
         .filter(orders::Column::Id.eq(order.id))
@@ -205,7 +224,17 @@ pub(crate) async fn apply(
         }
     }
     decide_receipts(txn, now, order, from, to, actor_id, details).await?;
-    history(txn, now, order_id, "status_changed", Some(from), to, actor, details.reason.clone()).await?;
+    history(
+        txn,
+        now,
+        order_id,
+        "status_changed",
+        Some(from),
+        to,
+        actor,
+        details.reason.clone(),
+    )
+    .await?;
     if audited && let Some(action) = audit_action {
         audit::record(
             txn,
@@ -261,7 +290,10 @@ async fn decide_receipts(
         .col_expr(receipts::Column::Status, Expr::value(verdict))
         .col_expr(receipts::Column::DecidedBy, Expr::value(actor.map(|u| u.0)))
         .col_expr(receipts::Column::DecidedAt, Expr::value(now))
-        .col_expr(receipts::Column::Reason, Expr::value(details.reason.clone()))
+        .col_expr(
+            receipts::Column::Reason,
+            Expr::value(details.reason.clone()),
+        )
         .filter(receipts::Column::OrderId.eq(order.id))
         .filter(receipts::Column::Status.eq("pending"))
         .exec(txn)
@@ -319,7 +351,11 @@ pub(crate) async fn refusal(db: &impl ConnectionTrait, order: &orders::Model, st
                 Some(id) => users::display_name(db, UserId(id)).await.ok().flatten(),
                 None => None,
             };
-            return Error::AlreadyDecided { status, by, at: row.created_at };
+            return Error::AlreadyDecided {
+                status,
+                by,
+                at: row.created_at,
+            };
         }
     }
     Error::InvalidTransition { from, to }

@@ -1,5 +1,6 @@
 //! Domain tests against a real database: SQLite by default, PostgreSQL or MariaDB when
 //! `DATABASE_URL` names one. Every test gets a fresh database of its own.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod messages;
 mod outbox;
 mod races;

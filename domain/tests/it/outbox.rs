@@ -20,7 +20,11 @@ struct Recorder {
 
 impl Recorder {
     fn new(fail_after: Option<usize>) -> Arc<Self> {
-        Arc::new(Self { seen: Mutex::new(Vec::new()), fail_after, tx: broadcast::channel(16).0 })
+        Arc::new(Self {
+            seen: Mutex::new(Vec::new()),
+            fail_after,
+            tx: broadcast::channel(16).0,
+        })
     }
 
     fn seen(&self) -> Vec<i64> {
@@ -51,7 +55,12 @@ fn with_bus(f: &Fixture, bus: Arc<Recorder>) -> Ctx {
 }
 
 async fn committed_ids(f: &Fixture) -> Vec<i64> {
-    outbox::since(&f.ctx.db, 0, 10_000).await.unwrap().into_iter().map(|p| p.id).collect()
+    outbox::since(&f.ctx.db, 0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect()
 }
 
 #[tokio::test]
@@ -62,7 +71,10 @@ async fn rolled_back_events_are_never_published() {
     while outbox::relay_once(&ctx, "r", 100).await.unwrap() > 0 {}
     let before = bus.seen().len();
     let txn = f.ctx.db.begin().await.unwrap();
-    let event = DomainEvent::StoreCreated { store_id: StoreId(f.store.0), slug: "ghost".into() };
+    let event = DomainEvent::StoreCreated {
+        store_id: StoreId(f.store.0),
+        slug: "ghost".into(),
+    };
     outbox::record(&txn, f.ctx.now(), &event).await.unwrap();
     txn.rollback().await.unwrap();
     assert_eq!(outbox::relay_once(&ctx, "r", 100).await.unwrap(), 0);
@@ -81,10 +93,17 @@ async fn restarted_relay_publishes_everything_in_order() {
         f.order(1).await;
     }
     let committed = committed_ids(&f).await;
-    assert!(committed.len() > 8, "fixture and orders made events: {committed:?}");
+    assert!(
+        committed.len() > 8,
+        "fixture and orders made events: {committed:?}"
+    );
     // The first relay dies after five events.
     let crashed = Recorder::new(Some(5));
-    assert!(outbox::relay_once(&with_bus(&f, crashed.clone()), "r1", 100).await.is_err());
+    assert!(
+        outbox::relay_once(&with_bus(&f, crashed.clone()), "r1", 100)
+            .await
+            .is_err()
+    );
     let first = crashed.seen();
     assert_eq!(first, committed[..5].to_vec());
     // More events arrive while nothing relays.
@@ -93,11 +112,18 @@ async fn restarted_relay_publishes_everything_in_order() {
     // A new relay (another owner: it waits for the old lease to run out).
     let fresh = Recorder::new(None);
     let ctx = with_bus(&f, fresh.clone());
-    assert_eq!(outbox::relay_once(&ctx, "r2", 3).await.unwrap(), 0, "r1's lease still holds");
+    assert_eq!(
+        outbox::relay_once(&ctx, "r2", 3).await.unwrap(),
+        0,
+        "r1's lease still holds"
+    );
     f.clock.advance(chrono::Duration::seconds(31));
     while outbox::relay_once(&ctx, "r2", 3).await.unwrap() > 0 {}
     let second = fresh.seen();
-    assert!(second.windows(2).all(|w| w[0] < w[1]), "in id order: {second:?}");
+    assert!(
+        second.windows(2).all(|w| w[0] < w[1]),
+        "in id order: {second:?}"
+    );
     let mut all: Vec<i64> = first.iter().chain(second.iter()).copied().collect();
     all.sort();
     all.dedup();
@@ -113,7 +139,10 @@ async fn events_reach_subscribers_of_the_in_process_bus() {
     outbox::relay_once(&f.ctx, "r", 1000).await.unwrap();
     let mut found = false;
     while let Ok(p) = rx.try_recv() {
-        if let DomainEvent::OrderPlaced { order_id, number, .. } = p.event {
+        if let DomainEvent::OrderPlaced {
+            order_id, number, ..
+        } = p.event
+        {
             assert_eq!((order_id, number), (order, 1001));
             found = true;
         }

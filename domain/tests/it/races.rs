@@ -21,21 +21,36 @@ async fn fifty_deciders_one_winner() {
             }
         })
     });
-    let results: Vec<_> = join_all(tasks).await.into_iter().map(|r| r.unwrap()).collect();
+    let results: Vec<_> = join_all(tasks)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
     let winners = results.iter().filter(|r| r.is_ok()).count();
     assert_eq!(winners, 1, "{results:?}");
     for r in &results {
         if let Err(e) = r {
-            assert!(matches!(e, Error::AlreadyDecided { by: Some(_), .. }), "{e:?}");
+            assert!(
+                matches!(e, Error::AlreadyDecided { by: Some(_), .. }),
+                "{e:?}"
+            );
         }
     }
     let decided = format!("order_id = {} AND from_status = 'payment_review'", order.0);
     assert_eq!(f.count("order_history", &decided).await, 1);
-    assert_eq!(f.count("audit_log", "action IN ('order.verify', 'order.reject')").await, 1);
-    let events = "event_type = 'order_status_changed' AND payload LIKE '%\"from\":\"payment_review\"%'";
+    assert_eq!(
+        f.count("audit_log", "action IN ('order.verify', 'order.reject')")
+            .await,
+        1
+    );
+    let events =
+        "event_type = 'order_status_changed' AND payload LIKE '%\"from\":\"payment_review\"%'";
     assert_eq!(f.count("outbox_events", events).await, 1);
     let status = f.status(order).await;
-    assert!(matches!(status, OrderStatus::Paid | OrderStatus::AwaitingPayment));
+    assert!(matches!(
+        status,
+        OrderStatus::Paid | OrderStatus::AwaitingPayment
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -43,9 +58,15 @@ async fn two_hundred_orders_for_ten_in_stock() {
     let f = Arc::new(Fixture::new().await);
     let tasks = (0..200).map(|_| {
         let f = f.clone();
-        tokio::spawn(async move { domain::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(1)).await })
+        tokio::spawn(async move {
+            domain::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(1)).await
+        })
     });
-    let results: Vec<_> = join_all(tasks).await.into_iter().map(|r| r.unwrap()).collect();
+    let results: Vec<_> = join_all(tasks)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
     let placed: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
     assert_eq!(placed.len(), 10);
     for r in &results {
@@ -59,7 +80,11 @@ async fn two_hundred_orders_for_ten_in_stock() {
     assert_eq!(f.stock(f.product).await, (10, 10));
     assert_eq!(f.count("orders", "1 = 1").await, 10);
     assert_eq!(f.count("stock_movements", "reason = 'reserve'").await, 10);
-    assert_eq!(f.count("products", "reserved > on_hand OR on_hand < 0").await, 0);
+    assert_eq!(
+        f.count("products", "reserved > on_hand OR on_hand < 0")
+            .await,
+        0
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -81,7 +106,10 @@ async fn orders_racing_stock_adjustments_never_oversell() {
                     None,
                 )
                 .await;
-                assert!(matches!(r, Ok(_) | Err(Error::InsufficientStock { .. })), "{r:?}");
+                assert!(
+                    matches!(r, Ok(_) | Err(Error::InsufficientStock { .. })),
+                    "{r:?}"
+                );
             } else {
                 let r = domain::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(1)).await;
                 assert!(matches!(r, Ok(_) | Err(Error::OutOfStock { .. })), "{r:?}");
@@ -92,7 +120,10 @@ async fn orders_racing_stock_adjustments_never_oversell() {
         t.unwrap();
     }
     let (on_hand, reserved) = f.stock(f.product).await;
-    assert!(on_hand >= reserved && reserved >= 0, "{on_hand} / {reserved}");
+    assert!(
+        on_hand >= reserved && reserved >= 0,
+        "{on_hand} / {reserved}"
+    );
     let orders = f.count("orders", "1 = 1").await;
     let damaged = f.count("stock_movements", "reason = 'damaged'").await;
     assert_eq!(i64::from(reserved), orders);
@@ -138,15 +169,33 @@ async fn cancel_and_expiry_release_stock_exactly_once() {
 async fn two_owners_removing_each_other_leave_one() {
     let f = Arc::new(Fixture::new().await);
     let second = user(&f.ctx, 7, "olga").await;
-    domain::staff::grant(&f.ctx, &Actor::operator(), second, domain::Role::Owner, None).await.unwrap();
+    domain::staff::grant(
+        &f.ctx,
+        &Actor::operator(),
+        second,
+        domain::Role::Owner,
+        None,
+    )
+    .await
+    .unwrap();
     let (a, b) = {
         let (f1, f2) = (f.clone(), f.clone());
-        let one = tokio::spawn(async move { domain::staff::revoke(&f1.ctx, &f1.web(f1.owner), second, None).await });
-        let two = tokio::spawn(async move { domain::staff::revoke(&f2.ctx, &f2.web(second), f2.owner, None).await });
+        let one = tokio::spawn(async move {
+            domain::staff::revoke(&f1.ctx, &f1.web(f1.owner), second, None).await
+        });
+        let two = tokio::spawn(async move {
+            domain::staff::revoke(&f2.ctx, &f2.web(second), f2.owner, None).await
+        });
         (one.await.unwrap(), two.await.unwrap())
     };
     assert_eq!(a.is_ok() as u8 + b.is_ok() as u8, 1, "{a:?} {b:?}");
     let loser = if a.is_ok() { b } else { a };
-    assert!(matches!(loser, Err(Error::LastOwner | Error::NotFound { .. } | Error::RoleTooHigh { .. })), "{loser:?}");
+    assert!(
+        matches!(
+            loser,
+            Err(Error::LastOwner | Error::NotFound { .. } | Error::RoleTooHigh { .. })
+        ),
+        "{loser:?}"
+    );
     assert!(domain::staff::has_owner(&f.ctx.db).await.unwrap());
 }

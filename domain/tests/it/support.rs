@@ -46,7 +46,12 @@ pub async fn store(ctx: &Ctx, slug: &str) -> StoreId {
         payment_instructions: "Card 1234".to_owned(),
         unpaid_deadline_minutes: 60,
     };
-    StoreId(stores::create(ctx, &Actor::operator(), new).await.unwrap().id)
+    StoreId(
+        stores::create(ctx, &Actor::operator(), new)
+            .await
+            .unwrap()
+            .id,
+    )
 }
 
 pub async fn product(ctx: &Ctx, store: StoreId, sku: &str, price: i64, on_hand: i64) -> ProductId {
@@ -58,7 +63,12 @@ pub async fn product(ctx: &Ctx, store: StoreId, sku: &str, price: i64, on_hand: 
         on_hand,
         low_stock_threshold: None,
     };
-    ProductId(products::create(ctx, &Actor::operator(), store, new).await.unwrap().id)
+    ProductId(
+        products::create(ctx, &Actor::operator(), store, new)
+            .await
+            .unwrap()
+            .id,
+    )
 }
 
 pub fn delivery() -> Delivery {
@@ -72,8 +82,14 @@ pub fn delivery() -> Delivery {
 impl Fixture {
     pub async fn new() -> Fixture {
         let test_db = TestDb::new().await;
-        let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap()));
-        let ctx = Ctx::new(test_db.db.clone(), Arc::new(InProcessBus::new(4096)), clock.clone());
+        let clock = Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap(),
+        ));
+        let ctx = Ctx::new(
+            test_db.db.clone(),
+            Arc::new(InProcessBus::new(4096)),
+            clock.clone(),
+        );
         let store = store(&ctx, "main").await;
         let other_store = store_other(&ctx).await;
         let owner = user(&ctx, 1, "owner").await;
@@ -83,10 +99,18 @@ impl Fixture {
         let customer = user(&ctx, 100, "carol").await;
         let stranger = user(&ctx, 101, "sam").await;
         let op = Actor::operator();
-        domain::staff::grant(&ctx, &op, owner, Role::Owner, None).await.unwrap();
-        domain::staff::grant(&ctx, &op, admin, Role::Admin, Some(store)).await.unwrap();
-        domain::staff::grant(&ctx, &op, vendor, Role::Vendor, Some(store)).await.unwrap();
-        domain::staff::grant(&ctx, &op, other_admin, Role::Admin, Some(other_store)).await.unwrap();
+        domain::staff::grant(&ctx, &op, owner, Role::Owner, None)
+            .await
+            .unwrap();
+        domain::staff::grant(&ctx, &op, admin, Role::Admin, Some(store))
+            .await
+            .unwrap();
+        domain::staff::grant(&ctx, &op, vendor, Role::Vendor, Some(store))
+            .await
+            .unwrap();
+        domain::staff::grant(&ctx, &op, other_admin, Role::Admin, Some(other_store))
+            .await
+            .unwrap();
         let product = product(&ctx, store, "MUG", 25_000, 10).await;
         Fixture {
             _db: test_db,
@@ -148,18 +172,28 @@ impl Fixture {
             width: Some(800),
             height: Some(600),
         };
-        domain::receipts::attach(&self.ctx, &self.bot(self.customer), &new).await.unwrap()
+        domain::receipts::attach(&self.ctx, &self.bot(self.customer), &new)
+            .await
+            .unwrap()
     }
 
     pub async fn stock(&self, product: ProductId) -> (i32, i32) {
         use sea_orm::EntityTrait;
-        let p = entity::products::Entity::find_by_id(product.0).one(&self.ctx.db).await.unwrap().unwrap();
+        let p = entity::products::Entity::find_by_id(product.0)
+            .one(&self.ctx.db)
+            .await
+            .unwrap()
+            .unwrap();
         (p.on_hand, p.reserved)
     }
 
     pub async fn status(&self, order: OrderId) -> domain::OrderStatus {
         use sea_orm::EntityTrait;
-        let o = entity::orders::Entity::find_by_id(order.0).one(&self.ctx.db).await.unwrap().unwrap();
+        let o = entity::orders::Entity::find_by_id(order.0)
+            .one(&self.ctx.db)
+            .await
+            .unwrap()
+            .unwrap();
         domain::OrderStatus::parse(&o.status).unwrap()
     }
 
@@ -168,7 +202,13 @@ impl Fixture {
         use sea_orm::{ConnectionTrait, Statement};
         let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE {condition}");
         let backend = self.ctx.db.get_database_backend();
-        let row = self.ctx.db.query_one_raw(Statement::from_string(backend, sql)).await.unwrap().unwrap();
+        let row = self
+            .ctx
+            .db
+            .query_one_raw(Statement::from_string(backend, sql))
+            .await
+            .unwrap()
+            .unwrap();
         row.try_get::<i64>("", "n").unwrap()
     }
 }
