@@ -97,8 +97,21 @@ pub async fn expire_unpaid(ctx: &Ctx, limit: u64) -> Result<usize> {
 /// Takes the order into work for the acting staff member.
 pub async fn take(ctx: &Ctx, actor: &Actor, order: OrderId) -> Result<orders::Model> {
     let now = ctx.now();
-    in_tx!(&ctx.db, |txn| assign(&txn, now, actor, order, true, None)
-        .await)
+    let result = in_tx!(&ctx.db, |txn| assign(&txn, now, actor, order, true, None)
+        .await);
+    match result {
+        // Someone took it between our read and our update.
+        Err(Error::Conflict) => match load(&ctx.db, order).await?.assignee_id {
+            Some(other) if Some(UserId(other)) != actor.user_id() => {
+                let by = users::display_name(&ctx.db, UserId(other))
+                    .await?
+                    .unwrap_or_default();
+                Err(Error::AlreadyTaken { by })
+            }
+            _ => Err(Error::Conflict),
+        },
+        other => other,
+    }
 }
 
 /// Releases an order from work, with a reason. Only the assignee, or ADMIN+, may.

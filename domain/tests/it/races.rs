@@ -199,3 +199,41 @@ async fn two_owners_removing_each_other_leave_one() {
     );
     assert!(domain::staff::has_owner(&f.ctx.db).await.unwrap());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_staff_taking_one_order_one_gets_it() {
+    let f = Arc::new(Fixture::new().await);
+    let order = f.order_in_review(1).await;
+    let mut staff = Vec::new();
+    for i in 0..20 {
+        let u = user(&f.ctx, 500 + i, &format!("staff{i}")).await;
+        domain::staff::grant(
+            &f.ctx,
+            &Actor::operator(),
+            u,
+            domain::Role::Vendor,
+            Some(f.store),
+        )
+        .await
+        .unwrap();
+        staff.push(u);
+    }
+    let tasks = staff.into_iter().map(|u| {
+        let f = f.clone();
+        tokio::spawn(async move { fulfil::take(&f.ctx, &f.web(u), order).await })
+    });
+    let results: Vec<_> = join_all(tasks)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    for r in results.iter().filter_map(|r| r.as_ref().err()) {
+        assert!(matches!(r, Error::AlreadyTaken { .. }), "{r:?}");
+    }
+    assert_eq!(f.count("order_history", "action = 'assigned'").await, 1);
+}
