@@ -65,7 +65,8 @@ pub async fn try_lease(
     Ok(res.rows_affected == 1)
 }
 
-pub async fn release_lease(db: &impl ConnectionTrait, key: &str, owner: &str) -> Result<()> {
+/// An update that lets go of a row's lease.
+fn unleased() -> sea_orm::UpdateMany<jobs::Entity> {
     jobs::Entity::update_many()
         .col_expr(
             jobs::Column::LeaseOwner,
@@ -75,6 +76,10 @@ pub async fn release_lease(db: &impl ConnectionTrait, key: &str, owner: &str) ->
             jobs::Column::LeaseUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
+}
+
+pub async fn release_lease(db: &impl ConnectionTrait, key: &str, owner: &str) -> Result<()> {
+    unleased()
         .filter(jobs::Column::Key.eq(key))
         .filter(jobs::Column::LeaseOwner.eq(owner))
         .exec(db)
@@ -129,16 +134,7 @@ pub async fn complete(
     next_due: Option<DateTime<Utc>>,
     error: Option<String>,
 ) -> Result<()> {
-    let mut update = jobs::Entity::update_many()
-        .col_expr(
-            jobs::Column::LeaseOwner,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            jobs::Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(jobs::Column::LastError, Expr::value(error));
+    let mut update = unleased().col_expr(jobs::Column::LastError, Expr::value(error));
     update = match next_due {
         Some(due) => update.col_expr(jobs::Column::DueAt, Expr::value(due)),
         None => update.col_expr(jobs::Column::DoneAt, Expr::value(Some(now))),

@@ -20,9 +20,12 @@ pub async fn reject(
     order: OrderId,
     reason: &str,
 ) -> Result<orders::Model> {
-    let details = Details {
-        reason: Some(reason.to_owned()),
-        tracking: None,
-    };
-    perform(ctx, actor, order, Step::Reject, details).await
+    perform(
+        ctx,
+        actor,
+        order,
+        Step::Reject,
+        Details::reason(Some(reason)),
+    )
+    .await
 }

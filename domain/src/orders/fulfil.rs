@@ -23,11 +23,7 @@ pub async fn cancel(
     order: OrderId,
     reason: Option<&str>,
 ) -> Result<orders::Model> {
-    let details = Details {
-        reason: reason.map(str::to_owned),
-        tracking: None,
-    };
-    perform(ctx, actor, order, Step::Cancel, details).await
+    perform(ctx, actor, order, Step::Cancel, Details::reason(reason)).await
 }
 
 /// `paid -> shipped`, taking the goods out of stock; the tracking number is optional.
@@ -56,11 +52,14 @@ pub async fn refund(
     order: OrderId,
     reason: &str,
 ) -> Result<orders::Model> {
-    let details = Details {
-        reason: Some(reason.to_owned()),
-        tracking: None,
-    };
-    perform(ctx, actor, order, Step::Refund, details).await
+    perform(
+        ctx,
+        actor,
+        order,
+        Step::Refund,
+        Details::reason(Some(reason)),
+    )
+    .await
 }
 
 /// Cancels every order still awaiting payment past its deadline. Safe to run on several
@@ -80,10 +79,7 @@ pub async fn expire_unpaid(ctx: &Ctx, limit: u64) -> Result<usize> {
     let system = Actor::system();
     let mut expired = 0;
     for id in due {
-        let details = Details {
-            reason: Some("expired".to_owned()),
-            tracking: None,
-        };
+        let details = Details::reason(Some("expired"));
         match perform(ctx, &system, OrderId(id), Step::Cancel, details).await {
             Ok(_) => expired += 1,
             // Paid, cancelled or sent a receipt meanwhile: nothing to expire.

@@ -99,6 +99,15 @@ pub(crate) struct Details {
     pub tracking: Option<String>,
 }
 
+impl Details {
+    pub fn reason(reason: Option<&str>) -> Self {
+        Self {
+            reason: reason.map(str::to_owned),
+            tracking: None,
+        }
+    }
+}
+
 /// Runs `step` on the order in its own transaction, retried on deadlock. A lost race comes
 /// back as `AlreadyDecided` (payment decisions) or `InvalidTransition`.
 pub(crate) async fn perform(
