@@ -1,6 +1,7 @@
 //! The Vitrina application: settings and wiring. The binary (`main.rs`) only parses the CLI.
 pub mod cli;
 pub mod settings;
+pub mod telegram;
 pub mod telemetry;
 
 use anyhow::Context;
@@ -65,18 +66,21 @@ impl App {
         self.prepare_schema().await?;
         self.settings.jwt_secret()?;
         let (stop_tx, stop_rx) = watch::channel(false);
+        let owner = format!("{}-{}", hostname(), uuid_like());
         let mut tasks = Vec::new();
         if roles.contains(&Role::Worker) {
-            let owner = format!("worker-{}", uuid_like());
             tracing::info!(%owner, "worker started: outbox relay and jobs");
             tasks.push(tokio::spawn(domain::worker::run(
                 self.ctx.clone(),
-                owner,
+                owner.clone(),
                 stop_rx.clone(),
             )));
         }
-        for role in roles.iter().filter(|r| **r != Role::Worker) {
-            tracing::warn!(?role, "not part of this build yet; only the worker runs");
+        if roles.contains(&Role::Bot) {
+            tasks.extend(telegram::start(&self, &owner, stop_rx.clone()).await?);
+        }
+        if roles.contains(&Role::Web) {
+            tracing::warn!("the web backoffice is not part of this build yet");
         }
         tokio::signal::ctrl_c()
             .await
@@ -88,6 +92,10 @@ impl App {
         }
         Ok(())
     }
+}
+
+fn hostname() -> String {
+    std::env::var("HOSTNAME").unwrap_or_else(|_| "vitrina".to_owned())
 }
 
 fn uuid_like() -> String {

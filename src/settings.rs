@@ -73,6 +73,22 @@ pub struct Settings {
     pub jwt: JwtSettings,
     pub telegram: TelegramSettings,
     pub server: ServerSettings,
+    pub receipts: ReceiptSettings,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReceiptSettings {
+    /// Largest receipt file accepted, in bytes (Telegram's own download limit is 20 MB).
+    pub max_bytes: usize,
+}
+
+impl Default for ReceiptSettings {
+    fn default() -> Self {
+        Self {
+            max_bytes: 10 * 1024 * 1024,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -116,6 +132,8 @@ pub struct TelegramSettings {
     pub api_url: String,
     pub webhook_url: Option<String>,
     pub webhook_secret: Option<Secret>,
+    /// Where the webhook listens (until the backoffice serves it on its own port).
+    pub webhook_bind: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -133,6 +151,7 @@ impl Default for Settings {
             jwt: JwtSettings::default(),
             telegram: TelegramSettings::default(),
             server: ServerSettings::default(),
+            receipts: ReceiptSettings::default(),
         }
     }
 }
@@ -163,6 +182,7 @@ impl Default for TelegramSettings {
             api_url: "https://api.telegram.org".to_owned(),
             webhook_url: None,
             webhook_secret: None,
+            webhook_bind: "127.0.0.1:8443".to_owned(),
         }
     }
 }

@@ -100,7 +100,7 @@ async fn migrate_store_staff_and_demo_through_the_cli() {
 
     let err = fails(run(&cmd("migrate fresh")));
     assert!(err.contains("--yes"), "{err}");
-    let down = ok(run(&cmd("migrate down --steps 5")));
+    let down = ok(run(&cmd("migrate down --steps 100")));
     assert!(!down.contains("Applied"), "{down}");
 }
 

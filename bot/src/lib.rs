@@ -1,3 +1,51 @@
-//! The Telegram adapter (teloxide). Arrives with its own issue: customers ordering and sending
-//! receipts, admins verifying in chat. It will only parse updates, call `domain` and render
-//! replies from `locales/`.
+//! The Telegram adapter: customers browse, order and send receipts; staff list, verify and
+//! reject. Handlers parse an update, call one `domain` function and render its result with
+//! texts from `locales/`. Nothing here decides a business rule.
+mod admin;
+pub mod callback;
+pub mod commands;
+mod context;
+mod customer;
+pub mod detect;
+pub mod dialogue;
+mod keyboards;
+pub mod limiter;
+pub mod notifier;
+pub mod reply;
+pub mod runtime;
+pub mod storage;
+
+use std::sync::Arc;
+
+use domain::Ctx;
+use domain::receipts::pipeline::Limits;
+use domain::receipts::storage::ReceiptStorage;
+use teloxide::dispatching::UpdateHandler;
+use teloxide::prelude::*;
+
+pub use context::Who;
+
+pub type BotError = Box<dyn std::error::Error + Send + Sync + 'static>;
+pub type HandlerResult = Result<(), BotError>;
+
+/// Everything handlers need, passed as one dependency.
+#[derive(Clone)]
+pub struct Services {
+    pub ctx: Ctx,
+    pub files: Arc<dyn ReceiptStorage>,
+    pub limits: Arc<Limits>,
+    /// The bot's own Telegram id: with `update_id`, the key of update de-duplication.
+    pub bot_id: i64,
+    pub bot_username: String,
+    pub limiter: Arc<limiter::RateLimiter>,
+    pub dialogues: Arc<storage::DbStorage>,
+}
+
+/// The one handler tree, used by polling, webhooks and the tests alike.
+pub fn handler_tree() -> UpdateHandler<BotError> {
+    dptree::entry()
+        .filter_async(context::not_seen_before)
+        .filter_map_async(context::identify)
+        .branch(Update::filter_message().endpoint(customer::on_message))
+        .branch(Update::filter_callback_query().endpoint(customer::on_callback))
+}

@@ -42,6 +42,9 @@ pub struct Actor {
     pub channel: Channel,
     /// IP address or other origin detail for the audit log.
     pub origin: Option<String>,
+    /// The Telegram update (bot id, update id) this action answers. A service that changes
+    /// something records it in the same transaction, so a redelivered update changes nothing.
+    pub update: Option<(i64, i64)>,
 }
 
 impl Actor {
@@ -50,6 +53,7 @@ impl Actor {
             principal: Principal::User(id),
             channel,
             origin: None,
+            update: None,
         }
     }
 
@@ -58,6 +62,7 @@ impl Actor {
             principal: Principal::Operator,
             channel: Channel::Cli,
             origin: None,
+            update: None,
         }
     }
 
@@ -66,11 +71,17 @@ impl Actor {
             principal: Principal::System,
             channel: Channel::System,
             origin: None,
+            update: None,
         }
     }
 
     pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
         self.origin = Some(origin.into());
+        self
+    }
+
+    pub fn with_update(mut self, bot_id: i64, update_id: i64) -> Self {
+        self.update = Some((bot_id, update_id));
         self
     }
 

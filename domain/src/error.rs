@@ -54,6 +54,9 @@ pub enum Error {
     LastOwner,
     #[error("cannot grant {role} with your role")]
     RoleTooHigh { role: Role },
+    /// This Telegram update was handled before; nothing was changed again.
+    #[error("update already handled")]
+    DuplicateUpdate,
     #[error("database error: {0}")]
     Db(#[from] DbErr),
     #[error("internal error: {0}")]
@@ -83,6 +86,7 @@ pub const USER_KEYS: &[&str] = &[
     "error-receipt-type",
     "error-last-owner",
     "error-role-too-high",
+    "error-duplicate",
     "error-internal",
 ];
 
@@ -112,6 +116,7 @@ impl Error {
             Error::ReceiptType => "error-receipt-type",
             Error::LastOwner => "error-last-owner",
             Error::RoleTooHigh { .. } => "error-role-too-high",
+            Error::DuplicateUpdate => "error-duplicate",
             Error::Db(_) | Error::Internal(_) => "error-internal",
         }
     }

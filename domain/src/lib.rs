@@ -7,20 +7,25 @@
 
 pub mod actor;
 pub mod audit;
+pub mod bootstrap;
+pub mod cart;
 pub mod catalog;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod dialogues;
 pub mod error;
 pub mod events;
 pub mod ids;
 pub mod jobs;
 pub mod money;
+pub mod notifications;
 pub mod orders;
 pub mod policy;
 pub mod receipts;
 pub mod staff;
 pub mod stores;
+pub mod updates;
 pub mod users;
 pub mod worker;
 

@@ -2,7 +2,7 @@
 use std::fmt;
 
 use sea_orm::sea_query::ExprTrait as _;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, Principal};
@@ -129,6 +129,27 @@ pub async fn is_owner(db: &impl ConnectionTrait, user: UserId) -> Result<bool> {
         .one(db)
         .await?;
     Ok(n.is_some())
+}
+
+/// The stores `user` works in: every store for a platform OWNER, else those with a role.
+pub async fn staff_stores(db: &impl ConnectionTrait, user: UserId) -> Result<Vec<StoreId>> {
+    if is_owner(db, user).await? {
+        let all = entity::stores::Entity::find()
+            .order_by_asc(entity::stores::Column::Id)
+            .all(db)
+            .await?;
+        return Ok(all.into_iter().map(|s| StoreId(s.id)).collect());
+    }
+    let rows = staff_roles::Entity::find()
+        .filter(staff_roles::Column::UserId.eq(user.0))
+        .filter(staff_roles::Column::StoreId.is_not_null())
+        .order_by_asc(staff_roles::Column::StoreId)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| r.store_id.map(StoreId))
+        .collect())
 }
 
 /// The decision made for an actor in a store.

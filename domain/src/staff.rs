@@ -65,7 +65,10 @@ fn scoped(user: UserId, store: Option<StoreId>) -> sea_orm::Select<staff_roles::
     }
 }
 
-async fn lock_owners(db: &impl ConnectionTrait, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+pub(crate) async fn lock_owners(
+    db: &impl ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
     jobs::ensure(db, OWNERS_LOCK, "lock", now, now).await?;
     jobs_table::Entity::update_many()
         .col_expr(
@@ -119,6 +122,7 @@ pub async fn grant(
                     store_id: Set(store.map(|s| s.0)),
                     role: Set(role.as_str().to_owned()),
                     granted_by: Set(actor.user_id().map(|u| u.0)),
+                    receipt_alerts: Set(true),
                     created_at: Set(now),
                 };
                 staff_roles::Entity::insert(row)

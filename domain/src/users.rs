@@ -2,11 +2,11 @@
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
 };
 
 use crate::error::{Error, Result};
-use crate::ids::UserId;
+use crate::ids::{StoreId, UserId};
 use entity::users;
 
 #[derive(Clone, Debug, Default)]
@@ -56,6 +56,7 @@ pub async fn upsert(
         first_name: Set(p.first_name.clone()),
         last_name: Set(p.last_name.clone()),
         language: Set(language_of(p.language.as_deref()).to_owned()),
+        current_store_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -79,4 +80,51 @@ pub async fn display_name(db: &impl ConnectionTrait, id: UserId) -> Result<Optio
         Some(name) if !name.is_empty() => format!("@{name}"),
         _ => u.first_name,
     }))
+}
+
+/// Remembers the store `user` is shopping in (the bot's catalog and cart follow it).
+pub async fn set_current_store(
+    db: &impl ConnectionTrait,
+    user: UserId,
+    store: StoreId,
+) -> Result<()> {
+    // The column has no foreign key (see the migration), so the store is checked here.
+    crate::stores::load(db, store).await?;
+    let res = users::Entity::update_many()
+        .col_expr(
+            users::Column::CurrentStoreId,
+            sea_orm::sea_query::Expr::value(store.0),
+        )
+        .filter(users::Column::Id.eq(user.0))
+        .exec(db)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(Error::NotFound { what: "user" });
+    }
+    Ok(())
+}
+
+/// The store `user` is shopping in, if they picked one.
+pub async fn current_store(db: &impl ConnectionTrait, user: UserId) -> Result<Option<StoreId>> {
+    let row: Option<Option<i64>> = users::Entity::find_by_id(user.0)
+        .select_only()
+        .column(users::Column::CurrentStoreId)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let current = row.ok_or(Error::NotFound { what: "user" })?;
+    Ok(current.map(StoreId))
+}
+
+/// Keeps the language a user picked (`en`, `ru` or `uk`; anything else becomes `en`).
+pub async fn set_language(db: &impl ConnectionTrait, user: UserId, tag: &str) -> Result<()> {
+    users::Entity::update_many()
+        .col_expr(
+            users::Column::Language,
+            sea_orm::sea_query::Expr::value(language_of(Some(tag))),
+        )
+        .filter(users::Column::Id.eq(user.0))
+        .exec(db)
+        .await?;
+    Ok(())
 }

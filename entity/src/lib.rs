@@ -1,6 +1,8 @@
 //! SeaORM entities, one file per table. No behaviour lives here.
 
 pub mod audit_log;
+pub mod cart_items;
+pub mod dialogues;
 pub mod jobs;
 pub mod login_challenges;
 pub mod notifications;
@@ -19,6 +21,8 @@ pub mod users;
 
 pub mod prelude {
     pub use super::audit_log::Entity as AuditLog;
+    pub use super::cart_items::Entity as CartItems;
+    pub use super::dialogues::Entity as Dialogues;
     pub use super::jobs::Entity as Jobs;
     pub use super::login_challenges::Entity as LoginChallenges;
     pub use super::notifications::Entity as Notifications;

@@ -11,6 +11,8 @@ pub struct Model {
     pub store_id: Option<i64>,
     pub role: String,
     pub granted_by: Option<i64>,
+    /// Whether this staff member is told in Telegram about new receipts.
+    pub receipt_alerts: bool,
     pub created_at: DateTimeUtc,
 }
 

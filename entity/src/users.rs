@@ -12,6 +12,8 @@ pub struct Model {
     pub first_name: String,
     pub last_name: Option<String>,
     pub language: String,
+    /// The store the customer is shopping in (no foreign key: added to an existing table).
+    pub current_store_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -4,6 +4,8 @@
 //! Arguments that carry domain codes (`$status`, `$field`, `$what`, `$role`, ...) are passed
 //! as the codes themselves; the messages translate them. Counts must be passed as numbers
 //! ([`ArgValue::Num`]) so Russian and Ukrainian pick the right plural form.
+#[doc(hidden)]
+pub mod samples;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;

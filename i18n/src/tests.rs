@@ -8,25 +8,10 @@ use super::*;
 
 /// A value for every argument any message takes; extra arguments are harmless.
 fn sample_args() -> HashMap<String, FluentValue<'static>> {
-    [
-        ("what", ArgValue::from("order")),
-        ("field", "phone".into()),
-        ("product", "Coffee".into()),
-        ("available", 3.into()),
-        ("on_hand", 5.into()),
-        ("reserved", 7.into()),
-        ("from", "paid".into()),
-        ("to", "awaiting_payment".into()),
-        ("status", "paid".into()),
-        ("by", "@anna".into()),
-        ("at", "14:02".into()),
-        ("slug", "coffee-shop".into()),
-        ("sku", "CF-1".into()),
-        ("role", "owner".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_fluent()))
-    .collect()
+    crate::samples::sample_args()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_fluent()))
+        .collect()
 }
 
 #[test]

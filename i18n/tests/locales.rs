@@ -127,22 +127,7 @@ fn required_keys_exist_everywhere() {
 
 /// Every message, rendered with every argument set, in every language.
 fn render_all() -> Vec<(Lang, String, String)> {
-    let args: Vec<(&str, ArgValue)> = vec![
-        ("what", "order".into()),
-        ("field", "phone".into()),
-        ("product", "Coffee".into()),
-        ("available", 3.into()),
-        ("on_hand", 5.into()),
-        ("reserved", 7.into()),
-        ("from", "paid".into()),
-        ("to", "awaiting_payment".into()),
-        ("status", "paid".into()),
-        ("by", "@anna".into()),
-        ("at", "14:02".into()),
-        ("slug", "coffee-shop".into()),
-        ("sku", "CF-1".into()),
-        ("role", "owner".into()),
-    ];
+    let args = i18n::samples::sample_args();
     let mut out = Vec::new();
     for lang in Lang::ALL {
         for key in keys(lang) {

@@ -146,4 +146,6 @@ error-role-too-high =
        *[other] { $role }
     }” role.
 
+error-duplicate = This was already done.
+
 error-internal = Something went wrong on our side. Please try again.

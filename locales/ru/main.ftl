@@ -149,4 +149,6 @@ error-role-too-high =
        *[other] { $role }
     }».
 
+error-duplicate = Это уже сделано.
+
 error-internal = Что-то пошло не так на нашей стороне. Попробуйте ещё раз.

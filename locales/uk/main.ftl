@@ -149,4 +149,6 @@ error-role-too-high =
        *[other] { $role }
     }».
 
+error-duplicate = Це вже зроблено.
+
 error-internal = Щось пішло не так на нашому боці. Спробуйте ще раз.

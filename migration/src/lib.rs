@@ -11,6 +11,7 @@ mod m20261121_000002_catalog;
 mod m20261121_000003_orders;
 mod m20261121_000004_events;
 mod m20261121_000005_auth;
+mod m20261121_000006_bot;
 
 pub struct Migrator;
 
@@ -23,12 +24,13 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_orders::Migration),
             Box::new(m20261121_000004_events::Migration),
             Box::new(m20261121_000005_auth::Migration),
+            Box::new(m20261121_000006_bot::Migration),
         ]
     }
 }
 
 /// Every table the migrations create, in creation order.
-pub const TABLES: [&str; 16] = [
+pub const TABLES: [&str; 18] = [
     "stores",
     "users",
     "staff_roles",
@@ -45,4 +47,6 @@ pub const TABLES: [&str; 16] = [
     "processed_updates",
     "sessions",
     "login_challenges",
+    "dialogues",
+    "cart_items",
 ];

@@ -419,6 +419,182 @@ async fn unique_constraints_reject_duplicates() {
     };
     job("cancel_unpaid:1").await.unwrap();
     assert_unique_violation(job("cancel_unpaid:1").await, "jobs.key");
+
+    let mug = product(db, shop, "CUP", 1, 0).await.unwrap();
+    cart_item(db, anna, shop, mug, 1).await.unwrap();
+    assert_unique_violation(
+        cart_item(db, anna, shop, mug, 2).await,
+        "cart_items (user_id, store_id, product_id)",
+    );
+    let bob = user(db, 7_000_000_002).await.unwrap();
+    cart_item(db, bob, shop, mug, 1).await.unwrap();
+
+    dialogue(db, -100_123).await.unwrap();
+    assert_unique_violation(dialogue(db, -100_123).await, "dialogues.chat_id");
+    dialogue(db, 100_123).await.unwrap();
+}
+
+async fn cart_item(
+    db: &DatabaseConnection,
+    user_id: i64,
+    store_id: i64,
+    product_id: i64,
+    quantity: i32,
+) -> Result<i64, DbErr> {
+    insert(
+        db,
+        "cart_items",
+        &[
+            ("user_id", user_id.into()),
+            ("store_id", store_id.into()),
+            ("product_id", product_id.into()),
+            ("quantity", quantity.into()),
+            ("created_at", now()),
+            ("updated_at", now()),
+        ],
+    )
+    .await
+}
+
+/// Inserts a dialogue row (its key is the chat id, so nothing is returned).
+async fn dialogue(db: &DatabaseConnection, chat_id: i64) -> Result<(), DbErr> {
+    let stmt = Query::insert()
+        .into_table(Alias::new("dialogues"))
+        .columns([
+            Alias::new("chat_id"),
+            Alias::new("state"),
+            Alias::new("updated_at"),
+        ])
+        .values_panic([
+            Expr::val(chat_id),
+            Expr::val(r#"{"Start":null}"#),
+            Expr::val(now()),
+        ])
+        .take();
+    db.execute(&stmt).await.map(|_| ())
+}
+
+#[tokio::test]
+async fn cart_lines_hold_a_positive_quantity() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    let shop = store(db, "shop").await.unwrap();
+    let anna = user(db, 42).await.unwrap();
+    let mug = product(db, shop, "MUG", 5, 0).await.unwrap();
+
+    assert_check_violation(
+        cart_item(db, anna, shop, mug, 0).await,
+        "ck_cart_items_quantity_pos",
+    );
+    assert_check_violation(
+        cart_item(db, anna, shop, mug, -1).await,
+        "ck_cart_items_quantity_pos",
+    );
+    let id = cart_item(db, anna, shop, mug, 1).await.unwrap();
+    let to_zero = Query::update()
+        .table(Alias::new("cart_items"))
+        .value(Alias::new("quantity"), 0i32)
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .take();
+    assert_check_violation(db.execute(&to_zero).await, "ck_cart_items_quantity_pos");
+    assert_fk_violation(
+        cart_item(db, anna, shop, 999, 1).await,
+        "cart_items.product_id",
+    );
+    assert_fk_violation(cart_item(db, 999, shop, mug, 1).await, "cart_items.user_id");
+    assert_eq!(count(db, "cart_items").await, 1);
+
+    // Deleting the customer empties their carts.
+    let delete_user = Query::delete()
+        .from_table(Alias::new("users"))
+        .and_where(Expr::col(Alias::new("id")).eq(anna))
+        .take();
+    db.execute(&delete_user).await.unwrap();
+    assert_eq!(count(db, "cart_items").await, 0);
+}
+
+/// The columns the bot migration adds to existing tables: a new staff role gets receipt alerts
+/// and a user no current store unless told otherwise; undoing the migration removes both.
+#[tokio::test]
+async fn bot_columns_have_defaults_and_go_with_down() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    let shop = store(db, "shop").await.unwrap();
+    let anna = user(db, 42).await.unwrap();
+    let role = insert(
+        db,
+        "staff_roles",
+        &[
+            ("user_id", anna.into()),
+            ("store_id", shop.into()),
+            ("role", "admin".into()),
+            ("created_at", now()),
+        ],
+    )
+    .await
+    .unwrap();
+    let alerts = db
+        .query_one(
+            &Query::select()
+                .column(Alias::new("receipt_alerts"))
+                .from(Alias::new("staff_roles"))
+                .and_where(Expr::col(Alias::new("id")).eq(role))
+                .take(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(alerts.try_get::<bool>("", "receipt_alerts").unwrap());
+    let current = db
+        .query_one(
+            &Query::select()
+                .column(Alias::new("current_store_id"))
+                .from(Alias::new("users"))
+                .and_where(Expr::col(Alias::new("id")).eq(anna))
+                .take(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        current
+            .try_get::<Option<i64>>("", "current_store_id")
+            .unwrap(),
+        None
+    );
+
+    let names = async |table: &str| -> Vec<String> {
+        catalog_columns(db, table)
+            .await
+            .into_iter()
+            .map(|(name, _, _)| name)
+            .collect()
+    };
+    Migrator::down(db, Some(1)).await.unwrap();
+    assert!(
+        !names("users")
+            .await
+            .contains(&"current_store_id".to_owned())
+    );
+    assert!(
+        !names("staff_roles")
+            .await
+            .contains(&"receipt_alerts".to_owned())
+    );
+    // The rows themselves survive the dropped columns.
+    assert_eq!(count(db, "staff_roles").await, 1);
+
+    Migrator::up(db, None).await.unwrap();
+    assert!(
+        names("users")
+            .await
+            .contains(&"current_store_id".to_owned())
+    );
+    assert!(
+        names("staff_roles")
+            .await
+            .contains(&"receipt_alerts".to_owned())
+    );
 }
 
 #[tokio::test]
@@ -735,6 +911,8 @@ async fn schema_matches_the_entities() {
         entity_columns::<login_challenges::Entity>(b),
         entity_columns::<processed_updates::Entity>(b),
         entity_columns::<jobs::Entity>(b),
+        entity_columns::<dialogues::Entity>(b),
+        entity_columns::<cart_items::Entity>(b),
     ];
     let entity_tables: BTreeSet<String> = entities.iter().map(|(t, _)| t.clone()).collect();
     assert_eq!(entity_tables, app_tables());

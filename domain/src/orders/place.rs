@@ -38,6 +38,18 @@ pub struct NewOrder {
 
 /// Places an order for `new.customer`: by that customer, or by staff who can fulfil.
 pub async fn place(ctx: &Ctx, actor: &Actor, new: &NewOrder) -> Result<orders::Model> {
+    let lines = prepare(new)?;
+    let by_staff = authorize(&ctx.db, actor, new.store, new.customer).await?;
+    let now = ctx.now();
+    in_tx!(&ctx.db, |txn| place_in(
+        &txn, now, actor, new, &lines, by_staff
+    )
+    .await)
+}
+
+/// Checks an order's input: the quantity of each product (the same product listed twice adds
+/// up) and the delivery details.
+pub(crate) fn prepare(new: &NewOrder) -> Result<BTreeMap<ProductId, i64>> {
     let mut lines: BTreeMap<ProductId, i64> = BTreeMap::new();
     for (product, qty) in &new.items {
         if *qty == 0 {
@@ -52,41 +64,61 @@ pub async fn place(ctx: &Ctx, actor: &Actor, new: &NewOrder) -> Result<orders::M
         return Err(Error::Invalid { field: "quantity" });
     }
     validate_delivery(&new.delivery)?;
-    let by_staff = match actor.principal {
-        Principal::User(u) if u == new.customer => false,
+    Ok(lines)
+}
+
+/// Who may order for `customer` in `store`: the customer, or staff who can fulfil (then
+/// `true`: the order is audited as a staff action).
+pub(crate) async fn authorize(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    store: StoreId,
+    customer: UserId,
+) -> Result<bool> {
+    match actor.principal {
+        Principal::User(u) if u == customer => Ok(false),
         Principal::User(_) | Principal::Operator => {
-            policy::require(&ctx.db, actor, new.store, Capability::Fulfil).await?;
-            true
+            policy::require(db, actor, store, Capability::Fulfil).await?;
+            Ok(true)
         }
-        Principal::System => return Err(Error::Forbidden),
-    };
-    let now = ctx.now();
-    in_tx!(&ctx.db, |txn| place_in(
-        &txn, now, actor, new, &lines, by_staff
-    )
-    .await)
+        Principal::System => Err(Error::Forbidden),
+    }
+}
+
+/// A recipient's name as people type it: not empty, not a novel.
+pub fn valid_name(name: &str) -> bool {
+    (1..=255).contains(&name.trim().chars().count())
+}
+
+/// A phone number as people type it: 7 to 15 digits, with spaces, `+`, `-` and brackets allowed.
+pub fn valid_phone(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-()".contains(c))
+        && (7..=15).contains(&digits)
+}
+
+/// A delivery address: at least a few characters, at most a thousand.
+pub fn valid_address(address: &str) -> bool {
+    (3..=1000).contains(&address.trim().chars().count())
 }
 
 fn validate_delivery(d: &Delivery) -> Result<()> {
-    let len = |s: &str| s.trim().chars().count();
-    if !(1..=255).contains(&len(&d.name)) {
+    if !valid_name(&d.name) {
         return Err(Error::Invalid { field: "name" });
     }
-    let digits = d.phone.chars().filter(char::is_ascii_digit).count();
-    let phone_ok = d
-        .phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-()".contains(c));
-    if !phone_ok || !(7..=15).contains(&digits) {
+    if !valid_phone(&d.phone) {
         return Err(Error::Invalid { field: "phone" });
     }
-    if !(3..=1000).contains(&len(&d.address)) {
+    if !valid_address(&d.address) {
         return Err(Error::Invalid { field: "address" });
     }
     Ok(())
 }
 
-async fn place_in(
+/// Places `new` with the checked `lines` inside the caller's transaction.
+pub(crate) async fn place_in(
     txn: &impl ConnectionTrait,
     now: DateTime<Utc>,
     actor: &Actor,

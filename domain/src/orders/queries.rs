@@ -133,3 +133,17 @@ pub async fn by_number(
         .await?
         .ok_or(Error::NotFound { what: "order" })
 }
+
+/// The list position of an order, to continue a list after it.
+pub async fn cursor_at(db: &impl ConnectionTrait, id: OrderId) -> Result<Cursor> {
+    let o = load(db, id).await?;
+    Ok(Cursor {
+        created_at: o.created_at,
+        id: o.id,
+    })
+}
+
+/// The per-store number of an order.
+pub async fn number_of(db: &impl ConnectionTrait, id: OrderId) -> Result<i64> {
+    Ok(load(db, id).await?.number)
+}

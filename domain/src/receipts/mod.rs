@@ -1,6 +1,9 @@
 //! Receipts: what a customer sent as proof of payment. This module records the file's
 //! metadata and moves the order into review; the file pipeline (sniffing, limits, thumbnails,
 //! storage) feeds it.
+pub mod pipeline;
+pub mod storage;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},

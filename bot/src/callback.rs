@@ -1,0 +1,151 @@
+//! Callback data: one typed enum with one encoding (Telegram allows 64 bytes).
+use std::fmt::Write as _;
+
+/// What a button asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Callback {
+    /// A page of the catalog.
+    Catalog(u32),
+    Product(i64),
+    Add(i64),
+    /// Change a cart line by +1 / -1.
+    Inc(i64),
+    Dec(i64),
+    Remove(i64),
+    Cart,
+    Checkout,
+    /// Checkout: one step back.
+    Back,
+    /// Leave the current flow.
+    Abort,
+    Confirm,
+    Language(String),
+    /// A customer cancelling their own order.
+    CancelOrder(i64),
+    /// Which order a just-sent receipt is for.
+    ReceiptFor(i64),
+    MyOrders,
+    /// Staff decisions on an order (by order id).
+    Verify(i64),
+    Reject(i64),
+    /// Staff order list: status filter code ("" = all) and page cursor id.
+    Orders(String, i64),
+}
+
+impl Callback {
+    pub fn encode(&self) -> String {
+        let mut s = String::new();
+        let _ = match self {
+            Callback::Catalog(p) => write!(s, "cat:{p}"),
+            Callback::Product(id) => write!(s, "p:{id}"),
+            Callback::Add(id) => write!(s, "add:{id}"),
+            Callback::Inc(id) => write!(s, "inc:{id}"),
+            Callback::Dec(id) => write!(s, "dec:{id}"),
+            Callback::Remove(id) => write!(s, "rm:{id}"),
+            Callback::Cart => write!(s, "cart"),
+            Callback::Checkout => write!(s, "co"),
+            Callback::Back => write!(s, "back"),
+            Callback::Abort => write!(s, "abort"),
+            Callback::Confirm => write!(s, "ok"),
+            Callback::Language(l) => write!(s, "lang:{l}"),
+            Callback::CancelOrder(id) => write!(s, "cx:{id}"),
+            Callback::ReceiptFor(id) => write!(s, "rf:{id}"),
+            Callback::MyOrders => write!(s, "my"),
+            Callback::Verify(id) => write!(s, "v:{id}"),
+            Callback::Reject(id) => write!(s, "r:{id}"),
+            Callback::Orders(status, after) => write!(s, "o:{status}:{after}"),
+        };
+        s
+    }
+
+    /// Anything that is not exactly what [`encode`](Self::encode) makes is refused.
+    pub fn decode(data: &str) -> Option<Callback> {
+        let (tag, rest) = data.split_once(':').unwrap_or((data, ""));
+        let id = || rest.parse::<i64>().ok().filter(|v| *v > 0);
+        Some(match tag {
+            "cat" => Callback::Catalog(rest.parse().ok()?),
+            "p" => Callback::Product(id()?),
+            "add" => Callback::Add(id()?),
+            "inc" => Callback::Inc(id()?),
+            "dec" => Callback::Dec(id()?),
+            "rm" => Callback::Remove(id()?),
+            "cart" if rest.is_empty() => Callback::Cart,
+            "co" if rest.is_empty() => Callback::Checkout,
+            "back" if rest.is_empty() => Callback::Back,
+            "abort" if rest.is_empty() => Callback::Abort,
+            "ok" if rest.is_empty() => Callback::Confirm,
+            "my" if rest.is_empty() => Callback::MyOrders,
+            "lang" if matches!(rest, "en" | "ru" | "uk") => Callback::Language(rest.to_owned()),
+            "cx" => Callback::CancelOrder(id()?),
+            "rf" => Callback::ReceiptFor(id()?),
+            "v" => Callback::Verify(id()?),
+            "r" => Callback::Reject(id()?),
+            "o" => {
+                let (status, after) = rest.split_once(':')?;
+                if !status.is_empty() && domain::OrderStatus::parse(status).is_err() {
+                    return None;
+                }
+                Callback::Orders(
+                    status.to_owned(),
+                    after.parse().ok().filter(|v: &i64| *v >= 0)?,
+                )
+            }
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_fits_telegram() {
+        let all = [
+            Callback::Catalog(3),
+            Callback::Product(9_007_199_254_740_991),
+            Callback::Add(1),
+            Callback::Inc(2),
+            Callback::Dec(2),
+            Callback::Remove(2),
+            Callback::Cart,
+            Callback::Checkout,
+            Callback::Back,
+            Callback::Abort,
+            Callback::Confirm,
+            Callback::Language("uk".into()),
+            Callback::CancelOrder(5),
+            Callback::ReceiptFor(5),
+            Callback::MyOrders,
+            Callback::Verify(1042),
+            Callback::Reject(1042),
+            Callback::Orders("payment_review".into(), i64::MAX),
+            Callback::Orders(String::new(), 0),
+        ];
+        for c in all {
+            let data = c.encode();
+            assert!(data.len() <= 64, "{data}");
+            assert_eq!(Callback::decode(&data), Some(c));
+        }
+    }
+
+    #[test]
+    fn refuses_forgeries() {
+        for bad in [
+            "",
+            "v",
+            "v:",
+            "v:-1",
+            "v:0",
+            "v:abc",
+            "v:1:2",
+            "cart:1",
+            "lang:de",
+            "o:hacked:0",
+            "zzz:1",
+            "p:1e9",
+        ] {
+            assert_eq!(Callback::decode(bad), None, "{bad}");
+        }
+    }
+}

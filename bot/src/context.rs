@@ -1,0 +1,85 @@
+//! Who sent an update, in which language, and whether we have handled it before.
+use domain::users::{self, TelegramProfile};
+use domain::{Actor, Channel, UserId};
+use i18n::Lang;
+use teloxide::types::Update;
+
+use crate::Services;
+
+/// The sender of an update, known to the database.
+#[derive(Clone, Debug)]
+pub struct Who {
+    pub user: entity::users::Model,
+    pub lang: Lang,
+    pub actor: Actor,
+    pub chat: teloxide::types::ChatId,
+}
+
+impl Who {
+    pub fn id(&self) -> UserId {
+        UserId(self.user.id)
+    }
+}
+
+/// Telegram redelivers updates we did not acknowledge; one we finished is skipped.
+pub async fn not_seen_before(update: Update, services: Services) -> bool {
+    let id = i64::from(update.id.0);
+    match domain::updates::seen(&services.ctx.db, services.bot_id, id).await {
+        Ok(seen) => {
+            if seen {
+                tracing::info!(update_id = id, "skipping an update handled before");
+            }
+            !seen
+        }
+        Err(e) => {
+            // Better to handle twice (business steps are guarded again) than to drop it.
+            tracing::warn!(error = %e, "could not check update de-duplication");
+            true
+        }
+    }
+}
+
+/// Records the sender, and builds the actor every domain call gets.
+pub async fn identify(update: Update, services: Services) -> Option<Who> {
+    let from = update.from()?.clone();
+    let chat = update
+        .chat()
+        .map(|c| c.id)
+        .unwrap_or(teloxide::types::ChatId(from.id.0 as i64));
+    let telegram_id = i64::try_from(from.id.0).ok()?;
+    let profile = TelegramProfile {
+        telegram_id,
+        username: from.username.clone(),
+        first_name: from.first_name.clone(),
+        last_name: from.last_name.clone(),
+        language: from.language_code.clone(),
+    };
+    let user = match users::upsert(&services.ctx.db, services.ctx.now(), &profile).await {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::error!(error = %e, "could not record the sender");
+            return None;
+        }
+    };
+    let lang = Lang::from_tag(&user.language);
+    let update_id = i64::from(update.id.0);
+    let actor = Actor::user(UserId(user.id), Channel::Bot)
+        .with_origin(format!("telegram:{telegram_id}"))
+        .with_update(services.bot_id, update_id);
+    Some(Who {
+        user,
+        lang,
+        actor,
+        chat,
+    })
+}
+
+/// Marks the update handled once its handler finished.
+pub async fn done(services: &Services, who: &Who) {
+    if let Some((bot, update)) = who.actor.update
+        && let Err(e) =
+            domain::updates::claim(&services.ctx.db, bot, update, services.ctx.now()).await
+    {
+        tracing::warn!(error = %e, "could not record a handled update");
+    }
+}

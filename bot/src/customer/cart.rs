@@ -1,0 +1,148 @@
+//! The cart: add, change quantity, remove, view the total.
+use domain::ProductId;
+use domain::cart::{self, CartLine};
+use i18n::ArgValue;
+use teloxide::prelude::*;
+use teloxide::types::MessageId;
+
+use super::start::reply_error;
+use super::{shop, show as send, store_id};
+use crate::callback::Callback;
+use crate::context::Who;
+use crate::reply::{money, t, t_args};
+use crate::{HandlerResult, Services, keyboards};
+
+pub async fn add(bot: &Bot, who: &Who, services: &Services, product: i64) -> HandlerResult {
+    let Some(store) = shop(services, who).await else {
+        return Ok(());
+    };
+    match cart::add(
+        &services.ctx,
+        who.id(),
+        store_id(&store),
+        ProductId(product),
+        1,
+    )
+    .await
+    {
+        Ok(lines) => {
+            let title = lines
+                .iter()
+                .find(|l| l.product_id.0 == product)
+                .map(|l| l.title.clone())
+                .unwrap_or_default();
+            let text = t_args(who.lang, "bot-added", &[("title", ArgValue::from(title))]);
+            let markup = keyboards::rows(vec![vec![
+                keyboards::button(who.lang, "btn-catalog", Callback::Catalog(0)),
+                keyboards::button(who.lang, "btn-cart", Callback::Cart),
+            ]]);
+            bot.send_message(who.chat, text)
+                .reply_markup(markup)
+                .await?;
+            Ok(())
+        }
+        Err(e) => reply_error(bot, who, &e).await,
+    }
+}
+
+/// `delta` of `i32::MIN` removes the line.
+pub async fn change(
+    bot: &Bot,
+    who: &Who,
+    services: &Services,
+    product: i64,
+    delta: i32,
+    message: Option<MessageId>,
+) -> HandlerResult {
+    let Some(store) = shop(services, who).await else {
+        return Ok(());
+    };
+    let store = store_id(&store);
+    let lines = cart::lines(&services.ctx.db, who.id(), store).await?;
+    let current = lines
+        .iter()
+        .find(|l| l.product_id.0 == product)
+        .map(|l| i64::from(l.quantity))
+        .unwrap_or(0);
+    let wanted = if delta == i32::MIN {
+        0
+    } else {
+        (current + i64::from(delta)).max(0)
+    };
+    let wanted = u32::try_from(wanted).unwrap_or(0);
+    if let Err(e) =
+        cart::set_quantity(&services.ctx, who.id(), store, ProductId(product), wanted).await
+    {
+        return reply_error(bot, who, &e).await;
+    }
+    show(bot, who, services, message).await
+}
+
+pub fn render(who: &Who, lines: &[CartLine], currency: &str) -> String {
+    let mut text = t(who.lang, "bot-cart-title");
+    for l in lines {
+        let amount = money(
+            who.lang,
+            l.unit_price_minor.saturating_mul(i64::from(l.quantity)),
+            currency,
+        );
+        text.push('\n');
+        text.push_str(&t_args(
+            who.lang,
+            "bot-cart-line",
+            &[
+                ("title", ArgValue::from(l.title.as_str())),
+                ("quantity", ArgValue::from(i64::from(l.quantity))),
+                ("amount", ArgValue::from(amount)),
+            ],
+        ));
+    }
+    let total = cart::total(lines).unwrap_or(i64::MAX);
+    text.push_str("\n\n");
+    text.push_str(&t_args(
+        who.lang,
+        "bot-cart-total",
+        &[("total", ArgValue::from(money(who.lang, total, currency)))],
+    ));
+    text
+}
+
+pub async fn show(
+    bot: &Bot,
+    who: &Who,
+    services: &Services,
+    message: Option<MessageId>,
+) -> HandlerResult {
+    let Some(store) = shop(services, who).await else {
+        bot.send_message(who.chat, t(who.lang, "bot-no-store"))
+            .await?;
+        return Ok(());
+    };
+    let lines = cart::lines(&services.ctx.db, who.id(), store_id(&store)).await?;
+    if lines.is_empty() {
+        let markup = keyboards::rows(vec![vec![keyboards::button(
+            who.lang,
+            "btn-catalog",
+            Callback::Catalog(0),
+        )]]);
+        return send(bot, who, message, t(who.lang, "bot-cart-empty"), markup).await;
+    }
+    let mut rows = Vec::new();
+    for l in &lines {
+        rows.push(vec![
+            keyboards::raw("−", Callback::Dec(l.product_id.0)),
+            keyboards::raw(
+                format!("{} × {}", l.title, l.quantity),
+                Callback::Product(l.product_id.0),
+            ),
+            keyboards::raw("+", Callback::Inc(l.product_id.0)),
+            keyboards::raw("✕", Callback::Remove(l.product_id.0)),
+        ]);
+    }
+    rows.push(vec![
+        keyboards::button(who.lang, "btn-catalog", Callback::Catalog(0)),
+        keyboards::button(who.lang, "btn-checkout", Callback::Checkout),
+    ]);
+    let text = render(who, &lines, &store.currency);
+    send(bot, who, message, text, keyboards::rows(rows)).await
+}

@@ -1,0 +1,155 @@
+//! The catalog: pages of products with inline buttons, and product cards with photos.
+use domain::catalog::products;
+use i18n::ArgValue;
+use teloxide::prelude::*;
+use teloxide::types::MessageId;
+
+use super::{shop, store_id};
+use crate::callback::Callback;
+use crate::context::Who;
+use crate::reply::{money, t, t_args};
+use crate::{HandlerResult, Services, keyboards};
+
+const PAGE: usize = 6;
+
+fn page_text(who: &Who, store: &entity::stores::Model, page: u32, pages: u32) -> String {
+    t_args(
+        who.lang,
+        "bot-catalog-title",
+        &[
+            ("store", ArgValue::from(store.name.as_str())),
+            ("page", ArgValue::from(i64::from(page) + 1)),
+            ("pages", ArgValue::from(i64::from(pages))),
+        ],
+    )
+}
+
+pub async fn show(
+    bot: &Bot,
+    who: &Who,
+    services: &Services,
+    page: u32,
+    message: Option<MessageId>,
+) -> HandlerResult {
+    let Some(store) = shop(services, who).await else {
+        bot.send_message(who.chat, t(who.lang, "bot-no-store"))
+            .await?;
+        return Ok(());
+    };
+    let all = products::list(&services.ctx.db, store_id(&store), true).await?;
+    if all.is_empty() {
+        bot.send_message(who.chat, t(who.lang, "bot-catalog-empty"))
+            .await?;
+        return Ok(());
+    }
+    let pages = all.len().div_ceil(PAGE) as u32;
+    let page = page.min(pages - 1);
+    let mut rows: Vec<Vec<_>> = all
+        .iter()
+        .skip(page as usize * PAGE)
+        .take(PAGE)
+        .map(|p| {
+            let label = format!(
+                "{} — {}",
+                p.title,
+                money(who.lang, p.price_minor, &p.currency)
+            );
+            vec![keyboards::raw(label, Callback::Product(p.id))]
+        })
+        .collect();
+    let mut nav = Vec::new();
+    if page > 0 {
+        nav.push(keyboards::button(
+            who.lang,
+            "btn-prev",
+            Callback::Catalog(page - 1),
+        ));
+    }
+    if page + 1 < pages {
+        nav.push(keyboards::button(
+            who.lang,
+            "btn-next",
+            Callback::Catalog(page + 1),
+        ));
+    }
+    rows.push(nav);
+    rows.push(vec![keyboards::button(
+        who.lang,
+        "btn-cart",
+        Callback::Cart,
+    )]);
+    let text = page_text(who, &store, page, pages);
+    super::show(bot, who, message, text, keyboards::rows(rows)).await
+}
+
+pub async fn product(bot: &Bot, who: &Who, services: &Services, id: i64) -> HandlerResult {
+    let found = entity::products::Entity::find_by_id(id)
+        .one(&services.ctx.db)
+        .await?;
+    let Some(p) = found.filter(|p| p.active) else {
+        let err = domain::Error::NotFound { what: "product" };
+        return super::start::reply_error(bot, who, &err).await;
+    };
+    // Opening a product from a link also opens its store.
+    domain::users::set_current_store(&services.ctx.db, who.id(), domain::StoreId(p.store_id))
+        .await?;
+    let available = i64::from(p.on_hand - p.reserved).max(0);
+    let availability = if available > 0 {
+        t_args(
+            who.lang,
+            "bot-in-stock",
+            &[("count", ArgValue::from(available))],
+        )
+    } else {
+        t(who.lang, "bot-out-of-stock")
+    };
+    let text = t_args(
+        who.lang,
+        "bot-product",
+        &[
+            ("title", ArgValue::from(p.title.as_str())),
+            (
+                "price",
+                ArgValue::from(money(who.lang, p.price_minor, &p.currency)),
+            ),
+            ("availability", ArgValue::from(availability)),
+            ("description", ArgValue::from(p.description.as_str())),
+        ],
+    );
+    let mut row = Vec::new();
+    if available > 0 {
+        row.push(keyboards::button(
+            who.lang,
+            "btn-add-to-cart",
+            Callback::Add(p.id),
+        ));
+    }
+    row.push(keyboards::button(
+        who.lang,
+        "btn-catalog",
+        Callback::Catalog(0),
+    ));
+    let markup = keyboards::rows(vec![row]);
+    if let Some(photo) = photo_of(services, &p).await {
+        bot.send_photo(who.chat, photo)
+            .caption(text)
+            .reply_markup(markup)
+            .await?;
+    } else {
+        bot.send_message(who.chat, text)
+            .reply_markup(markup)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn photo_of(
+    services: &Services,
+    p: &entity::products::Model,
+) -> Option<teloxide::types::InputFile> {
+    let key = p.photo_key.as_deref()?;
+    let bytes = services.files.get(key).await.ok()??;
+    Some(teloxide::types::InputFile::memory(bytes).file_name("photo.jpg"))
+}
+
+use sea_orm::EntityTrait as _;

@@ -1,0 +1,91 @@
+//! A customer's own orders, and cancelling one before it is reviewed.
+use domain::orders::{fulfil, queries};
+use domain::{OrderId, OrderStatus};
+use i18n::ArgValue;
+use teloxide::prelude::*;
+use teloxide::types::MessageId;
+
+use super::show;
+use super::start::reply_error;
+use crate::callback::Callback;
+use crate::context::Who;
+use crate::reply::{money, status, t, t_args};
+use crate::{HandlerResult, Services, keyboards};
+
+pub async fn mine(
+    bot: &Bot,
+    who: &Who,
+    services: &Services,
+    message: Option<MessageId>,
+) -> HandlerResult {
+    let orders = queries::of_customer(&services.ctx.db, who.id(), 10).await?;
+    if orders.is_empty() {
+        bot.send_message(who.chat, t(who.lang, "bot-my-orders-empty"))
+            .await?;
+        return Ok(());
+    }
+    let mut text = t(who.lang, "bot-my-orders-title");
+    let mut rows = Vec::new();
+    for o in &orders {
+        text.push('\n');
+        text.push_str(&t_args(
+            who.lang,
+            "bot-order-line",
+            &[
+                ("number", ArgValue::from(o.number)),
+                (
+                    "total",
+                    ArgValue::from(money(who.lang, o.total_minor, &o.currency)),
+                ),
+                ("status", ArgValue::from(status(who.lang, &o.status))),
+            ],
+        ));
+        if o.status == OrderStatus::AwaitingPayment.as_str() {
+            let label = t_args(
+                who.lang,
+                "btn-cancel-order",
+                &[("number", ArgValue::from(o.number))],
+            );
+            rows.push(vec![keyboards::raw(label, Callback::CancelOrder(o.id))]);
+        }
+    }
+    show(bot, who, message, text, keyboards::rows(rows)).await
+}
+
+pub async fn cancel(bot: &Bot, order: i64, who: &Who, services: &Services) -> HandlerResult {
+    match fulfil::cancel(&services.ctx, &who.actor, OrderId(order), None).await {
+        Ok(o) => {
+            let text = t_args(
+                who.lang,
+                "bot-order-cancelled",
+                &[("number", ArgValue::from(o.number))],
+            );
+            bot.send_message(who.chat, text).await?;
+            Ok(())
+        }
+        Err(domain::Error::DuplicateUpdate) => Ok(()),
+        Err(e) => reply_error(bot, who, &e).await,
+    }
+}
+
+/// `start=order_<number>` from a customer: their own order with that number, if any.
+pub async fn my_order(bot: &Bot, number: i64, who: &Who, services: &Services) -> HandlerResult {
+    let orders = queries::of_customer(&services.ctx.db, who.id(), 200).await?;
+    let Some(o) = orders.iter().find(|o| o.number == number) else {
+        return reply_error(bot, who, &domain::Error::NotFound { what: "order" }).await;
+    };
+    let text = t_args(
+        who.lang,
+        "bot-order-line",
+        &[
+            ("number", ArgValue::from(o.number)),
+            (
+                "total",
+                ArgValue::from(money(who.lang, o.total_minor, &o.currency)),
+            ),
+            ("status", ArgValue::from(status(who.lang, &o.status))),
+        ],
+    );
+    bot.send_message(who.chat, text).await?;
+    Ok(())
+}

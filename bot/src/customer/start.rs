@@ -1,0 +1,101 @@
+//! `/start` with its deep links, `/help`, `/language`, and the answer to unknown commands.
+use i18n::{ArgValue, Lang};
+use teloxide::prelude::*;
+
+use super::{catalog, dialogue, shop};
+use crate::context::Who;
+use crate::reply::{error, t, t_args};
+use crate::{HandlerResult, Services, admin, keyboards};
+
+/// `start=store_<slug>`, `start=product_<id>`, `start=order_<number>`, `start=claim_<code>`.
+pub async fn on_start(bot: &Bot, payload: &str, who: &Who, services: &Services) -> HandlerResult {
+    dialogue(services, who).exit().await?;
+    let db = &services.ctx.db;
+    if let Some(slug) = payload.strip_prefix("store_") {
+        return match domain::stores::by_slug(db, slug).await {
+            Ok(store) => {
+                domain::users::set_current_store(db, who.id(), domain::StoreId(store.id)).await?;
+                welcome(bot, who, services, &store).await
+            }
+            Err(e) => reply_error(bot, who, &e).await,
+        };
+    }
+    if let Some(id) = payload
+        .strip_prefix("product_")
+        .and_then(|s| s.parse::<i64>().ok())
+    {
+        return catalog::product(bot, who, services, id).await;
+    }
+    if let Some(number) = payload
+        .strip_prefix("order_")
+        .and_then(crate::commands::order_number)
+    {
+        return admin::open_order_link(bot, number, who, services).await;
+    }
+    if let Some(code) = payload.strip_prefix("claim_") {
+        return match domain::bootstrap::claim(&services.ctx, &who.actor, code).await {
+            Ok(()) => {
+                bot.send_message(who.chat, t(who.lang, "bot-claim-done"))
+                    .await?;
+                Ok(())
+            }
+            Err(e) => reply_error(bot, who, &e).await,
+        };
+    }
+    match shop(services, who).await {
+        Some(store) => welcome(bot, who, services, &store).await,
+        None => {
+            bot.send_message(who.chat, t(who.lang, "bot-no-store"))
+                .await?;
+            Ok(())
+        }
+    }
+}
+
+async fn welcome(
+    bot: &Bot,
+    who: &Who,
+    services: &Services,
+    store: &entity::stores::Model,
+) -> HandlerResult {
+    let text = t_args(
+        who.lang,
+        "bot-welcome",
+        &[("store", ArgValue::from(store.name.as_str()))],
+    );
+    bot.send_message(who.chat, text).await?;
+    catalog::show(bot, who, services, 0, None).await
+}
+
+pub async fn help(bot: &Bot, who: &Who) -> HandlerResult {
+    bot.send_message(who.chat, t(who.lang, "bot-help")).await?;
+    Ok(())
+}
+
+pub async fn choose_language(bot: &Bot, who: &Who) -> HandlerResult {
+    bot.send_message(who.chat, t(who.lang, "bot-language-choose"))
+        .reply_markup(keyboards::languages())
+        .await?;
+    Ok(())
+}
+
+pub async fn set_language(bot: &Bot, code: &str, who: &Who, services: &Services) -> HandlerResult {
+    let lang = Lang::from_tag(code);
+    domain::users::set_language(&services.ctx.db, who.id(), lang.as_str()).await?;
+    bot.send_message(who.chat, t(lang, "bot-language-set"))
+        .await?;
+    Ok(())
+}
+
+/// Unknown commands, and staff commands from people without a role, get the same answer.
+pub async fn unknown_command(bot: &Bot, who: &Who, text: &str) -> HandlerResult {
+    tracing::info!(user = who.user.telegram_id, text = %text.chars().take(64).collect::<String>(), "unknown or refused command");
+    bot.send_message(who.chat, t(who.lang, "bot-unknown-command"))
+        .await?;
+    Ok(())
+}
+
+pub async fn reply_error(bot: &Bot, who: &Who, err: &domain::Error) -> HandlerResult {
+    bot.send_message(who.chat, error(who.lang, err)).await?;
+    Ok(())
+}

@@ -1,0 +1,45 @@
+//! Every text the bot sends comes from `locales/` through here, so tests compare with the same keys.
+use domain::Error;
+use domain::money::{Currency, Locale, Money};
+use i18n::{ArgValue, Lang};
+
+pub fn t(lang: Lang, key: &str) -> String {
+    i18n::t(lang, key)
+}
+
+pub fn t_args(lang: Lang, key: &str, args: &[(&str, ArgValue)]) -> String {
+    i18n::t_args(lang, key, args)
+}
+
+/// A domain error as the user should read it (internal details never shown).
+pub fn error(lang: Lang, err: &Error) -> String {
+    if matches!(err, Error::Db(_) | Error::Internal(_)) {
+        tracing::error!(error = %err, "internal error while handling an update");
+    }
+    let args: Vec<(&str, ArgValue)> = err
+        .args()
+        .into_iter()
+        .map(|(k, v)| (k, ArgValue::infer(v)))
+        .collect();
+    i18n::t_args(lang, err.key(), &args)
+}
+
+pub fn locale(lang: Lang) -> Locale {
+    match lang {
+        Lang::En => Locale::En,
+        Lang::Ru => Locale::Ru,
+        Lang::Uk => Locale::Uk,
+    }
+}
+
+/// `1 234,50 ₴` / `₴1,234.50`; an unknown currency code is shown as is.
+pub fn money(lang: Lang, minor: i64, currency: &str) -> String {
+    match Currency::parse(currency) {
+        Ok(c) => Money::new(minor, c).format(locale(lang)),
+        Err(_) => format!("{minor} {currency}"),
+    }
+}
+
+pub fn status(lang: Lang, status: &str) -> String {
+    t(lang, &format!("status-{status}"))
+}

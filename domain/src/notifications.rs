@@ -1,0 +1,182 @@
+//! Who is told what when an event happens. Adapters render and deliver; the choice of
+//! recipients is a business rule and lives here.
+use sea_orm::sea_query::ExprTrait as _;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::error::Result;
+use crate::events::DomainEvent;
+use crate::orders::status::OrderStatus;
+use crate::policy::{self, Capability, Role};
+use crate::{Channel, StoreId};
+use entity::{orders, receipts, staff_roles, users};
+
+/// One message for one person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub telegram_id: i64,
+    pub language: String,
+    pub what: What,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum What {
+    Verified {
+        number: i64,
+    },
+    Rejected {
+        number: i64,
+        reason: String,
+    },
+    Shipped {
+        number: i64,
+        tracking: Option<String>,
+    },
+    Cancelled {
+        number: i64,
+    },
+    /// Cancelled by the system because it was not paid in time.
+    Expired {
+        number: i64,
+    },
+    Refunded {
+        number: i64,
+    },
+    Completed {
+        number: i64,
+    },
+    /// For staff: a receipt to check.
+    NewReceipt {
+        receipt: Box<receipts::Model>,
+        order: Box<orders::Model>,
+        customer: String,
+    },
+}
+
+/// The notices an event causes.
+pub async fn for_event(db: &impl ConnectionTrait, event: &DomainEvent) -> Result<Vec<Notice>> {
+    match event {
+        DomainEvent::OrderStatusChanged {
+            order_id,
+            number,
+            from,
+            to,
+            channel,
+            reason,
+            ..
+        } => {
+            let Some(order) = orders::Entity::find_by_id(order_id.0).one(db).await? else {
+                return Ok(Vec::new());
+            };
+            let number = *number;
+            let what = match (from, to) {
+                (OrderStatus::PaymentReview, OrderStatus::Paid) => What::Verified { number },
+                (OrderStatus::PaymentReview, OrderStatus::AwaitingPayment) => What::Rejected {
+                    number,
+                    reason: reason.clone().unwrap_or_default(),
+                },
+                (_, OrderStatus::Shipped) => What::Shipped {
+                    number,
+                    tracking: order.tracking_number.clone(),
+                },
+                (_, OrderStatus::Cancelled) if *channel == Channel::System => {
+                    What::Expired { number }
+                }
+                // A customer who cancelled knows already.
+                (_, OrderStatus::Cancelled) if order_cancelled_by_customer(event, &order) => {
+                    return Ok(Vec::new());
+                }
+                (_, OrderStatus::Cancelled) => What::Cancelled { number },
+                (_, OrderStatus::Refunded) => What::Refunded { number },
+                (_, OrderStatus::Completed) if !order_cancelled_by_customer(event, &order) => {
+                    What::Completed { number }
+                }
+                _ => return Ok(Vec::new()),
+            };
+            Ok(person(db, order.customer_id)
+                .await?
+                .map(|(t, l)| {
+                    vec![Notice {
+                        telegram_id: t,
+                        language: l,
+                        what,
+                    }]
+                })
+                .unwrap_or_default())
+        }
+        DomainEvent::ReceiptAttached {
+            receipt_id,
+            order_id,
+            store_id,
+            ..
+        } => {
+            let (Some(receipt), Some(order)) = (
+                receipts::Entity::find_by_id(receipt_id.0).one(db).await?,
+                orders::Entity::find_by_id(order_id.0).one(db).await?,
+            ) else {
+                return Ok(Vec::new());
+            };
+            let customer = crate::users::display_name(db, crate::UserId(order.customer_id))
+                .await?
+                .unwrap_or_default();
+            let mut out = Vec::new();
+            for (telegram_id, language) in receipt_checkers(db, *store_id).await? {
+                let what = What::NewReceipt {
+                    receipt: Box::new(receipt.clone()),
+                    order: Box::new(order.clone()),
+                    customer: customer.clone(),
+                };
+                out.push(Notice {
+                    telegram_id,
+                    language,
+                    what,
+                });
+            }
+            Ok(out)
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// The actor of a status change was the order's own customer.
+fn order_cancelled_by_customer(event: &DomainEvent, order: &orders::Model) -> bool {
+    matches!(event, DomainEvent::OrderStatusChanged { actor: Some(a), .. } if a.0 == order.customer_id)
+}
+
+async fn person(db: &impl ConnectionTrait, user: i64) -> Result<Option<(i64, String)>> {
+    Ok(users::Entity::find_by_id(user)
+        .one(db)
+        .await?
+        .map(|u| (u.telegram_id, u.language)))
+}
+
+/// Staff who can decide payments in the store and have not muted receipt alerts: the store's
+/// ADMINs and the platform OWNERs.
+pub async fn receipt_checkers(
+    db: &impl ConnectionTrait,
+    store: StoreId,
+) -> Result<Vec<(i64, String)>> {
+    let roles = staff_roles::Entity::find()
+        .filter(
+            staff_roles::Column::StoreId
+                .eq(store.0)
+                .or(staff_roles::Column::StoreId.is_null()),
+        )
+        .filter(staff_roles::Column::ReceiptAlerts.eq(true))
+        .all(db)
+        .await?;
+    let mut out: Vec<(i64, String)> = Vec::new();
+    for r in roles {
+        let Ok(role) = Role::parse(&r.role) else {
+            continue;
+        };
+        let platform_owner = r.store_id.is_none() && role == Role::Owner;
+        if (r.store_id.is_some() || platform_owner)
+            && policy::allows(role, Capability::DecidePayments)
+            && let Some(p) = person(db, r.user_id).await?
+            && !out.iter().any(|(t, _)| *t == p.0)
+        {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,137 @@
+//! What the bot keeps in the database between updates: which Telegram updates were handled,
+//! and each chat's dialogue state.
+use std::sync::Arc;
+
+use chrono::Duration;
+use domain::{dialogues, updates};
+use futures::future::join_all;
+use sea_orm::TransactionTrait;
+
+use crate::support::Fixture;
+
+const BOT: i64 = 7_000_000_123;
+
+#[tokio::test]
+async fn an_update_is_claimed_once() {
+    let f = Fixture::new().await;
+    let db = &f.ctx.db;
+    let now = f.ctx.now();
+    assert!(!updates::seen(db, BOT, 1).await.unwrap());
+    assert!(updates::claim(db, BOT, 1, now).await.unwrap());
+    assert!(updates::seen(db, BOT, 1).await.unwrap());
+    assert!(!updates::claim(db, BOT, 1, now).await.unwrap());
+    // Update ids are per bot.
+    assert!(updates::claim(db, BOT + 1, 1, now).await.unwrap());
+    assert!(updates::claim(db, BOT, 2, now).await.unwrap());
+    assert_eq!(f.count("processed_updates", "1 = 1").await, 3);
+}
+
+#[tokio::test]
+async fn a_duplicate_inside_a_transaction_leaves_it_usable() {
+    let f = Fixture::new().await;
+    let db = &f.ctx.db;
+    let now = f.ctx.now();
+    assert!(updates::claim(db, BOT, 10, now).await.unwrap());
+
+    let txn = db.begin().await.unwrap();
+    assert!(!updates::claim(&txn, BOT, 10, now).await.unwrap());
+    // A caught unique violation would have aborted a PostgreSQL transaction here.
+    assert!(updates::claim(&txn, BOT, 11, now).await.unwrap());
+    txn.commit().await.unwrap();
+    assert!(updates::seen(db, BOT, 11).await.unwrap());
+}
+
+#[tokio::test]
+async fn a_claim_rolled_back_with_its_handler_stays_unclaimed() {
+    let f = Fixture::new().await;
+    let db = &f.ctx.db;
+    let now = f.ctx.now();
+    let txn = db.begin().await.unwrap();
+    assert!(updates::claim(&txn, BOT, 20, now).await.unwrap());
+    assert!(updates::seen(&txn, BOT, 20).await.unwrap());
+    txn.rollback().await.unwrap();
+
+    assert!(!updates::seen(db, BOT, 20).await.unwrap());
+    // Telegram's redelivery is then handled.
+    assert!(updates::claim(db, BOT, 20, now).await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_instances_claim_an_update_once() {
+    let f = Arc::new(Fixture::new().await);
+    let now = f.ctx.now();
+    let tasks = (0..8).map(|_| {
+        let f = f.clone();
+        tokio::spawn(async move {
+            let txn = f.ctx.db.begin().await?;
+            let won = updates::claim(&txn, BOT, 30, now).await?;
+            txn.commit().await?;
+            Ok::<_, domain::Error>(won)
+        })
+    });
+    let won: Vec<bool> = join_all(tasks)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().unwrap())
+        .collect();
+    assert_eq!(won.iter().filter(|w| **w).count(), 1, "{won:?}");
+}
+
+#[tokio::test]
+async fn prune_forgets_old_updates_only() {
+    let f = Fixture::new().await;
+    let db = &f.ctx.db;
+    let now = f.ctx.now();
+    updates::claim(db, BOT, 1, now - Duration::hours(48))
+        .await
+        .unwrap();
+    updates::claim(db, BOT, 2, now - Duration::hours(25))
+        .await
+        .unwrap();
+    updates::claim(db, BOT, 3, now).await.unwrap();
+    assert_eq!(
+        updates::prune(db, now - Duration::hours(24)).await.unwrap(),
+        2
+    );
+    assert!(!updates::seen(db, BOT, 1).await.unwrap());
+    assert!(updates::seen(db, BOT, 3).await.unwrap());
+    assert_eq!(
+        updates::prune(db, now - Duration::hours(24)).await.unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn dialogue_state_is_put_replaced_and_removed() {
+    let f = Fixture::new().await;
+    let db = &f.ctx.db;
+    let now = f.ctx.now();
+    let group = -1_001_234_567_890i64;
+    assert_eq!(dialogues::get(db, 42).await.unwrap(), None);
+
+    dialogues::put(db, 42, r#"{"AwaitingPhone":{"name":"Olena"}}"#, now)
+        .await
+        .unwrap();
+    dialogues::put(db, group, r#""Start""#, now).await.unwrap();
+    assert_eq!(
+        dialogues::get(db, 42).await.unwrap().as_deref(),
+        Some(r#"{"AwaitingPhone":{"name":"Olena"}}"#)
+    );
+
+    let later = now + Duration::minutes(5);
+    let long = format!(r#"{{"Note":"{}"}}"#, "ї".repeat(5_000));
+    dialogues::put(db, 42, &long, later).await.unwrap();
+    assert_eq!(dialogues::get(db, 42).await.unwrap(), Some(long.clone()));
+    // Putting the same state again is fine too.
+    dialogues::put(db, 42, &long, later).await.unwrap();
+    assert_eq!(f.count("dialogues", "1 = 1").await, 2);
+    assert_eq!(
+        dialogues::get(db, group).await.unwrap().as_deref(),
+        Some(r#""Start""#)
+    );
+
+    assert!(dialogues::remove(db, 42).await.unwrap());
+    assert!(!dialogues::remove(db, 42).await.unwrap());
+    assert_eq!(dialogues::get(db, 42).await.unwrap(), None);
+    assert!(dialogues::get(db, group).await.unwrap().is_some());
+}

@@ -1,0 +1,106 @@
+//! Starting the bot role: the dispatcher (polling or webhook) and the notifier.
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use bot::runtime::{self, Webhook};
+use domain::receipts::pipeline::Limits;
+use domain::receipts::storage::{LocalStorage, ReceiptStorage};
+use teloxide::adaptors::throttle::Limits as ThrottleLimits;
+use teloxide::prelude::*;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::App;
+
+/// The receipt store of the embedded default: files under `data_dir/files`.
+pub fn receipt_storage(app: &App) -> Arc<dyn ReceiptStorage> {
+    Arc::new(LocalStorage::new(app.settings.data_dir.join("files")))
+}
+
+/// Starts the bot and its notifier; both stop when `stop` turns true.
+pub async fn start(
+    app: &App,
+    owner: &str,
+    stop: watch::Receiver<bool>,
+) -> anyhow::Result<Vec<JoinHandle<()>>> {
+    let tg = &app.settings.telegram;
+    let Some(token) = &tg.token else {
+        tracing::warn!(
+            "no telegram.token configured (VITRINA__TELEGRAM__TOKEN): the bot is not started"
+        );
+        return Ok(Vec::new());
+    };
+    let bot = runtime::make_bot(token.expose(), &tg.api_url).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let me = bot
+        .get_me()
+        .await
+        .context("asking Telegram who the bot is (getMe)")?;
+    let username = me.username.clone().unwrap_or_default();
+    let files = receipt_storage(app);
+    let limits = Limits {
+        max_bytes: app.settings.receipts.max_bytes,
+        ..Limits::default()
+    };
+    let services = bot::Services {
+        ctx: app.ctx.clone(),
+        files: files.clone(),
+        limits: Arc::new(limits),
+        bot_id: i64::try_from(me.id.0).unwrap_or_default(),
+        bot_username: username.clone(),
+        limiter: Arc::new(bot::limiter::RateLimiter::default()),
+        dialogues: bot::storage::DbStorage::new(app.ctx.db.clone()),
+    };
+    if let Some(code) = domain::bootstrap::issue_claim(&app.ctx).await? {
+        // Printed, not logged: it is a one-time secret for the person at the console.
+        println!(
+            "No owner yet. Open this link in Telegram to become the owner: https://t.me/{username}?start=claim_{code}"
+        );
+    }
+    let webhook = match (&tg.webhook_url, &tg.webhook_secret) {
+        (Some(url), Some(secret)) => Some(Webhook {
+            url: url.parse().context("telegram.webhook_url")?,
+            secret: secret.expose().to_owned(),
+            bind: tg.webhook_bind.parse().context("telegram.webhook_bind")?,
+        }),
+        (Some(_), None) => anyhow::bail!("telegram.webhook_url needs telegram.webhook_secret"),
+        _ => None,
+    };
+    tracing::info!(bot = %username, mode = if webhook.is_some() { "webhook" } else { "polling" }, "bot starting");
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let dispatcher = tokio::spawn(async move {
+        if let Err(e) = runtime::dispatch(bot.clone(), services, webhook, ready_tx).await {
+            tracing::error!(error = %e, "the bot stopped");
+        }
+    });
+    let token = ready_rx.await.ok();
+    let mut stop_dispatcher = stop.clone();
+    let stopper = tokio::spawn(async move {
+        let _ = stop_dispatcher.changed().await;
+        if let Some(token) = token
+            && let Ok(done) = token.shutdown()
+        {
+            let _ = tokio::time::timeout(Duration::from_secs(10), done).await;
+        }
+    });
+    let notify_bot =
+        runtime::make_bot(token_str(app)?, &tg.api_url).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let throttled = notify_bot.throttle(ThrottleLimits::default());
+    let notifier = tokio::spawn(bot::notifier::run(
+        throttled,
+        app.ctx.clone(),
+        files,
+        owner.to_owned(),
+        stop,
+    ));
+    Ok(vec![dispatcher, stopper, notifier])
+}
+
+fn token_str(app: &App) -> anyhow::Result<&str> {
+    app.settings
+        .telegram
+        .token
+        .as_ref()
+        .map(|t| t.expose())
+        .context("telegram.token")
+}
