@@ -50,6 +50,8 @@ pub async fn start(
         bot_username: username.clone(),
         limiter: Arc::new(bot::limiter::RateLimiter::default()),
         dialogues: bot::storage::DbStorage::new(app.ctx.db.clone()),
+        downloads: Arc::new(bot::download::FromTelegram),
+        inspections: Arc::new(tokio::sync::Semaphore::new(2)),
     };
     if let Some(code) = domain::bootstrap::issue_claim(&app.ctx).await? {
         // Printed, not logged: it is a one-time secret for the person at the console.

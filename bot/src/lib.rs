@@ -8,6 +8,7 @@ mod context;
 mod customer;
 pub mod detect;
 pub mod dialogue;
+pub mod download;
 mod keyboards;
 pub mod limiter;
 pub mod notifier;
@@ -39,6 +40,9 @@ pub struct Services {
     pub bot_username: String,
     pub limiter: Arc<limiter::RateLimiter>,
     pub dialogues: Arc<storage::DbStorage>,
+    pub downloads: Arc<dyn download::Downloader>,
+    /// Receipt checks running at once: each image decode may take hundreds of MB.
+    pub inspections: Arc<tokio::sync::Semaphore>,
 }
 
 /// The one handler tree, used by polling, webhooks and the tests alike.

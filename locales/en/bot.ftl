@@ -70,6 +70,7 @@ receipt-too-big = The file is too big (the limit is { $max_mb } MB). Please send
 receipt-unsupported = This file type isn't supported. Please send a photo (JPEG, PNG, WebP) or a PDF.
 receipt-too-large = The image or document is too large to check. Please send a smaller one.
 receipt-unreadable = I couldn't read this file. Please send a clear photo or the original PDF.
+receipt-active-content = This PDF contains scripts or embedded files, so I can't accept it. Please send a photo of the receipt or a plain PDF from your bank.
 receipt-download-failed = I couldn't download the file from Telegram. Please try again in a minute.
 
 ## Buttons

@@ -8,6 +8,8 @@
 //! Test-only code: failing loudly is the right answer to a broken test environment.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod files;
+
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use tempfile::TempDir;

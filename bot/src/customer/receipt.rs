@@ -4,9 +4,8 @@ use domain::receipts::pipeline::{self, Inspected};
 use domain::receipts::{NewReceipt, storage};
 use domain::{OrderId, OrderStatus};
 use i18n::ArgValue;
-use teloxide::net::Download;
 use teloxide::prelude::*;
-use teloxide::types::{FileId, Message};
+use teloxide::types::Message;
 
 use super::dialogue;
 use super::start::reply_error;
@@ -91,7 +90,7 @@ async fn process(
     if file.size as usize > max {
         return refuse(bot, who, &pipeline::Rejection::TooBig { max_bytes: max }).await;
     }
-    let bytes = match download(bot, &file.file_id, max).await {
+    let bytes = match services.downloads.fetch(bot, &file.file_id, max).await {
         Ok(b) => b,
         Err(Some(rejection)) => return refuse(bot, who, &rejection).await,
         Err(None) => {
@@ -100,7 +99,10 @@ async fn process(
             return Ok(());
         }
     };
-    let inspected = match pipeline::inspect(bytes, &services.limits).await {
+    let permit = services.inspections.acquire().await?;
+    let inspected = pipeline::inspect(bytes, &services.limits).await.and_then(pipeline::screen);
+    drop(permit);
+    let inspected = match inspected {
         Ok(i) => i,
         Err(rejection) => return refuse(bot, who, &rejection).await,
     };
@@ -140,33 +142,6 @@ async fn store(
         width: i.width.and_then(|w| i32::try_from(w).ok()),
         height: i.height.and_then(|h| i32::try_from(h).ok()),
     })
-}
-
-/// Downloads at most `max` bytes; a file that turns out bigger is refused as too big.
-async fn download(
-    bot: &Bot,
-    file_id: &str,
-    max: usize,
-) -> Result<Vec<u8>, Option<pipeline::Rejection>> {
-    let file = bot
-        .get_file(FileId(file_id.to_owned()))
-        .await
-        .map_err(|e| {
-            tracing::warn!(error = %e, "getFile failed");
-            None
-        })?;
-    if file.size as usize > max {
-        return Err(Some(pipeline::Rejection::TooBig { max_bytes: max }));
-    }
-    let mut buf = Vec::with_capacity(file.size as usize);
-    bot.download_file(&file.path, &mut buf).await.map_err(|e| {
-        tracing::warn!(error = %e, "file download failed");
-        None
-    })?;
-    if buf.len() > max {
-        return Err(Some(pipeline::Rejection::TooBig { max_bytes: max }));
-    }
-    Ok(buf)
 }
 
 async fn refuse(bot: &Bot, who: &Who, rejection: &pipeline::Rejection) -> HandlerResult {

@@ -141,6 +141,7 @@ async fn assign(
     taking: bool,
     reason: Option<&str>,
 ) -> Result<orders::Model> {
+    crate::updates::claim_for(txn, actor, now).await?;
     let order = load(txn, order_id).await?;
     if standing(txn, actor, &order, Capability::Fulfil).await? != Standing::Staff {
         return Err(Error::Forbidden);

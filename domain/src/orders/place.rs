@@ -126,6 +126,7 @@ pub(crate) async fn place_in(
     lines: &BTreeMap<ProductId, i64>,
     by_staff: bool,
 ) -> Result<orders::Model> {
+    crate::updates::claim_for(txn, actor, now).await?;
     let store = stores::load(txn, new.store).await?;
     let currency = Currency::parse(&store.currency)?;
     let mut total = Money::zero(currency);

@@ -150,6 +150,7 @@ async fn perform_in(
     step: Step,
     details: &Details,
 ) -> Result<orders::Model> {
+    crate::updates::claim_for(txn, actor, now).await?;
     let order = load(txn, order_id).await?;
     let cap = match step {
         Step::Ship | Step::Complete => Capability::Fulfil,

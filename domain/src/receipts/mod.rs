@@ -102,6 +102,7 @@ async fn attach_in(
     actor: &Actor,
     new: &NewReceipt,
 ) -> Result<receipts::Model> {
+    crate::updates::claim_for(txn, actor, now).await?;
     let order = orders::load(txn, new.order).await?;
     // Only the order's customer sends receipts; anyone else is told the order does not exist.
     if actor.user_id().map(|u| u.0) != Some(order.customer_id) {

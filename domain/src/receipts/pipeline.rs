@@ -111,6 +111,8 @@ pub enum Rejection {
     TooLarge,
     #[error("the file could not be read")]
     Unreadable,
+    #[error("the PDF contains active content")]
+    ActiveContent,
 }
 
 /// Every i18n key a [`Rejection`] can produce.
@@ -120,6 +122,7 @@ pub const REJECTION_KEYS: &[&str] = &[
     "receipt-unsupported",
     "receipt-too-large",
     "receipt-unreadable",
+    "receipt-active-content",
 ];
 
 impl Rejection {
@@ -131,6 +134,7 @@ impl Rejection {
             Rejection::UnsupportedType => "receipt-unsupported",
             Rejection::TooLarge => "receipt-too-large",
             Rejection::Unreadable => "receipt-unreadable",
+            Rejection::ActiveContent => "receipt-active-content",
         }
     }
 
@@ -165,6 +169,17 @@ pub fn sniff(bytes: &[u8]) -> Option<ReceiptKind> {
 /// Checks a receipt file and prepares it for storage. The cheap checks (empty, size, type) run
 /// here; decoding and parsing run on the blocking pool, and a panic there is a refusal
 /// ([`Rejection::Unreadable`]), never a crash of the caller.
+/// What customers may send as a receipt: a PDF with active content (scripts, launch actions,
+/// embedded files) is refused rather than shown to staff.
+pub fn screen(inspected: Inspected) -> Result<Inspected, Rejection> {
+    if inspected.pdf_flags.is_empty() {
+        Ok(inspected)
+    } else {
+        tracing::info!(flags = ?inspected.pdf_flags, "refused a PDF receipt with active content");
+        Err(Rejection::ActiveContent)
+    }
+}
+
 pub async fn inspect(bytes: Vec<u8>, limits: &Limits) -> Result<Inspected, Rejection> {
     if bytes.is_empty() {
         return Err(Rejection::Empty);

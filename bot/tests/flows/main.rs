@@ -1,0 +1,7 @@
+//! The real handler tree against teloxide_tests' mock Bot API, on a real database.
+//! One test per process (nextest), as the mock server requires.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+mod admins;
+mod customers;
+mod receipts;
+mod support;

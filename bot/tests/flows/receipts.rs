@@ -1,0 +1,92 @@
+//! Receipts through the bot: the good path, picking an order, and hostile files — each refused
+//! with its translated reason and nothing stored.
+use teloxide::types::{FileId, FileUniqueId};
+use teloxide_tests::{MockMessageDocument, MockMessagePhoto};
+use testkit::files;
+
+use crate::support::*;
+
+fn document(from: u64, lang: &str, file_id: &str, size: u32) -> MockMessageDocument {
+    MockMessageDocument::new()
+        .file_id(FileId(file_id.to_owned()))
+        .file_unique_id(FileUniqueId(format!("u-{file_id}")))
+        .file_size(size)
+        .from(user(from, lang))
+        .chat(chat(from))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_photo_receipt_puts_the_only_open_order_in_review() {
+    let w = World::new().await;
+    let customer = w.known(CUSTOMER, "carol", "en").await;
+    let order = w.order_for(customer).await;
+    // The mock API lists the photo's largest size last: that is the one fetched.
+    w.prepared.insert("big_file_id", files::jpeg(640, 480));
+    let mut bot = w.mock(MockMessagePhoto::new().from(user(CUSTOMER, "en")).chat(chat(CUSTOMER)));
+    bot.dispatch().await;
+    assert_eq!(sent(&bot), vec![t_args("en", "bot-receipt-received", &[("number", 1001.into())])]);
+    assert_eq!(w.status(order.id).await, "payment_review");
+    assert_eq!(w.receipts().await, 1);
+    let keys = w.files.keys();
+    assert!(keys.iter().any(|k| k.starts_with("receipts/")) && keys.iter().any(|k| k.starts_with("thumbs/")), "{keys:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_several_open_orders_the_customer_picks_one() {
+    let w = World::new().await;
+    let customer = w.known(CUSTOMER, "carol", "uk").await;
+    let _first = w.order_for(customer).await;
+    let second = w.order_for(customer).await;
+    w.prepared.insert("scan", files::plain_pdf(1, "", &[]));
+    let mut bot = w.mock(document(CUSTOMER, "uk", "scan", 2_000));
+    bot.dispatch().await;
+    assert_eq!(sent(&bot), vec![t("uk", "bot-receipt-which-order")]);
+    assert_eq!(w.receipts().await, 0, "nothing stored before the customer picks");
+    bot.update(press(CUSTOMER, "uk", &format!("rf:{}", second.id)));
+    bot.dispatch().await;
+    assert_eq!(sent(&bot), vec![t_args("uk", "bot-receipt-received", &[("number", 1002.into())])]);
+    assert_eq!(w.status(second.id).await, "payment_review");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_an_open_order_a_receipt_is_not_taken() {
+    let w = World::new().await;
+    w.prepared.insert("scan", files::jpeg(10, 10));
+    let mut bot = w.mock(document(CUSTOMER, "ru", "scan", 500));
+    bot.dispatch().await;
+    assert_eq!(sent(&bot), vec![t("ru", "bot-receipt-no-order")]);
+    assert!(w.files.keys().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_files_are_refused_with_a_reason_and_nothing_is_stored() {
+    let w = World::new().await;
+    let customer = w.known(CUSTOMER, "carol", "uk").await;
+    let order = w.order_for(customer).await;
+    let mut truncated = files::jpeg(400, 300);
+    truncated.truncate(truncated.len() / 2);
+    let js = files::plain_pdf(1, "/OpenAction 6 0 R", &["<< /Type /Action /S /JavaScript /JS (app.alert\\('paid'\\);) >>".to_owned()]);
+    let cases: Vec<(&str, Vec<u8>, u32, &str)> = vec![
+        ("empty", Vec::new(), 0, "receipt-empty"),
+        ("html", b"<html><script>alert(1)</script></html>".to_vec(), 40, "receipt-unsupported"),
+        ("truncated", truncated, 5_000, "receipt-unreadable"),
+        ("huge", files::png_header(30_000, 30_000), 100, "receipt-too-large"),
+        ("bomb", files::png_zeros(8_000, 8_000), 70_000, "receipt-too-large"),
+        ("script", js, 1_000, "receipt-active-content"),
+        ("oversize-declared", Vec::new(), 5 * 1024 * 1024, "receipt-too-big"),
+        ("oversize-actual", vec![0xFF; 2 * 1024 * 1024], 100, "receipt-too-big"),
+    ];
+    let mut bot = w.mock(document(CUSTOMER, "uk", "empty", 0));
+    for (id, bytes, declared, key) in cases {
+        if !id.starts_with("oversize-declared") {
+            w.prepared.insert(id, bytes);
+        }
+        bot.update(document(CUSTOMER, "uk", id, declared));
+        bot.dispatch().await;
+        let want = t_args("uk", key, &[("max_mb", 1.into())]);
+        assert_eq!(sent(&bot), vec![want], "{id}");
+    }
+    assert_eq!(w.receipts().await, 0);
+    assert!(w.files.keys().is_empty(), "{:?}", w.files.keys());
+    assert_eq!(w.status(order.id).await, "awaiting_payment");
+}

@@ -1,0 +1,173 @@
+//! A shop on a fresh database, its staff and customers, and the real handler tree on
+//! teloxide_tests' mock Bot API.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+use std::sync::Arc;
+use std::time::Duration;
+
+use bot::download::Prepared;
+use bot::{Services, handler_tree};
+use domain::catalog::products::{self, NewProduct};
+use domain::receipts::pipeline::Limits;
+use domain::receipts::storage::MemoryStorage;
+use domain::stores::{self, NewStore};
+use domain::users::{self, TelegramProfile};
+use domain::{Actor, Ctx, ProductId, Role, StoreId, UserId};
+use teloxide::dptree::deps;
+use teloxide::types::User;
+use teloxide_tests::{IntoUpdate, MockBot, MockCallbackQuery, MockMessageText, MockPrivateChat, MockUser};
+use testkit::TestDb;
+
+pub const OWNER: u64 = 1;
+pub const ADMIN: u64 = 2;
+pub const VENDOR: u64 = 3;
+pub const CUSTOMER: u64 = 100;
+pub const STRANGER: u64 = 101;
+
+pub struct World {
+    _db: TestDb,
+    pub ctx: Ctx,
+    pub services: Services,
+    pub files: Arc<MemoryStorage>,
+    pub prepared: Arc<Prepared>,
+    pub store: StoreId,
+    pub product: ProductId,
+}
+
+impl World {
+    pub async fn new() -> World {
+        Self::with_limiter(bot::limiter::RateLimiter::default()).await
+    }
+
+    pub async fn with_limiter(limiter: bot::limiter::RateLimiter) -> World {
+        let test_db = TestDb::new().await;
+        let ctx = Ctx::local(test_db.db.clone());
+        let store = StoreId(
+            stores::create(&ctx, &Actor::operator(), NewStore {
+                slug: "demo".into(),
+                name: "Demo Shop".into(),
+                currency: "UAH".into(),
+                payment_instructions: "Card 4441 0000 1111 2222".into(),
+                unpaid_deadline_minutes: 60,
+            })
+            .await
+            .unwrap()
+            .id,
+        );
+        let product = ProductId(
+            products::create(&ctx, &Actor::operator(), store, NewProduct {
+                sku: "MUG".into(),
+                title: "Mug".into(),
+                description: "A mug.".into(),
+                price_minor: 25_000,
+                on_hand: 10,
+                low_stock_threshold: None,
+            })
+            .await
+            .unwrap()
+            .id,
+        );
+        let files = Arc::new(MemoryStorage::new());
+        let prepared = Arc::new(Prepared::default());
+        let services = Services {
+            ctx: ctx.clone(),
+            files: files.clone(),
+            limits: Arc::new(Limits { max_bytes: 1024 * 1024, ..Limits::default() }),
+            bot_id: 123456,
+            bot_username: "test_bot".into(),
+            limiter: Arc::new(limiter),
+            dialogues: bot::storage::DbStorage::new(ctx.db.clone()),
+            downloads: prepared.clone(),
+            inspections: Arc::new(tokio::sync::Semaphore::new(2)),
+        };
+        let world = World { _db: test_db, ctx, services, files, prepared, store, product };
+        for (id, name, role) in [(OWNER, "olga", Role::Owner), (ADMIN, "anna", Role::Admin), (VENDOR, "victor", Role::Vendor)] {
+            let user = world.known(id, name, "en").await;
+            let scope = if role == Role::Owner { None } else { Some(store) };
+            domain::staff::grant(&world.ctx, &Actor::operator(), user, role, scope).await.unwrap();
+        }
+        world
+    }
+
+    /// A user the database already knows (they talked to the bot before).
+    pub async fn known(&self, telegram_id: u64, name: &str, lang: &str) -> UserId {
+        let p = TelegramProfile {
+            telegram_id: telegram_id as i64,
+            username: Some(name.into()),
+            first_name: name.into(),
+            last_name: None,
+            language: Some(lang.into()),
+        };
+        UserId(users::upsert(&self.ctx.db, self.ctx.now(), &p).await.unwrap().id)
+    }
+
+    pub fn mock(&self, update: impl IntoUpdate) -> MockBot<bot::BotError, teloxide_tests::mock_bot::DistributionKey> {
+        let mut bot = MockBot::new(update, handler_tree());
+        bot.dependencies(deps![self.services.clone()]);
+        bot
+    }
+
+    /// Places an order for the customer through the domain (2 mugs).
+    pub async fn order_for(&self, customer: UserId) -> entity::orders::Model {
+        let new = domain::orders::NewOrder {
+            store: self.store,
+            customer,
+            items: vec![(self.product, 2)],
+            delivery: domain::orders::Delivery {
+                name: "Olena".into(),
+                phone: "+380671234567".into(),
+                address: "Kyiv, Khreshchatyk 1".into(),
+            },
+        };
+        domain::orders::place(&self.ctx, &Actor::user(customer, domain::Channel::Bot), &new).await.unwrap()
+    }
+
+    pub async fn status(&self, order_id: i64) -> String {
+        use sea_orm::EntityTrait;
+        entity::orders::Entity::find_by_id(order_id).one(&self.ctx.db).await.unwrap().unwrap().status
+    }
+
+    pub async fn orders(&self) -> usize {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        entity::orders::Entity::find().count(&self.ctx.db).await.unwrap() as usize
+    }
+
+    pub async fn receipts(&self) -> usize {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        entity::receipts::Entity::find().count(&self.ctx.db).await.unwrap() as usize
+    }
+}
+
+pub fn user(id: u64, lang: &str) -> User {
+    MockUser::new().id(id).first_name(format!("user{id}")).username(format!("user{id}")).language_code(lang.to_owned()).build()
+}
+
+pub fn chat(id: u64) -> teloxide::types::Chat {
+    MockPrivateChat::new().id(id as i64).build()
+}
+
+pub fn text(from: u64, lang: &str, text: &str) -> MockMessageText {
+    MockMessageText::new().text(text).from(user(from, lang)).chat(chat(from))
+}
+
+pub fn press(from: u64, lang: &str, data: &str) -> MockCallbackQuery {
+    let message = MockMessageText::new().text("menu").from(user(from, lang)).chat(chat(from)).build();
+    MockCallbackQuery::new().data(data).from(user(from, lang)).message(message)
+}
+
+/// Every text and caption the bot sent during the last dispatch.
+pub fn sent(bot: &MockBot<bot::BotError, teloxide_tests::mock_bot::DistributionKey>) -> Vec<String> {
+    let r = bot.get_responses();
+    let mut out: Vec<String> = r.sent_messages.iter().filter_map(|m| m.text().or(m.caption()).map(str::to_owned)).collect();
+    out.extend(r.edited_messages_text.iter().filter_map(|m| m.message.text().map(str::to_owned)));
+    out
+}
+
+pub fn t(lang: &str, key: &str) -> String {
+    i18n::t(i18n::Lang::from_tag(lang), key)
+}
+
+pub fn t_args(lang: &str, key: &str, args: &[(&str, i18n::ArgValue)]) -> String {
+    i18n::t_args(i18n::Lang::from_tag(lang), key, args)
+}
+
+pub const PAUSE: Duration = Duration::from_millis(10);
