@@ -22,10 +22,13 @@ pub struct FromTelegram;
 impl Downloader for FromTelegram {
     fn fetch<'a>(&'a self, bot: &'a Bot, file_id: &'a str, max: usize) -> BoxFuture<'a, Fetched> {
         Box::pin(async move {
-            let file = bot.get_file(FileId(file_id.to_owned())).await.map_err(|e| {
-                tracing::warn!(error = %e, "getFile failed");
-                None
-            })?;
+            let file = bot
+                .get_file(FileId(file_id.to_owned()))
+                .await
+                .map_err(|e| {
+                    tracing::warn!(error = %e, "getFile failed");
+                    None
+                })?;
             if file.size as usize > max {
                 return Err(Some(Rejection::TooBig { max_bytes: max }));
             }
@@ -48,13 +51,21 @@ pub struct Prepared(Mutex<HashMap<String, Vec<u8>>>);
 
 impl Prepared {
     pub fn insert(&self, file_id: &str, bytes: Vec<u8>) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(file_id.to_owned(), bytes);
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(file_id.to_owned(), bytes);
     }
 }
 
 impl Downloader for Prepared {
     fn fetch<'a>(&'a self, _bot: &'a Bot, file_id: &'a str, max: usize) -> BoxFuture<'a, Fetched> {
-        let found = self.0.lock().unwrap_or_else(|p| p.into_inner()).get(file_id).cloned();
+        let found = self
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(file_id)
+            .cloned();
         Box::pin(async move {
             match found {
                 Some(b) if b.len() > max => Err(Some(Rejection::TooBig { max_bytes: max })),

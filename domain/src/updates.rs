@@ -64,9 +64,15 @@ pub async fn prune(db: &impl ConnectionTrait, older_than: DateTime<Utc>) -> Resu
 /// Records, in the caller's transaction, the Telegram update an action answers. If that update
 /// was handled before, the action is refused with `DuplicateUpdate` and the transaction rolls
 /// back: a redelivered update changes nothing.
-pub async fn claim_for(db: &impl ConnectionTrait, actor: &crate::Actor, now: DateTime<Utc>) -> Result<()> {
+pub async fn claim_for(
+    db: &impl ConnectionTrait,
+    actor: &crate::Actor,
+    now: DateTime<Utc>,
+) -> Result<()> {
     match actor.update {
-        Some((bot_id, update_id)) if !claim(db, bot_id, update_id, now).await? => Err(crate::Error::DuplicateUpdate),
+        Some((bot_id, update_id)) if !claim(db, bot_id, update_id, now).await? => {
+            Err(crate::Error::DuplicateUpdate)
+        }
         _ => Ok(()),
     }
 }

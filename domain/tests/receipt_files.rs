@@ -7,14 +7,14 @@ use std::time::Instant;
 
 use domain::receipts::ReceiptKind;
 use domain::receipts::pipeline::{
-    Inspected, Limits, PdfFlag, REJECTION_KEYS, Rejection, inspect, sniff,
+    Inspected, Limits, PdfFlag, REJECTION_KEYS, Rejection, inspect, screen, sniff,
 };
 use domain::receipts::storage::{
     LocalStorage, MemoryStorage, ReceiptStorage, content_key, is_valid_key, store, thumb_key,
 };
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
-use testkit::files::*;
 use sha2::{Digest, Sha256};
+use testkit::files::*;
 
 // ---------------------------------------------------------------------------------------------
 // File makers
@@ -141,6 +141,11 @@ async fn truncated_images_are_unreadable() {
         DynamicImage::ImageRgba8(RgbaImage::from_pixel(64, 48, Rgba([1, 2, 3, 255]))),
         ImageFormat::WebP,
     );
+    let half = whole[..whole.len() / 2].to_vec();
+    assert_eq!(inspect(half, &limits).await, Err(Rejection::Unreadable));
+
+    // Cut in the middle of the scan: the decoder alone would accept it.
+    let whole = jpeg(400, 300);
     let half = whole[..whole.len() / 2].to_vec();
     assert_eq!(inspect(half, &limits).await, Err(Rejection::Unreadable));
 
@@ -353,6 +358,10 @@ async fn pdf_active_content_is_flagged_not_refused() {
         got.pdf_flags,
         vec![PdfFlag::JavaScript, PdfFlag::OpenAction]
     );
+    // Flagged by inspection; refused from customers by the screen.
+    assert_eq!(screen(got).unwrap_err(), Rejection::ActiveContent);
+    let plain = inspect(plain_pdf(1, "", &[]), &limits).await.unwrap();
+    assert!(screen(plain).is_ok());
 
     // Launch action on a page-open trigger, and an attached file.
     let launch = plain_pdf(
@@ -399,6 +408,7 @@ async fn rejection_keys() {
         Rejection::UnsupportedType,
         Rejection::TooLarge,
         Rejection::Unreadable,
+        Rejection::ActiveContent,
     ];
     let keys: Vec<&str> = all.iter().map(Rejection::key).collect();
     assert_eq!(keys, REJECTION_KEYS);

@@ -65,6 +65,25 @@ impl TestDb {
         &self.url
     }
 
+    /// A second pool on this database whose `size` connections are all opened now, in the
+    /// calling runtime, and kept: for code that runs the pool from other, short-lived runtimes
+    /// (teloxide_tests dispatches each update in a runtime of its own, and a connection opened
+    /// there dies with it). SQLite needs none of this and gets the usual pool.
+    pub async fn pinned_pool(&self, size: u32) -> sea_orm::DatabaseConnection {
+        if self.backend == DbBackend::Sqlite {
+            return self.db.clone();
+        }
+        let mut opts = sea_orm::ConnectOptions::new(self.url.clone());
+        opts.max_connections(size)
+            .min_connections(size)
+            .idle_timeout(std::time::Duration::from_secs(3600))
+            .max_lifetime(std::time::Duration::from_secs(3600))
+            .sqlx_logging(false);
+        let db = sea_orm::Database::connect(opts).await.unwrap();
+        warm(&db, size).await;
+        db
+    }
+
     pub fn backend(&self) -> DbBackend {
         self.backend
     }
@@ -210,6 +229,25 @@ fn with_database(url: &str, name: &str) -> String {
         out.push_str(query);
     }
     out
+}
+
+/// Checks out `size` connections at once in the calling runtime, so that any the pool lost or
+/// that were opened in a runtime since shut down are replaced by ones opened here.
+pub async fn warm(db: &sea_orm::DatabaseConnection, size: u32) {
+    let all = (0..size).map(|_| async {
+        let _held = hold(db).await;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    });
+    futures::future::join_all(all).await;
+}
+
+/// Checks a connection out of the pool (opening it if needed) until the returned guard drops.
+async fn hold(db: &sea_orm::DatabaseConnection) -> Box<dyn std::any::Any + Send> {
+    match db.get_database_backend() {
+        DbBackend::Postgres => Box::new(db.get_postgres_connection_pool().acquire().await.unwrap()),
+        DbBackend::MySql => Box::new(db.get_mysql_connection_pool().acquire().await.unwrap()),
+        _ => Box::new(()),
+    }
 }
 
 #[cfg(test)]

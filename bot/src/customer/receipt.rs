@@ -100,7 +100,9 @@ async fn process(
         }
     };
     let permit = services.inspections.acquire().await?;
-    let inspected = pipeline::inspect(bytes, &services.limits).await.and_then(pipeline::screen);
+    let inspected = pipeline::inspect(bytes, &services.limits)
+        .await
+        .and_then(pipeline::screen);
     drop(permit);
     let inspected = match inspected {
         Ok(i) => i,

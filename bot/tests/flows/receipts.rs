@@ -1,7 +1,7 @@
 //! Receipts through the bot: the good path, picking an order, and hostile files — each refused
 //! with its translated reason and nothing stored.
 use teloxide::types::{FileId, FileUniqueId};
-use teloxide_tests::{MockMessageDocument, MockMessagePhoto};
+use teloxide_tests::{MockMessageDocument, MockMessagePhoto, MockPhotoSize};
 use testkit::files;
 
 use crate::support::*;
@@ -20,15 +20,38 @@ async fn a_photo_receipt_puts_the_only_open_order_in_review() {
     let w = World::new().await;
     let customer = w.known(CUSTOMER, "carol", "en").await;
     let order = w.order_for(customer).await;
-    // The mock API lists the photo's largest size last: that is the one fetched.
-    w.prepared.insert("big_file_id", files::jpeg(640, 480));
-    let mut bot = w.mock(MockMessagePhoto::new().from(user(CUSTOMER, "en")).chat(chat(CUSTOMER)));
-    bot.dispatch().await;
-    assert_eq!(sent(&bot), vec![t_args("en", "bot-receipt-received", &[("number", 1001.into())])]);
+    // Telegram lists a photo's sizes smallest first: the last, the original, is fetched.
+    w.prepared.insert("large", files::jpeg(640, 480));
+    let sizes = vec![
+        MockPhotoSize::new().file_id(FileId("small".into())).build(),
+        MockPhotoSize::new()
+            .file_id(FileId("large".into()))
+            .file_unique_id(FileUniqueId("large-u".into()))
+            .build(),
+    ];
+    let mut bot = w.mock(
+        MockMessagePhoto::new()
+            .photo(sizes)
+            .from(user(CUSTOMER, "en"))
+            .chat(chat(CUSTOMER)),
+    );
+    w.run(&mut bot).await;
+    assert_eq!(
+        sent(&bot),
+        vec![t_args(
+            "en",
+            "bot-receipt-received",
+            &[("number", 1001.into())]
+        )]
+    );
     assert_eq!(w.status(order.id).await, "payment_review");
     assert_eq!(w.receipts().await, 1);
     let keys = w.files.keys();
-    assert!(keys.iter().any(|k| k.starts_with("receipts/")) && keys.iter().any(|k| k.starts_with("thumbs/")), "{keys:?}");
+    assert!(
+        keys.iter().any(|k| k.starts_with("receipts/"))
+            && keys.iter().any(|k| k.starts_with("thumbs/")),
+        "{keys:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -39,12 +62,23 @@ async fn with_several_open_orders_the_customer_picks_one() {
     let second = w.order_for(customer).await;
     w.prepared.insert("scan", files::plain_pdf(1, "", &[]));
     let mut bot = w.mock(document(CUSTOMER, "uk", "scan", 2_000));
-    bot.dispatch().await;
+    w.run(&mut bot).await;
     assert_eq!(sent(&bot), vec![t("uk", "bot-receipt-which-order")]);
-    assert_eq!(w.receipts().await, 0, "nothing stored before the customer picks");
+    assert_eq!(
+        w.receipts().await,
+        0,
+        "nothing stored before the customer picks"
+    );
     bot.update(press(CUSTOMER, "uk", &format!("rf:{}", second.id)));
-    bot.dispatch().await;
-    assert_eq!(sent(&bot), vec![t_args("uk", "bot-receipt-received", &[("number", 1002.into())])]);
+    w.run(&mut bot).await;
+    assert_eq!(
+        sent(&bot),
+        vec![t_args(
+            "uk",
+            "bot-receipt-received",
+            &[("number", 1002.into())]
+        )]
+    );
     assert_eq!(w.status(second.id).await, "payment_review");
 }
 
@@ -53,28 +87,58 @@ async fn without_an_open_order_a_receipt_is_not_taken() {
     let w = World::new().await;
     w.prepared.insert("scan", files::jpeg(10, 10));
     let mut bot = w.mock(document(CUSTOMER, "ru", "scan", 500));
-    bot.dispatch().await;
+    w.run(&mut bot).await;
     assert_eq!(sent(&bot), vec![t("ru", "bot-receipt-no-order")]);
     assert!(w.files.keys().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_files_are_refused_with_a_reason_and_nothing_is_stored() {
-    let w = World::new().await;
+    let limiter = bot::limiter::RateLimiter::new(100, 100, std::time::Duration::from_secs(60));
+    let w = World::with_limiter(limiter).await;
     let customer = w.known(CUSTOMER, "carol", "uk").await;
     let order = w.order_for(customer).await;
     let mut truncated = files::jpeg(400, 300);
     truncated.truncate(truncated.len() / 2);
-    let js = files::plain_pdf(1, "/OpenAction 6 0 R", &["<< /Type /Action /S /JavaScript /JS (app.alert\\('paid'\\);) >>".to_owned()]);
+    let js = files::plain_pdf(
+        1,
+        "/OpenAction 6 0 R",
+        &["<< /Type /Action /S /JavaScript /JS (app.alert\\('paid'\\);) >>".to_owned()],
+    );
     let cases: Vec<(&str, Vec<u8>, u32, &str)> = vec![
         ("empty", Vec::new(), 0, "receipt-empty"),
-        ("html", b"<html><script>alert(1)</script></html>".to_vec(), 40, "receipt-unsupported"),
+        (
+            "html",
+            b"<html><script>alert(1)</script></html>".to_vec(),
+            40,
+            "receipt-unsupported",
+        ),
         ("truncated", truncated, 5_000, "receipt-unreadable"),
-        ("huge", files::png_header(30_000, 30_000), 100, "receipt-too-large"),
-        ("bomb", files::png_zeros(8_000, 8_000), 70_000, "receipt-too-large"),
+        (
+            "huge",
+            files::png_header(30_000, 30_000),
+            100,
+            "receipt-too-large",
+        ),
+        (
+            "bomb",
+            files::png_zeros(8_000, 8_000),
+            70_000,
+            "receipt-too-large",
+        ),
         ("script", js, 1_000, "receipt-active-content"),
-        ("oversize-declared", Vec::new(), 5 * 1024 * 1024, "receipt-too-big"),
-        ("oversize-actual", vec![0xFF; 2 * 1024 * 1024], 100, "receipt-too-big"),
+        (
+            "oversize-declared",
+            Vec::new(),
+            5 * 1024 * 1024,
+            "receipt-too-big",
+        ),
+        (
+            "oversize-actual",
+            vec![0xFF; 2 * 1024 * 1024],
+            100,
+            "receipt-too-big",
+        ),
     ];
     let mut bot = w.mock(document(CUSTOMER, "uk", "empty", 0));
     for (id, bytes, declared, key) in cases {
@@ -82,7 +146,7 @@ async fn hostile_files_are_refused_with_a_reason_and_nothing_is_stored() {
             w.prepared.insert(id, bytes);
         }
         bot.update(document(CUSTOMER, "uk", id, declared));
-        bot.dispatch().await;
+        w.run(&mut bot).await;
         let want = t_args("uk", key, &[("max_mb", 1.into())]);
         assert_eq!(sent(&bot), vec![want], "{id}");
     }

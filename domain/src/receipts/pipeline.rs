@@ -246,6 +246,17 @@ struct CheckedImage {
     thumbnail: Vec<u8>,
 }
 
+/// A whole JPEG ends its last scan with an EOI marker. Inside entropy-coded data a 0xFF byte is
+/// always followed by 0x00 or a restart marker, so `FF D9` after the last `FF DA` (start of
+/// scan) can only be the real end.
+fn jpeg_complete(bytes: &[u8]) -> bool {
+    let last_scan = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
+    match last_scan {
+        Some(at) => bytes[at..].windows(2).any(|w| w == [0xFF, 0xD9]),
+        None => false,
+    }
+}
+
 /// A limit error from the decoder means the image is too large; anything else, unreadable.
 fn image_rejection(e: ImageError) -> Rejection {
     match e {
@@ -259,6 +270,10 @@ fn inspect_image(
     kind: ReceiptKind,
     limits: &Limits,
 ) -> Result<CheckedImage, Rejection> {
+    if kind == ReceiptKind::Jpeg && !jpeg_complete(bytes) {
+        // The decoder would fill a cut-off scan with grey and call it an image.
+        return Err(Rejection::Unreadable);
+    }
     let format = match kind {
         ReceiptKind::Jpeg => ImageFormat::Jpeg,
         ReceiptKind::Png => ImageFormat::Png,

@@ -9,6 +9,9 @@ fn every_user_facing_error_key_exists_in_every_locale() {
         for key in USER_KEYS {
             assert!(i18n::has_key(lang, key), "{key} missing in {lang:?}");
         }
+        for key in domain::receipts::pipeline::REJECTION_KEYS {
+            assert!(i18n::has_key(lang, key), "{key} missing in {lang:?}");
+        }
         for status in OrderStatus::ALL {
             let key = format!("status-{}", status.as_str());
             assert!(i18n::has_key(lang, &key), "{key} missing in {lang:?}");

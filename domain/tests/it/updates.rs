@@ -140,17 +140,32 @@ async fn dialogue_state_is_put_replaced_and_removed() {
 async fn a_redelivered_update_places_one_order_and_decides_once() {
     let f = Fixture::new().await;
     let customer = f.bot(f.customer).with_update(777, 42);
-    domain::orders::place(&f.ctx, &customer, &f.new_order(1)).await.unwrap();
+    domain::orders::place(&f.ctx, &customer, &f.new_order(1))
+        .await
+        .unwrap();
     let again = domain::orders::place(&f.ctx, &customer, &f.new_order(1)).await;
-    assert!(matches!(again, Err(domain::Error::DuplicateUpdate)), "{again:?}");
+    assert!(
+        matches!(again, Err(domain::Error::DuplicateUpdate)),
+        "{again:?}"
+    );
     assert_eq!(f.count("orders", "1 = 1").await, 1);
-    assert_eq!(f.stock(f.product).await, (10, 1), "the second delivery reserved nothing");
+    assert_eq!(
+        f.stock(f.product).await,
+        (10, 1),
+        "the second delivery reserved nothing"
+    );
     // The same update id from another bot is a different update.
     let other_bot = f.bot(f.customer).with_update(778, 42);
-    domain::orders::place(&f.ctx, &other_bot, &f.new_order(1)).await.unwrap();
+    domain::orders::place(&f.ctx, &other_bot, &f.new_order(1))
+        .await
+        .unwrap();
     let order = f.order_in_review(1).await;
     let admin = f.bot(f.admin).with_update(777, 43);
-    domain::orders::decide::verify(&f.ctx, &admin, order).await.unwrap();
-    let err = domain::orders::decide::verify(&f.ctx, &admin, order).await.unwrap_err();
+    domain::orders::decide::verify(&f.ctx, &admin, order)
+        .await
+        .unwrap();
+    let err = domain::orders::decide::verify(&f.ctx, &admin, order)
+        .await
+        .unwrap_err();
     assert!(matches!(err, domain::Error::DuplicateUpdate), "{err:?}");
 }

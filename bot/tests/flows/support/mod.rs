@@ -2,7 +2,6 @@
 //! teloxide_tests' mock Bot API.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 use std::sync::Arc;
-use std::time::Duration;
 
 use bot::download::Prepared;
 use bot::{Services, handler_tree};
@@ -14,7 +13,9 @@ use domain::users::{self, TelegramProfile};
 use domain::{Actor, Ctx, ProductId, Role, StoreId, UserId};
 use teloxide::dptree::deps;
 use teloxide::types::User;
-use teloxide_tests::{IntoUpdate, MockBot, MockCallbackQuery, MockMessageText, MockPrivateChat, MockUser};
+use teloxide_tests::{
+    IntoUpdate, MockBot, MockCallbackQuery, MockMessageText, MockPrivateChat, MockUser,
+};
 use testkit::TestDb;
 
 pub const OWNER: u64 = 1;
@@ -40,28 +41,37 @@ impl World {
 
     pub async fn with_limiter(limiter: bot::limiter::RateLimiter) -> World {
         let test_db = TestDb::new().await;
-        let ctx = Ctx::local(test_db.db.clone());
+        let ctx = Ctx::local(test_db.pinned_pool(POOL).await);
         let store = StoreId(
-            stores::create(&ctx, &Actor::operator(), NewStore {
-                slug: "demo".into(),
-                name: "Demo Shop".into(),
-                currency: "UAH".into(),
-                payment_instructions: "Card 4441 0000 1111 2222".into(),
-                unpaid_deadline_minutes: 60,
-            })
+            stores::create(
+                &ctx,
+                &Actor::operator(),
+                NewStore {
+                    slug: "demo".into(),
+                    name: "Demo Shop".into(),
+                    currency: "UAH".into(),
+                    payment_instructions: "Card 4441 0000 1111 2222".into(),
+                    unpaid_deadline_minutes: 60,
+                },
+            )
             .await
             .unwrap()
             .id,
         );
         let product = ProductId(
-            products::create(&ctx, &Actor::operator(), store, NewProduct {
-                sku: "MUG".into(),
-                title: "Mug".into(),
-                description: "A mug.".into(),
-                price_minor: 25_000,
-                on_hand: 10,
-                low_stock_threshold: None,
-            })
+            products::create(
+                &ctx,
+                &Actor::operator(),
+                store,
+                NewProduct {
+                    sku: "MUG".into(),
+                    title: "Mug".into(),
+                    description: "A mug.".into(),
+                    price_minor: 25_000,
+                    on_hand: 10,
+                    low_stock_threshold: None,
+                },
+            )
             .await
             .unwrap()
             .id,
@@ -71,7 +81,10 @@ impl World {
         let services = Services {
             ctx: ctx.clone(),
             files: files.clone(),
-            limits: Arc::new(Limits { max_bytes: 1024 * 1024, ..Limits::default() }),
+            limits: Arc::new(Limits {
+                max_bytes: 1024 * 1024,
+                ..Limits::default()
+            }),
             bot_id: 123456,
             bot_username: "test_bot".into(),
             limiter: Arc::new(limiter),
@@ -79,13 +92,42 @@ impl World {
             downloads: prepared.clone(),
             inspections: Arc::new(tokio::sync::Semaphore::new(2)),
         };
-        let world = World { _db: test_db, ctx, services, files, prepared, store, product };
-        for (id, name, role) in [(OWNER, "olga", Role::Owner), (ADMIN, "anna", Role::Admin), (VENDOR, "victor", Role::Vendor)] {
-            let user = world.known(id, name, "en").await;
-            let scope = if role == Role::Owner { None } else { Some(store) };
-            domain::staff::grant(&world.ctx, &Actor::operator(), user, role, scope).await.unwrap();
+        let world = World {
+            _db: test_db,
+            ctx,
+            services,
+            files,
+            prepared,
+            store,
+            product,
+        };
+        // Staff chose their languages before: the owner Ukrainian, the others English.
+        for (id, role, lang) in [
+            (OWNER, Role::Owner, "uk"),
+            (ADMIN, Role::Admin, "en"),
+            (VENDOR, Role::Vendor, "en"),
+        ] {
+            let user = world.known(id, &name_of(id), lang).await;
+            let scope = if role == Role::Owner {
+                None
+            } else {
+                Some(store)
+            };
+            domain::staff::grant(&world.ctx, &Actor::operator(), user, role, scope)
+                .await
+                .unwrap();
         }
         world
+    }
+
+    /// Dispatches the bot's current update, then re-opens any pooled connection the mock's
+    /// short-lived runtime took with it.
+    pub async fn run(
+        &self,
+        bot: &mut MockBot<bot::BotError, teloxide_tests::mock_bot::DistributionKey>,
+    ) {
+        bot.dispatch().await;
+        testkit::warm(&self.ctx.db, POOL).await;
     }
 
     /// A user the database already knows (they talked to the bot before).
@@ -97,10 +139,18 @@ impl World {
             last_name: None,
             language: Some(lang.into()),
         };
-        UserId(users::upsert(&self.ctx.db, self.ctx.now(), &p).await.unwrap().id)
+        UserId(
+            users::upsert(&self.ctx.db, self.ctx.now(), &p)
+                .await
+                .unwrap()
+                .id,
+        )
     }
 
-    pub fn mock(&self, update: impl IntoUpdate) -> MockBot<bot::BotError, teloxide_tests::mock_bot::DistributionKey> {
+    pub fn mock(
+        &self,
+        update: impl IntoUpdate,
+    ) -> MockBot<bot::BotError, teloxide_tests::mock_bot::DistributionKey> {
         let mut bot = MockBot::new(update, handler_tree());
         bot.dependencies(deps![self.services.clone()]);
         bot
@@ -118,27 +168,61 @@ impl World {
                 address: "Kyiv, Khreshchatyk 1".into(),
             },
         };
-        domain::orders::place(&self.ctx, &Actor::user(customer, domain::Channel::Bot), &new).await.unwrap()
+        domain::orders::place(
+            &self.ctx,
+            &Actor::user(customer, domain::Channel::Bot),
+            &new,
+        )
+        .await
+        .unwrap()
     }
 
     pub async fn status(&self, order_id: i64) -> String {
         use sea_orm::EntityTrait;
-        entity::orders::Entity::find_by_id(order_id).one(&self.ctx.db).await.unwrap().unwrap().status
+        entity::orders::Entity::find_by_id(order_id)
+            .one(&self.ctx.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .status
     }
 
     pub async fn orders(&self) -> usize {
         use sea_orm::{EntityTrait, PaginatorTrait};
-        entity::orders::Entity::find().count(&self.ctx.db).await.unwrap() as usize
+        entity::orders::Entity::find()
+            .count(&self.ctx.db)
+            .await
+            .unwrap() as usize
     }
 
     pub async fn receipts(&self) -> usize {
         use sea_orm::{EntityTrait, PaginatorTrait};
-        entity::receipts::Entity::find().count(&self.ctx.db).await.unwrap() as usize
+        entity::receipts::Entity::find()
+            .count(&self.ctx.db)
+            .await
+            .unwrap() as usize
+    }
+}
+
+/// The name each test user goes by in Telegram.
+pub fn name_of(id: u64) -> String {
+    match id {
+        OWNER => "olga".into(),
+        ADMIN => "anna".into(),
+        VENDOR => "victor".into(),
+        CUSTOMER => "carol".into(),
+        STRANGER => "sam".into(),
+        other => format!("user{other}"),
     }
 }
 
 pub fn user(id: u64, lang: &str) -> User {
-    MockUser::new().id(id).first_name(format!("user{id}")).username(format!("user{id}")).language_code(lang.to_owned()).build()
+    MockUser::new()
+        .id(id)
+        .first_name(name_of(id))
+        .username(name_of(id))
+        .language_code(lang.to_owned())
+        .build()
 }
 
 pub fn chat(id: u64) -> teloxide::types::Chat {
@@ -146,19 +230,39 @@ pub fn chat(id: u64) -> teloxide::types::Chat {
 }
 
 pub fn text(from: u64, lang: &str, text: &str) -> MockMessageText {
-    MockMessageText::new().text(text).from(user(from, lang)).chat(chat(from))
+    MockMessageText::new()
+        .text(text)
+        .from(user(from, lang))
+        .chat(chat(from))
 }
 
 pub fn press(from: u64, lang: &str, data: &str) -> MockCallbackQuery {
-    let message = MockMessageText::new().text("menu").from(user(from, lang)).chat(chat(from)).build();
-    MockCallbackQuery::new().data(data).from(user(from, lang)).message(message)
+    let message = MockMessageText::new()
+        .text("menu")
+        .from(user(from, lang))
+        .chat(chat(from))
+        .build();
+    MockCallbackQuery::new()
+        .data(data)
+        .from(user(from, lang))
+        .message(message)
 }
 
 /// Every text and caption the bot sent during the last dispatch.
-pub fn sent(bot: &MockBot<bot::BotError, teloxide_tests::mock_bot::DistributionKey>) -> Vec<String> {
+pub fn sent(
+    bot: &MockBot<bot::BotError, teloxide_tests::mock_bot::DistributionKey>,
+) -> Vec<String> {
     let r = bot.get_responses();
-    let mut out: Vec<String> = r.sent_messages.iter().filter_map(|m| m.text().or(m.caption()).map(str::to_owned)).collect();
-    out.extend(r.edited_messages_text.iter().filter_map(|m| m.message.text().map(str::to_owned)));
+    let mut out: Vec<String> = r
+        .sent_messages
+        .iter()
+        .filter_map(|m| m.text().or(m.caption()).map(str::to_owned))
+        .collect();
+    out.extend(
+        r.edited_messages_text
+            .iter()
+            .filter_map(|m| m.message.text().map(str::to_owned)),
+    );
     out
 }
 
@@ -170,4 +274,4 @@ pub fn t_args(lang: &str, key: &str, args: &[(&str, i18n::ArgValue)]) -> String 
     i18n::t_args(i18n::Lang::from_tag(lang), key, args)
 }
 
-pub const PAUSE: Duration = Duration::from_millis(10);
+const POOL: u32 = 4;
