@@ -216,3 +216,22 @@ pub async fn has_owner(db: &impl ConnectionTrait) -> Result<bool> {
         .await?;
     Ok(n > 0)
 }
+
+/// Mutes or unmutes new-receipt alerts for a staff member's role in a store.
+pub async fn set_receipt_alerts(
+    db: &impl ConnectionTrait,
+    user: UserId,
+    store: StoreId,
+    on: bool,
+) -> Result<()> {
+    let res = staff_roles::Entity::update_many()
+        .col_expr(staff_roles::Column::ReceiptAlerts, Expr::value(on))
+        .filter(staff_roles::Column::UserId.eq(user.0))
+        .filter(staff_roles::Column::StoreId.eq(store.0))
+        .exec(db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(Error::NotFound { what: "role" });
+    }
+    Ok(())
+}

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod cart;
 mod messages;
+mod notices;
 mod outbox;
 mod races;
 mod receipts;

@@ -1,0 +1,176 @@
+//! Who is told what: customers about their orders, staff about receipts to check; and the
+//! first-run owner claim.
+use domain::events::{DomainEvent, outbox};
+use domain::notifications::{What, for_event};
+use domain::orders::{decide, fulfil};
+use domain::{Actor, Error, Role, bootstrap};
+use sea_orm::EntityTrait;
+
+use crate::support::{Fixture, user};
+
+async fn events_since(f: &Fixture, after: i64) -> Vec<domain::events::Published> {
+    outbox::since(&f.ctx.db, after, 1000).await.unwrap()
+}
+
+async fn last_id(f: &Fixture) -> i64 {
+    events_since(f, 0).await.last().map(|p| p.id).unwrap_or(0)
+}
+
+async fn notices_after(f: &Fixture, after: i64) -> Vec<(i64, What)> {
+    let mut out = Vec::new();
+    for p in events_since(f, after).await {
+        for n in for_event(&f.ctx.db, &p.event).await.unwrap() {
+            out.push((n.telegram_id, n.what));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_new_receipt_goes_to_admins_and_owners_who_have_not_muted_it() {
+    let f = Fixture::new().await;
+    let order = f.order(1).await;
+    // The other store's admin and the vendor are not told; a muted admin neither.
+    let muted = user(&f.ctx, 9, "mute").await;
+    domain::staff::grant(
+        &f.ctx,
+        &Actor::operator(),
+        muted,
+        Role::Admin,
+        Some(f.store),
+    )
+    .await
+    .unwrap();
+    domain::staff::set_receipt_alerts(&f.ctx.db, muted, f.store, false)
+        .await
+        .unwrap();
+    let before = last_id(&f).await;
+    f.receipt(order, &"b".repeat(64)).await;
+    let mut told: Vec<i64> = notices_after(&f, before)
+        .await
+        .into_iter()
+        .filter(|(_, w)| matches!(w, What::NewReceipt { .. }))
+        .map(|(t, _)| t)
+        .collect();
+    told.sort();
+    assert_eq!(told, vec![1, 2], "the owner (1) and the store's admin (2)");
+}
+
+async fn number(f: &Fixture, id: domain::OrderId) -> i64 {
+    entity::orders::Entity::find_by_id(id.0)
+        .one(&f.ctx.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .number
+}
+
+#[tokio::test]
+async fn customers_hear_about_decisions_shipping_and_expiry_but_not_their_own_cancel() {
+    let f = Fixture::new().await;
+    let a = f.order_in_review(1).await;
+    let before = last_id(&f).await;
+    decide::reject(&f.ctx, &f.web(f.admin), a, "blurry")
+        .await
+        .unwrap();
+    f.receipt(a, &"c".repeat(64)).await;
+    decide::verify(&f.ctx, &f.web(f.admin), a).await.unwrap();
+    fulfil::ship(&f.ctx, &f.web(f.vendor), a, Some("UA1"))
+        .await
+        .unwrap();
+    let b = f.order(1).await;
+    fulfil::cancel(&f.ctx, &f.bot(f.customer), b, None)
+        .await
+        .unwrap();
+    let c = f.order(1).await;
+    f.clock.advance(chrono::Duration::hours(2));
+    fulfil::expire_unpaid(&f.ctx, 10).await.unwrap();
+    let got: Vec<What> = notices_after(&f, before)
+        .await
+        .into_iter()
+        .filter(|(t, _)| *t == 100)
+        .map(|(_, w)| w)
+        .collect();
+    let (na, nc) = (number(&f, a).await, number(&f, c).await);
+    assert_eq!(
+        got,
+        vec![
+            What::Rejected {
+                number: na,
+                reason: "blurry".into()
+            },
+            What::Verified { number: na },
+            What::Shipped {
+                number: na,
+                tracking: Some("UA1".into())
+            },
+            What::Expired { number: nc },
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_owner_claim_link_works_once_and_only_without_an_owner() {
+    let f = Fixture::new().await;
+    assert_eq!(
+        bootstrap::issue_claim(&f.ctx).await.unwrap(),
+        None,
+        "there is an owner already"
+    );
+    // A fresh installation: no owner yet.
+    domain::staff::grant(&f.ctx, &Actor::operator(), f.admin, Role::Owner, None)
+        .await
+        .unwrap();
+    let db = &f.ctx.db;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    entity::staff_roles::Entity::delete_many()
+        .filter(entity::staff_roles::Column::StoreId.is_null())
+        .exec(db)
+        .await
+        .unwrap();
+    let code = bootstrap::issue_claim(&f.ctx)
+        .await
+        .unwrap()
+        .expect("a code");
+    assert!(
+        format!("claim_{code}").len() <= 64,
+        "fits Telegram's start payload"
+    );
+    let err = bootstrap::claim(&f.ctx, &f.bot(f.stranger), "forged")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    bootstrap::claim(&f.ctx, &f.bot(f.stranger), &code)
+        .await
+        .unwrap();
+    assert!(domain::policy::is_owner(db, f.stranger).await.unwrap());
+    let again = bootstrap::claim(&f.ctx, &f.bot(f.customer), &code)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(again, Error::NotFound { .. }),
+        "single use: {again:?}"
+    );
+    assert!(!domain::policy::is_owner(db, f.customer).await.unwrap());
+    let _ = DomainEvent::StoreCreated {
+        store_id: f.store,
+        slug: String::new(),
+    };
+}
+
+#[tokio::test]
+async fn an_expired_claim_link_is_refused() {
+    let f = Fixture::new().await;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    entity::staff_roles::Entity::delete_many()
+        .filter(entity::staff_roles::Column::StoreId.is_null())
+        .exec(&f.ctx.db)
+        .await
+        .unwrap();
+    let code = bootstrap::issue_claim(&f.ctx).await.unwrap().unwrap();
+    f.clock.advance(chrono::Duration::hours(25));
+    let err = bootstrap::claim(&f.ctx, &f.bot(f.customer), &code)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+}
