@@ -3,5 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod admins;
 mod customers;
+mod notifier;
 mod receipts;
 mod support;

@@ -1,0 +1,117 @@
+//! The notifier, fed by the outbox, against the mock Bot API: staff get new receipts with
+//! Verify / Reject buttons, customers hear about decisions, and nothing is sent twice.
+use bot::{BotError, Services};
+use domain::receipts::{NewReceipt, ReceiptKind, pipeline, storage};
+use domain::{Actor, Channel, OrderId};
+use teloxide::dispatching::UpdateHandler;
+use teloxide::prelude::*;
+use testkit::files;
+
+use crate::support::*;
+
+/// A handler tree whose only job is one notifier pass: the mock API is up while it runs.
+fn notify_once() -> UpdateHandler<BotError> {
+    dptree::entry().endpoint(|bot: Bot, services: Services| async move {
+        bot::notifier::run_once(&bot, &services.ctx, services.files.as_ref(), "test").await?;
+        Ok(())
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_get_the_receipt_and_the_customer_the_verdict() {
+    let w = World::new().await;
+    let customer = w.known(CUSTOMER, "carol", "uk").await;
+    let order = w.order_for(customer).await;
+    let inspected = pipeline::inspect(files::jpeg(320, 200), &pipeline::Limits::default())
+        .await
+        .unwrap();
+    let stored = storage::store(w.files.as_ref(), &inspected).await.unwrap();
+    let new = NewReceipt {
+        order: OrderId(order.id),
+        kind: ReceiptKind::Jpeg,
+        sha256: inspected.sha256.clone(),
+        size_bytes: inspected.size as i64,
+        storage_key: Some(stored.key),
+        telegram_file_id: None,
+        telegram_file_unique_id: None,
+        width: inspected.width.map(|v| v as i32),
+        height: inspected.height.map(|v| v as i32),
+    };
+    domain::receipts::attach(&w.ctx, &Actor::user(customer, Channel::Bot), &new)
+        .await
+        .unwrap();
+
+    let mut bot = teloxide_tests::MockBot::new(text(STRANGER, "en", "tick"), notify_once());
+    bot.dependencies(teloxide::dptree::deps![w.services.clone()]);
+    w.run(&mut bot).await;
+    let photos = bot.get_responses().sent_messages_photo;
+    let mut chats: Vec<i64> = photos.iter().map(|p| p.message.chat.id.0).collect();
+    chats.sort();
+    assert_eq!(
+        chats,
+        vec![OWNER as i64, ADMIN as i64],
+        "the owner and the store's admin"
+    );
+    let to_admin = photos
+        .iter()
+        .find(|p| p.message.chat.id.0 == ADMIN as i64)
+        .unwrap();
+    let caption = to_admin.message.caption().unwrap();
+    assert!(
+        caption.contains("1001") && caption.contains("@carol"),
+        "{caption}"
+    );
+    let buttons: Vec<String> = to_admin
+        .message
+        .reply_markup()
+        .unwrap()
+        .inline_keyboard
+        .iter()
+        .flatten()
+        .map(|b| b.text.clone())
+        .collect();
+    assert_eq!(buttons, vec![t("en", "btn-verify"), t("en", "btn-reject")]);
+    let to_owner = photos
+        .iter()
+        .find(|p| p.message.chat.id.0 == OWNER as i64)
+        .unwrap();
+    let in_ukrainian = t_args(
+        "uk",
+        "staff-new-receipt",
+        &[
+            ("number", 1001.into()),
+            ("total", "500,00\u{a0}₴".into()),
+            ("customer", "@carol".into()),
+            ("duplicate", 0.into()),
+        ],
+    );
+    assert_eq!(
+        to_owner.message.caption().unwrap(),
+        in_ukrainian,
+        "each in their own language"
+    );
+
+    // Nothing new: nothing sent again.
+    w.run(&mut bot).await;
+    assert!(bot.get_responses().sent_messages_photo.is_empty());
+    assert!(bot.get_responses().sent_messages.is_empty());
+
+    let admin = w.known(ADMIN, "anna", "en").await;
+    domain::orders::decide::verify(&w.ctx, &Actor::user(admin, Channel::Web), OrderId(order.id))
+        .await
+        .unwrap();
+    w.run(&mut bot).await;
+    let texts: Vec<(i64, String)> = bot
+        .get_responses()
+        .sent_messages
+        .iter()
+        .map(|m| (m.chat.id.0, m.text().unwrap_or_default().to_owned()))
+        .collect();
+    assert_eq!(
+        texts,
+        vec![(
+            CUSTOMER as i64,
+            t_args("uk", "notify-verified", &[("number", 1001.into())])
+        )]
+    );
+}
