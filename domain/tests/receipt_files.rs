@@ -240,6 +240,43 @@ async fn deeply_nested_pdf_is_refused_not_a_crash() {
 }
 
 #[tokio::test]
+async fn a_pdf_stream_that_inflates_too_far_is_too_large() {
+    let limits = Limits::default();
+    let zeros = zlib_zeros(limits.pdf_max_inflated + 1024 * 1024);
+    let mut stream = format!(
+        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+        zeros.len()
+    )
+    .into_bytes();
+    stream.extend(&zeros);
+    stream.extend(b"\nendstream");
+    let objects: [&[u8]; 4] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        &stream,
+    ];
+    let bomb = pdf_bytes(&objects);
+    assert!(
+        bomb.len() < 1024 * 1024,
+        "small on the wire: {}",
+        bomb.len()
+    );
+    assert_eq!(inspect(bomb, &limits).await, Err(Rejection::TooLarge));
+    // The same shape within the budget is fine.
+    let zeros = zlib_zeros(1024);
+    let mut stream = format!(
+        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+        zeros.len()
+    )
+    .into_bytes();
+    stream.extend(&zeros);
+    stream.extend(b"\nendstream");
+    let objects: [&[u8]; 4] = [objects[0], objects[1], objects[2], &stream];
+    assert!(inspect(pdf_bytes(&objects), &limits).await.is_ok());
+}
+
+#[tokio::test]
 async fn too_many_pdf_pages_is_too_large() {
     let limits = Limits {
         pdf_max_pages: 2,

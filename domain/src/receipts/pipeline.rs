@@ -34,6 +34,8 @@ pub struct Limits {
     pub thumb_size: u32,
     /// Pages of a PDF. Default 50.
     pub pdf_max_pages: usize,
+    /// Bytes all of a PDF's compressed streams may inflate to, together. Default 64 MiB.
+    pub pdf_max_inflated: u64,
 }
 
 impl Default for Limits {
@@ -46,6 +48,7 @@ impl Default for Limits {
             max_alloc: 256 * 1024 * 1024,
             thumb_size: 512,
             pdf_max_pages: 50,
+            pdf_max_inflated: 64 * 1024 * 1024,
         }
     }
 }
@@ -377,6 +380,10 @@ const PDF_MAX_NESTING: usize = 32;
 /// bounded inflate before parsing, or parsing in a memory-limited child process.
 fn inspect_pdf(bytes: &[u8], limits: &Limits) -> Result<Vec<PdfFlag>, Rejection> {
     let mut flags = prescan_pdf(bytes)?;
+    // lopdf inflates object and xref streams with no cap: measure first, with one.
+    if inflated_size(bytes, limits.pdf_max_inflated) > limits.pdf_max_inflated {
+        return Err(Rejection::TooLarge);
+    }
     let doc = lopdf::Document::load_mem(bytes).map_err(|e| {
         tracing::debug!(error = %e, "receipt PDF did not parse");
         Rejection::Unreadable
@@ -392,6 +399,62 @@ fn inspect_pdf(bytes: &[u8], limits: &Limits) -> Result<Vec<PdfFlag>, Rejection>
     }
     scan_pdf_objects(&doc, &mut flags);
     Ok(flags.into_iter().collect())
+}
+
+/// How many bytes the file's Flate streams inflate to, counted up to just past `budget` (a
+/// stream that fails to inflate counts what it gave). Streams are found by their `stream` /
+/// `endstream` keywords, whatever the xref says.
+fn inflated_size(bytes: &[u8], budget: u64) -> u64 {
+    use std::io::Read as _;
+    let mut total = 0u64;
+    let mut at = 0;
+    while let Some(start) = find(bytes, at, b"stream") {
+        at = start + 6;
+        if start >= 3 && &bytes[start - 3..start] == b"end" {
+            continue;
+        }
+        let data_start = match bytes.get(at..at + 2) {
+            Some(b"\r\n") => at + 2,
+            Some([b'\n', _]) => at + 1,
+            _ => continue,
+        };
+        let Some(end) = find(bytes, data_start, b"endstream") else {
+            break;
+        };
+        let len = end - data_start;
+        let dict_from = start.saturating_sub(2048);
+        if !bytes[dict_from..start]
+            .windows(12)
+            .any(|w| w == b"/FlateDecode")
+        {
+            continue;
+        }
+        let decoder = flate2::read::ZlibDecoder::new(&bytes[data_start..data_start + len]);
+        let left = budget + 1 - total.min(budget + 1);
+        let mut counted = Counter(0);
+        // A stream that breaks off still counts what it inflated to before.
+        let _ = std::io::copy(&mut decoder.take(left), &mut counted);
+        total += counted.0;
+        if total > budget {
+            return total;
+        }
+        at = data_start + len;
+    }
+    total
+}
+
+/// A writer that only counts.
+struct Counter(u64);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn flag_for_key(key: &[u8]) -> Option<PdfFlag> {
