@@ -12,7 +12,7 @@ use crate::callback::Callback;
 use crate::context::Who;
 use crate::customer::{dialogue, show, unknown_command};
 use crate::dialogue::State;
-use crate::reply::{error, money, status, t, t_args};
+use crate::reply::{error, money, order_line, status, t, t_args};
 use crate::{HandlerResult, Services, keyboards};
 
 const PAGE: u64 = 10;
@@ -78,18 +78,7 @@ pub async fn orders_page(
     let mut rows = Vec::new();
     for o in &page.orders {
         text.push('\n');
-        text.push_str(&t_args(
-            who.lang,
-            "bot-order-line",
-            &[
-                ("number", ArgValue::from(o.number)),
-                (
-                    "total",
-                    ArgValue::from(money(who.lang, o.total_minor, &o.currency)),
-                ),
-                ("status", ArgValue::from(status(who.lang, &o.status))),
-            ],
-        ));
+        text.push_str(&order_line(who.lang, o));
     }
     if let Some(next) = page.next {
         rows.push(vec![keyboards::button(
@@ -239,37 +228,32 @@ pub async fn receipt_file(
 }
 
 /// Sends a receipt as a photo or a document, with an optional caption and buttons.
-pub async fn send_file<R: Requester>(
+pub async fn send_file<R: crate::notifier::Sender>(
     bot: &R,
     chat: teloxide::types::ChatId,
     r: &entity::receipts::Model,
     file: InputFile,
     caption: Option<String>,
     markup: Option<teloxide::types::InlineKeyboardMarkup>,
-) -> Result<(), R::Err>
-where
-    R::SendPhoto: Send,
-    R::SendDocument: Send,
-{
+) -> Result<(), teloxide::RequestError> {
     use teloxide::payloads::{SendDocumentSetters, SendPhotoSetters};
+    // Photos and documents take the same extras through different request types.
+    macro_rules! send_with_extras {
+        ($req:expr) => {{
+            let mut req = $req;
+            if let Some(c) = caption {
+                req = req.caption(c);
+            }
+            if let Some(m) = markup {
+                req = req.reply_markup(m);
+            }
+            req.await?;
+        }};
+    }
     if r.mime == "application/pdf" {
-        let mut req = bot.send_document(chat, file);
-        if let Some(c) = caption {
-            req = req.caption(c);
-        }
-        if let Some(m) = markup {
-            req = req.reply_markup(m);
-        }
-        req.await?;
+        send_with_extras!(bot.send_document(chat, file));
     } else {
-        let mut req = bot.send_photo(chat, file);
-        if let Some(c) = caption {
-            req = req.caption(c);
-        }
-        if let Some(m) = markup {
-            req = req.reply_markup(m);
-        }
-        req.await?;
+        send_with_extras!(bot.send_photo(chat, file));
     }
     Ok(())
 }
@@ -296,22 +280,34 @@ pub async fn verify_command(bot: &Bot, arg: &str, who: &Who, services: &Services
     }
 }
 
-pub async fn verify(bot: &Bot, order: i64, who: &Who, services: &Services) -> HandlerResult {
-    match decide::verify(&services.ctx, &who.actor, OrderId(order)).await {
+/// Answers a payment decision: done, or why not.
+async fn decided(
+    bot: &Bot,
+    who: &Who,
+    result: Result<entity::orders::Model, domain::Error>,
+    key: &str,
+) -> HandlerResult {
+    match result {
         Ok(o) => {
             reply(
                 bot,
                 who,
-                t_args(
-                    who.lang,
-                    "admin-verified",
-                    &[("number", ArgValue::from(o.number))],
-                ),
+                t_args(who.lang, key, &[("number", ArgValue::from(o.number))]),
             )
             .await
         }
         Err(e) => fail(bot, who, &e).await,
     }
+}
+
+pub async fn verify(bot: &Bot, order: i64, who: &Who, services: &Services) -> HandlerResult {
+    decided(
+        bot,
+        who,
+        decide::verify(&services.ctx, &who.actor, OrderId(order)).await,
+        "admin-verified",
+    )
+    .await
 }
 
 /// `/reject N reason` in one go, or `/reject N` and the reason asked for.
@@ -368,19 +364,11 @@ pub async fn reject_with_reason(
     services: &Services,
 ) -> HandlerResult {
     dialogue(services, who).exit().await?;
-    match decide::reject(&services.ctx, &who.actor, OrderId(order), reason).await {
-        Ok(o) => {
-            reply(
-                bot,
-                who,
-                t_args(
-                    who.lang,
-                    "admin-rejected",
-                    &[("number", ArgValue::from(o.number))],
-                ),
-            )
-            .await
-        }
-        Err(e) => fail(bot, who, &e).await,
-    }
+    decided(
+        bot,
+        who,
+        decide::reject(&services.ctx, &who.actor, OrderId(order), reason).await,
+        "admin-rejected",
+    )
+    .await
 }

@@ -17,22 +17,27 @@ use crate::keyboards;
 use crate::reply::{money, t_args};
 
 pub const CONSUMER: &str = "telegram-notifier";
+
+/// What the notifier sends through: `Bot` in tests, `Throttle<Bot>` in production.
+pub trait Sender:
+    Requester<Err = RequestError, SendMessage: Send, SendPhoto: Send, SendDocument: Send>
+{
+}
+
+impl<R> Sender for R where
+    R: Requester<Err = RequestError, SendMessage: Send, SendPhoto: Send, SendDocument: Send>
+{
+}
 const RETRIES: usize = 5;
 
 /// Handles the events not yet notified. Returns how many events were done, or `None` when
 /// another instance is the notifier right now.
-pub async fn run_once<R>(
+pub async fn run_once<R: Sender>(
     bot: &R,
     ctx: &Ctx,
     files: &dyn domain::receipts::storage::ReceiptStorage,
     owner: &str,
-) -> Result<Option<usize>, domain::Error>
-where
-    R: Requester<Err = RequestError>,
-    R::SendMessage: Send,
-    R::SendPhoto: Send,
-    R::SendDocument: Send,
-{
+) -> Result<Option<usize>, domain::Error> {
     let Some(batch) = consumer::next_batch(ctx, CONSUMER, owner, 100).await? else {
         return Ok(None);
     };
@@ -52,17 +57,11 @@ where
 }
 
 /// Sends one notice, waiting out 429s. A user who blocked the bot is skipped, not retried.
-async fn deliver<R>(
+async fn deliver<R: Sender>(
     bot: &R,
     files: &dyn domain::receipts::storage::ReceiptStorage,
     notice: &Notice,
-) -> Result<(), RequestError>
-where
-    R: Requester<Err = RequestError>,
-    R::SendMessage: Send,
-    R::SendPhoto: Send,
-    R::SendDocument: Send,
-{
+) -> Result<(), RequestError> {
     let mut attempt = 0;
     loop {
         match send(bot, files, notice).await {
@@ -80,17 +79,11 @@ where
     }
 }
 
-async fn send<R>(
+async fn send<R: Sender>(
     bot: &R,
     files: &dyn domain::receipts::storage::ReceiptStorage,
     notice: &Notice,
-) -> Result<(), RequestError>
-where
-    R: Requester<Err = RequestError>,
-    R::SendMessage: Send,
-    R::SendPhoto: Send,
-    R::SendDocument: Send,
-{
+) -> Result<(), RequestError> {
     let lang = Lang::from_tag(&notice.language);
     let chat = ChatId(notice.telegram_id);
     let n = |number: i64| ArgValue::from(number);
@@ -164,29 +157,17 @@ async fn load_file(
 }
 
 /// Notifies until `shutdown`.
-pub async fn run<R>(
+pub async fn run<R: Sender>(
     bot: R,
     ctx: Ctx,
     files: std::sync::Arc<dyn domain::receipts::storage::ReceiptStorage>,
     owner: String,
-    mut shutdown: watch::Receiver<bool>,
-) where
-    R: Requester<Err = RequestError>,
-    R::SendMessage: Send,
-    R::SendPhoto: Send,
-    R::SendDocument: Send,
-{
-    let mut tick = tokio::time::interval(Duration::from_millis(500));
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {}
-            _ = shutdown.changed() => break,
-        }
-        if *shutdown.borrow() {
-            break;
-        }
+    shutdown: watch::Receiver<bool>,
+) {
+    domain::worker::every(Duration::from_millis(500), shutdown, || async {
         if let Err(e) = run_once(&bot, &ctx, files.as_ref(), &owner).await {
             tracing::warn!(error = %e, "notifier pass failed");
         }
-    }
+    })
+    .await;
 }

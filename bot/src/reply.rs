@@ -43,3 +43,19 @@ pub fn money(lang: Lang, minor: i64, currency: &str) -> String {
 pub fn status(lang: Lang, status: &str) -> String {
     t(lang, &format!("status-{status}"))
 }
+
+/// `#1042 — 500,00 ₴ — Paid`: one order in a list.
+pub fn order_line(lang: Lang, o: &entity::orders::Model) -> String {
+    t_args(
+        lang,
+        "bot-order-line",
+        &[
+            ("number", ArgValue::from(o.number)),
+            (
+                "total",
+                ArgValue::from(money(lang, o.total_minor, &o.currency)),
+            ),
+            ("status", ArgValue::from(status(lang, &o.status))),
+        ],
+    )
+}

@@ -40,12 +40,13 @@ pub async fn run_due_jobs(ctx: &Ctx, owner: &str) -> Result<usize> {
     Ok(ran)
 }
 
-/// Loops until `shutdown` turns true.
-pub async fn run(ctx: Ctx, owner: String, mut shutdown: watch::Receiver<bool>) {
-    if let Err(e) = schedule_recurring(&ctx).await {
-        tracing::error!(error = %e, "could not schedule recurring jobs");
-    }
-    let mut tick = tokio::time::interval(Duration::from_millis(500));
+/// Calls `pass` every `period` until `shutdown` turns true.
+pub async fn every<F, Fut>(period: Duration, mut shutdown: watch::Receiver<bool>, mut pass: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut tick = tokio::time::interval(period);
     loop {
         tokio::select! {
             _ = tick.tick() => {}
@@ -54,13 +55,24 @@ pub async fn run(ctx: Ctx, owner: String, mut shutdown: watch::Receiver<bool>) {
         if *shutdown.borrow() {
             break;
         }
+        pass().await;
+    }
+}
+
+/// Relays the outbox and runs due jobs until `shutdown` turns true.
+pub async fn run(ctx: Ctx, owner: String, shutdown: watch::Receiver<bool>) {
+    if let Err(e) = schedule_recurring(&ctx).await {
+        tracing::error!(error = %e, "could not schedule recurring jobs");
+    }
+    every(Duration::from_millis(500), shutdown, || async {
         if let Err(e) = crate::events::outbox::relay_once(&ctx, &owner, 500).await {
             tracing::warn!(error = %e, "outbox relay pass failed");
         }
         if let Err(e) = run_due_jobs(&ctx, &owner).await {
             tracing::warn!(error = %e, "jobs pass failed");
         }
-    }
+    })
+    .await;
     if let Err(e) = crate::events::outbox::release_relay(&ctx, &owner).await {
         tracing::warn!(error = %e, "could not release the relay lease");
     }

@@ -9,7 +9,7 @@ use super::show;
 use super::start::reply_error;
 use crate::callback::Callback;
 use crate::context::Who;
-use crate::reply::{money, status, t, t_args};
+use crate::reply::{order_line, t, t_args};
 use crate::{HandlerResult, Services, keyboards};
 
 pub async fn mine(
@@ -28,18 +28,7 @@ pub async fn mine(
     let mut rows = Vec::new();
     for o in &orders {
         text.push('\n');
-        text.push_str(&t_args(
-            who.lang,
-            "bot-order-line",
-            &[
-                ("number", ArgValue::from(o.number)),
-                (
-                    "total",
-                    ArgValue::from(money(who.lang, o.total_minor, &o.currency)),
-                ),
-                ("status", ArgValue::from(status(who.lang, &o.status))),
-            ],
-        ));
+        text.push_str(&order_line(who.lang, o));
         if o.status == OrderStatus::AwaitingPayment.as_str() {
             let label = t_args(
                 who.lang,
@@ -74,18 +63,7 @@ pub async fn my_order(bot: &Bot, number: i64, who: &Who, services: &Services) ->
     let Some(o) = orders.iter().find(|o| o.number == number) else {
         return reply_error(bot, who, &domain::Error::NotFound { what: "order" }).await;
     };
-    let text = t_args(
-        who.lang,
-        "bot-order-line",
-        &[
-            ("number", ArgValue::from(o.number)),
-            (
-                "total",
-                ArgValue::from(money(who.lang, o.total_minor, &o.currency)),
-            ),
-            ("status", ArgValue::from(status(who.lang, &o.status))),
-        ],
-    );
+    let text = order_line(who.lang, o);
     bot.send_message(who.chat, text).await?;
     Ok(())
 }
