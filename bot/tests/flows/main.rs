@@ -5,4 +5,5 @@ mod admins;
 mod customers;
 mod notifier;
 mod receipts;
+mod runtime;
 mod support;
