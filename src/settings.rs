@@ -81,12 +81,37 @@ pub struct Settings {
 pub struct ReceiptSettings {
     /// Largest receipt file accepted, in bytes (Telegram's own download limit is 20 MB).
     pub max_bytes: usize,
+    /// Where receipt files go: `local` (under `data_dir/files`) or `s3`.
+    pub storage: StorageKind,
+    pub s3: S3Settings,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageKind {
+    Local,
+    S3,
+}
+
+/// An S3-compatible bucket (needs a build with `--features s3`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct S3Settings {
+    pub bucket: String,
+    pub region: String,
+    /// For MinIO and other non-AWS services; empty for AWS.
+    pub endpoint: String,
+    pub access_key_id: String,
+    pub secret_access_key: Option<Secret>,
+    pub allow_http: bool,
 }
 
 impl Default for ReceiptSettings {
     fn default() -> Self {
         Self {
             max_bytes: 10 * 1024 * 1024,
+            storage: StorageKind::Local,
+            s3: S3Settings::default(),
         }
     }
 }

@@ -12,10 +12,40 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::App;
+use crate::settings::StorageKind;
 
-/// The receipt store of the embedded default: files under `data_dir/files`.
-pub fn receipt_storage(app: &App) -> Arc<dyn ReceiptStorage> {
-    Arc::new(LocalStorage::new(app.settings.data_dir.join("files")))
+/// Where receipt files are kept: `data_dir/files` by default, or an S3-compatible bucket.
+pub fn receipt_storage(app: &App) -> anyhow::Result<Arc<dyn ReceiptStorage>> {
+    let settings = &app.settings.receipts;
+    match settings.storage {
+        StorageKind::Local => Ok(Arc::new(LocalStorage::new(
+            app.settings.data_dir.join("files"),
+        ))),
+        StorageKind::S3 => s3_storage(&settings.s3),
+    }
+}
+
+#[cfg(feature = "s3")]
+fn s3_storage(s3: &crate::settings::S3Settings) -> anyhow::Result<Arc<dyn ReceiptStorage>> {
+    use domain::receipts::s3::{S3Config, S3Storage};
+    let config = S3Config {
+        bucket: s3.bucket.clone(),
+        region: s3.region.clone(),
+        endpoint: s3.endpoint.clone(),
+        access_key_id: s3.access_key_id.clone(),
+        secret_access_key: s3
+            .secret_access_key
+            .as_ref()
+            .map(|s| s.expose().to_owned())
+            .unwrap_or_default(),
+        allow_http: s3.allow_http,
+    };
+    Ok(Arc::new(S3Storage::new(&config)?))
+}
+
+#[cfg(not(feature = "s3"))]
+fn s3_storage(_: &crate::settings::S3Settings) -> anyhow::Result<Arc<dyn ReceiptStorage>> {
+    anyhow::bail!("receipts.storage = \"s3\" needs a build with `--features s3`")
 }
 
 /// Starts the bot and its notifier; both stop when `stop` turns true.
@@ -37,7 +67,7 @@ pub async fn start(
         .await
         .context("asking Telegram who the bot is (getMe)")?;
     let username = me.username.clone().unwrap_or_default();
-    let files = receipt_storage(app);
+    let files = receipt_storage(app)?;
     let limits = Limits {
         max_bytes: app.settings.receipts.max_bytes,
         ..Limits::default()

@@ -636,3 +636,35 @@ async fn inspected_files_are_stored_under_content_keys() {
     assert_eq!(stored.thumb_key, None);
     assert_eq!(storage.keys().len(), 3);
 }
+
+/// Against an S3-compatible server: CI starts one (moto) and names it in the environment.
+#[cfg(feature = "s3")]
+#[tokio::test]
+async fn s3_storage() {
+    use domain::receipts::s3::{S3Config, S3Storage};
+    let endpoint = std::env::var("VITRINA_TEST_S3_ENDPOINT")
+        .expect("the s3 feature's tests need VITRINA_TEST_S3_ENDPOINT and VITRINA_TEST_S3_BUCKET (see .ci/run)");
+    let bucket = std::env::var("VITRINA_TEST_S3_BUCKET").expect("VITRINA_TEST_S3_BUCKET");
+    let config = S3Config {
+        bucket,
+        region: "us-east-1".into(),
+        endpoint,
+        access_key_id: "test".into(),
+        secret_access_key: "test".into(),
+        allow_http: true,
+    };
+    let storage = S3Storage::new(&config).unwrap();
+    storage_contract(&storage).await;
+    let inspected = inspect(jpeg(800, 600), &Limits::default()).await.unwrap();
+    let stored = store(&storage, &inspected).await.unwrap();
+    assert_eq!(
+        storage.get(&stored.key).await.unwrap(),
+        Some(inspected.bytes.clone())
+    );
+    assert!(
+        storage
+            .exists(stored.thumb_key.as_deref().unwrap())
+            .await
+            .unwrap()
+    );
+}

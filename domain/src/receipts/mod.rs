@@ -2,6 +2,8 @@
 //! metadata and moves the order into review; the file pipeline (sniffing, limits, thumbnails,
 //! storage) feeds it.
 pub mod pipeline;
+#[cfg(feature = "s3")]
+pub mod s3;
 pub mod storage;
 
 use chrono::{DateTime, Utc};
