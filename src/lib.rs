@@ -3,6 +3,7 @@ pub mod cli;
 pub mod settings;
 pub mod telegram;
 pub mod telemetry;
+pub mod web;
 
 use anyhow::Context;
 use domain::Ctx;
@@ -80,7 +81,7 @@ impl App {
             tasks.extend(telegram::start(&self, &owner, stop_rx.clone()).await?);
         }
         if roles.contains(&Role::Web) {
-            tracing::warn!("the web backoffice is not part of this build yet");
+            tasks.push(web::start(&self, stop_rx.clone()).await?);
         }
         tokio::signal::ctrl_c()
             .await

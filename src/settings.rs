@@ -159,6 +159,8 @@ pub struct TelegramSettings {
     pub webhook_secret: Option<Secret>,
     /// Where the webhook listens (until the backoffice serves it on its own port).
     pub webhook_bind: String,
+    /// The bot's @username, for the login QR code; asked from Telegram (getMe) when unset.
+    pub bot_username: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -208,6 +210,7 @@ impl Default for TelegramSettings {
             webhook_url: None,
             webhook_secret: None,
             webhook_bind: "127.0.0.1:8443".to_owned(),
+            bot_username: None,
         }
     }
 }

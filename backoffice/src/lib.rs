@@ -1,3 +1,67 @@
-//! The browser backoffice (axum). Arrives with its own issue: QR login through the bot,
-//! payment verification, orders, catalog, staff and reports. Handlers will only parse requests,
-//! call `domain` and render pages.
+//! The browser backoffice (axum): QR login through the bot, store-scoped pages for payment
+//! verification and orders, live updates over SSE. Handlers parse a request, call `domain`, and
+//! render a template; every text comes from `locales/`.
+mod assets;
+pub mod auth;
+mod error;
+mod page;
+mod routes;
+mod security;
+
+use std::sync::Arc;
+
+use axum::Router;
+use domain::Ctx;
+use domain::auth::tokens::JwtKeys;
+use domain::receipts::storage::ReceiptStorage;
+
+pub use error::AppError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub ctx: Ctx,
+    pub keys: Arc<JwtKeys>,
+    pub files: Arc<dyn ReceiptStorage>,
+    /// `t.me/<bot_username>?start=login_…` in the QR code.
+    pub bot_username: String,
+    pub login_limiter: Arc<security::IpLimiter>,
+}
+
+impl AppState {
+    pub fn new(
+        ctx: Ctx,
+        jwt_secret: &[u8],
+        files: Arc<dyn ReceiptStorage>,
+        bot_username: &str,
+    ) -> Self {
+        Self {
+            ctx,
+            keys: Arc::new(JwtKeys::new(jwt_secret)),
+            files,
+            bot_username: bot_username.to_owned(),
+            login_limiter: Arc::new(security::IpLimiter::new(
+                10,
+                std::time::Duration::from_secs(60),
+            )),
+        }
+    }
+}
+
+/// The whole backoffice.
+pub fn router(state: AppState) -> Router {
+    let staff_only = routes::staff_routes().route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        auth::require_staff,
+    ));
+    Router::new()
+        .merge(routes::public_routes())
+        .merge(staff_only)
+        .merge(assets::routes())
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn(security::csrf))
+        .layer(axum::middleware::from_fn(error::localize))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+        .with_state(state)
+}

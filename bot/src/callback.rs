@@ -30,6 +30,17 @@ pub enum Callback {
     Reject(i64),
     /// Staff order list: status filter code ("" = all) and page cursor id.
     Orders(String, i64),
+    /// QR login: approve or deny the browser waiting with this challenge token.
+    LoginApprove(String),
+    LoginDeny(String),
+}
+
+/// A login challenge token as the backoffice makes them (base64url).
+fn login_token(s: &str) -> Option<String> {
+    let ok = (16..=58).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ok.then(|| s.to_owned())
 }
 
 impl Callback {
@@ -54,6 +65,8 @@ impl Callback {
             Callback::Verify(id) => write!(s, "v:{id}"),
             Callback::Reject(id) => write!(s, "r:{id}"),
             Callback::Orders(status, after) => write!(s, "o:{status}:{after}"),
+            Callback::LoginApprove(t) => write!(s, "la:{t}"),
+            Callback::LoginDeny(t) => write!(s, "ld:{t}"),
         };
         s
     }
@@ -80,6 +93,8 @@ impl Callback {
             "rf" => Callback::ReceiptFor(id()?),
             "v" => Callback::Verify(id()?),
             "r" => Callback::Reject(id()?),
+            "la" => Callback::LoginApprove(login_token(rest)?),
+            "ld" => Callback::LoginDeny(login_token(rest)?),
             "o" => {
                 let (status, after) = rest.split_once(':')?;
                 if !status.is_empty() && domain::OrderStatus::parse(status).is_err() {
@@ -121,6 +136,8 @@ mod tests {
             Callback::Reject(1042),
             Callback::Orders("payment_review".into(), i64::MAX),
             Callback::Orders(String::new(), 0),
+            Callback::LoginApprove("A".repeat(58)),
+            Callback::LoginDeny("abc_DEF-123456789".into()),
         ];
         for c in all {
             let data = c.encode();

@@ -14,6 +14,10 @@ pub enum Error {
     NotFound { what: &'static str },
     #[error("not allowed")]
     Forbidden,
+    /// A missing, expired, revoked or forged credential. Deliberately one answer for all of
+    /// them, so a caller learns nothing about which check failed.
+    #[error("not authenticated")]
+    Unauthorized,
     #[error("invalid {field}")]
     Invalid { field: &'static str },
     #[error("an order needs at least one item")]
@@ -67,6 +71,7 @@ pub enum Error {
 pub const USER_KEYS: &[&str] = &[
     "error-not-found",
     "error-forbidden",
+    "error-unauthorized",
     "error-invalid",
     "error-empty-order",
     "error-out-of-stock",
@@ -97,6 +102,7 @@ impl Error {
         match self {
             Error::NotFound { .. } => "error-not-found",
             Error::Forbidden => "error-forbidden",
+            Error::Unauthorized => "error-unauthorized",
             Error::Invalid { .. } => "error-invalid",
             Error::EmptyOrder => "error-empty-order",
             Error::OutOfStock { .. } => "error-out-of-stock",

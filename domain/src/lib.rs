@@ -7,6 +7,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod auth;
 pub mod bootstrap;
 pub mod cart;
 pub mod catalog;

@@ -45,5 +45,9 @@ pub fn sample_args() -> Vec<(&'static str, ArgValue)> {
         num("duplicate", 1),
         text("reason", "blurry photo"),
         text("tracking", "UA123"),
+        text("browser", "Firefox"),
+        text("os", "Linux"),
+        text("ip", "203.0.113.7"),
+        text("time", "21.11.2026 14:02"),
     ]
 }

@@ -43,6 +43,8 @@ error-not-found =
 
 error-forbidden = You don't have permission to do that.
 
+error-unauthorized = Please log in again.
+
 error-invalid =
     { $field ->
         [name] Invalid name.

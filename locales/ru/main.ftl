@@ -43,6 +43,8 @@ error-not-found =
 
 error-forbidden = У вас нет прав на это действие.
 
+error-unauthorized = Пожалуйста, войдите ещё раз.
+
 error-invalid =
     { $field ->
         [name] Неверно указано имя.

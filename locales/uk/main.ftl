@@ -43,6 +43,8 @@ error-not-found =
 
 error-forbidden = У вас немає прав на цю дію.
 
+error-unauthorized = Будь ласка, увійдіть ще раз.
+
 error-invalid =
     { $field ->
         [name] Неправильно вказано ім’я.

@@ -166,6 +166,10 @@ async fn route_callback(
         Callback::Orders(status, after) => {
             admin::orders_page(bot, &status, after, who, services, message).await
         }
+        Callback::LoginApprove(token) => {
+            start::decide_login(bot, &token, true, who, services).await
+        }
+        Callback::LoginDeny(token) => start::decide_login(bot, &token, false, who, services).await,
     }
 }
 

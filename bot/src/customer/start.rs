@@ -32,6 +32,9 @@ pub async fn on_start(bot: &Bot, payload: &str, who: &Who, services: &Services) 
     {
         return admin::open_order_link(bot, number, who, services).await;
     }
+    if let Some(token) = payload.strip_prefix("login_") {
+        return login_card(bot, token, who, services).await;
+    }
     if let Some(code) = payload.strip_prefix("claim_") {
         return match domain::bootstrap::claim(&services.ctx, &who.actor, code).await {
             Ok(()) => {
@@ -65,6 +68,68 @@ async fn welcome(
     );
     bot.send_message(who.chat, text).await?;
     catalog::show(bot, who, services, 0, None).await
+}
+
+/// "Log in to Vitrina from <browser, OS, IP, time>?" with Approve / Deny.
+async fn login_card(bot: &Bot, token: &str, who: &Who, services: &Services) -> HandlerResult {
+    let pending = match domain::auth::challenge::describe(&services.ctx, token).await {
+        Ok(p) => p,
+        Err(e) => return reply_error(bot, who, &e).await,
+    };
+    let text = t_args(
+        who.lang,
+        "bot-login-card",
+        &[
+            ("browser", ArgValue::from(pending.browser)),
+            ("os", ArgValue::from(pending.os)),
+            (
+                "ip",
+                ArgValue::from(pending.ip.unwrap_or_else(|| "?".to_owned())),
+            ),
+            (
+                "time",
+                ArgValue::from(pending.created_at.format("%d.%m.%Y %H:%M").to_string()),
+            ),
+        ],
+    );
+    let markup = keyboards::rows(vec![vec![
+        keyboards::button(
+            who.lang,
+            "btn-login-approve",
+            crate::callback::Callback::LoginApprove(token.to_owned()),
+        ),
+        keyboards::button(
+            who.lang,
+            "btn-login-deny",
+            crate::callback::Callback::LoginDeny(token.to_owned()),
+        ),
+    ]]);
+    bot.send_message(who.chat, text)
+        .reply_markup(markup)
+        .await?;
+    Ok(())
+}
+
+/// The answer to the login card's buttons.
+pub async fn decide_login(
+    bot: &Bot,
+    token: &str,
+    approve: bool,
+    who: &Who,
+    services: &Services,
+) -> HandlerResult {
+    match domain::auth::challenge::decide(&services.ctx, &who.actor, token, approve).await {
+        Ok(()) => {
+            let key = if approve {
+                "bot-login-approved"
+            } else {
+                "bot-login-denied"
+            };
+            bot.send_message(who.chat, t(who.lang, key)).await?;
+            Ok(())
+        }
+        Err(e) => reply_error(bot, who, &e).await,
+    }
 }
 
 pub async fn help(bot: &Bot, who: &Who) -> HandlerResult {

@@ -147,3 +147,37 @@ pub async fn cursor_at(db: &impl ConnectionTrait, id: OrderId) -> Result<Cursor>
 pub async fn number_of(db: &impl ConnectionTrait, id: OrderId) -> Result<i64> {
     Ok(load(db, id).await?.number)
 }
+
+/// The payment verification queue: the store's orders in review, oldest first.
+pub async fn review_queue(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    store: StoreId,
+    limit: u64,
+) -> Result<Vec<OrderDetail>> {
+    policy::require(db, actor, store, Capability::ViewOrders).await?;
+    let orders = orders::Entity::find()
+        .filter(orders::Column::StoreId.eq(store.0))
+        .filter(orders::Column::Status.eq(OrderStatus::PaymentReview.as_str()))
+        .order_by_asc(orders::Column::UpdatedAt)
+        .order_by_asc(orders::Column::Id)
+        .limit(limit.clamp(1, 200))
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(orders.len());
+    for o in orders {
+        out.push(detail(db, actor, OrderId(o.id)).await?);
+    }
+    Ok(out)
+}
+
+/// How many earlier orders the customer placed in this store (shown next to a receipt).
+pub async fn previous_orders(db: &impl ConnectionTrait, order: &orders::Model) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(orders::Entity::find()
+        .filter(orders::Column::StoreId.eq(order.store_id))
+        .filter(orders::Column::CustomerId.eq(order.customer_id))
+        .filter(orders::Column::Id.lt(order.id))
+        .count(db)
+        .await?)
+}

@@ -1,0 +1,65 @@
+//! What every page needs: the translator, the staff member, their stores.
+use chrono::{DateTime, Utc};
+use domain::money::{Currency, Locale, Money};
+use i18n::{ArgValue, Lang};
+
+/// Translation helpers callable from templates.
+#[derive(Clone, Copy, Debug)]
+pub struct Tr(pub Lang);
+
+impl Tr {
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.0, key)
+    }
+
+    pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
+        i18n::t_args(self.0, key, &[(name, ArgValue::infer(value.to_owned()))])
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.0.as_str()
+    }
+
+    pub fn money(&self, minor: &i64, currency: &str) -> String {
+        let locale = match self.0 {
+            Lang::En => Locale::En,
+            Lang::Ru => Locale::Ru,
+            Lang::Uk => Locale::Uk,
+        };
+        match Currency::parse(currency) {
+            Ok(c) => Money::new(*minor, c).format(locale),
+            Err(_) => format!("{minor} {currency}"),
+        }
+    }
+
+    pub fn status(&self, status: &str) -> String {
+        self.t(&format!("status-{status}"))
+    }
+
+    pub fn channel(&self, channel: &str) -> String {
+        self.t(&format!("channel-{channel}"))
+    }
+
+    /// `21.11.2026 14:02` (UTC), the same in every language.
+    pub fn when(&self, at: &DateTime<Utc>) -> String {
+        at.format("%d.%m.%Y %H:%M").to_string()
+    }
+}
+
+/// One store in the switcher.
+#[derive(Clone, Debug)]
+pub struct StoreChoice {
+    pub id: i64,
+    pub name: String,
+    pub current: bool,
+}
+
+/// The frame around every staff page.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    pub tr: Tr,
+    pub user_name: String,
+    pub stores: Vec<StoreChoice>,
+    pub can_decide: bool,
+    pub assets: &'static str,
+}

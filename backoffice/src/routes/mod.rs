@@ -1,0 +1,81 @@
+//! The pages. Each room ends with its routes; `staff_routes` sit behind the login check.
+mod events;
+mod orders;
+mod queue;
+mod receipts;
+mod sessions;
+
+use axum::Router;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::cookie::CookieJar;
+use serde::Deserialize;
+
+use crate::auth::{self, STORE, Staff, qr};
+use crate::page::{Frame, StoreChoice, Tr};
+use crate::{AppError, AppState};
+
+pub fn public_routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(qr::page))
+        .route("/login/status", get(qr::status))
+        .route("/health", get(|| async { "ok" }))
+}
+
+pub fn staff_routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/queue") }))
+        .route("/logout", post(qr::logout))
+        .route("/store", post(switch_store))
+        .merge(queue::routes())
+        .merge(orders::routes())
+        .merge(receipts::routes())
+        .merge(sessions::routes())
+        .merge(events::routes())
+}
+
+#[derive(Deserialize)]
+struct StoreForm {
+    store: i64,
+}
+
+/// The store switcher: only stores the person works in.
+async fn switch_store(
+    staff: Staff,
+    jar: CookieJar,
+    axum::Form(form): axum::Form<StoreForm>,
+) -> Result<Response, AppError> {
+    if !staff.stores.contains(&domain::StoreId(form.store)) {
+        return Err(AppError::NotFound);
+    }
+    let jar = jar.add(auth::cookie(STORE, form.store.to_string(), 365 * 24 * 3600));
+    Ok((jar, Redirect::to("/queue")).into_response())
+}
+
+/// The frame around a staff page: name, store switcher, what the role may do.
+pub(crate) async fn frame(state: &AppState, staff: &Staff) -> Result<Frame, AppError> {
+    let db = &state.ctx.db;
+    let mut stores = Vec::new();
+    for id in &staff.stores {
+        let s = domain::stores::load(db, *id).await?;
+        stores.push(StoreChoice {
+            id: s.id,
+            name: s.name,
+            current: *id == staff.store,
+        });
+    }
+    let role = domain::policy::role_in(db, staff.id(), staff.store).await?;
+    let can_decide =
+        role.is_some_and(|r| domain::policy::allows(r, domain::Capability::DecidePayments));
+    let user_name = match &staff.user.username {
+        Some(u) => format!("@{u}"),
+        None => staff.user.first_name.clone(),
+    };
+    Ok(Frame {
+        tr: Tr(staff.lang),
+        user_name,
+        stores,
+        can_decide,
+        assets: crate::assets::version(),
+    })
+}

@@ -1,0 +1,7 @@
+//! The real router, request by request, on a real database: login, the pages, and everything a
+//! stranger, another store's admin or a forged token tries.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+mod access;
+mod login;
+mod pages;
+mod support;

@@ -1,0 +1,181 @@
+//! What staff see and do: the queue, verifying, the order page, receipts, errors, live events.
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use crate::support::*;
+
+#[tokio::test]
+async fn verify_from_the_queue_and_a_second_verify_says_who() {
+    let w = Web::new().await;
+    let anna = w.login(w.admin).await;
+    let queue = w.get("/queue", Some(&anna)).await;
+    assert!(
+        queue.body.contains("#1001") && queue.body.contains("@carol"),
+        "{}",
+        queue.body
+    );
+    let mut req = axum::http::Request::post(format!("/orders/{}/verify", w.order.id))
+        .header("host", "localhost")
+        .header("origin", "http://localhost")
+        .header("cookie", &anna)
+        .header("hx-request", "true");
+    let r = w.send(req.body(axum::body::Body::empty()).unwrap()).await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains(&i18n::t_args(
+            i18n::Lang::En,
+            "web-verified",
+            &[("number", 1001.into())]
+        )),
+        "{}",
+        r.body
+    );
+    assert_eq!(w.status_of().await, "paid");
+    let olga = w.login(w.owner).await;
+    req = axum::http::Request::post(format!("/orders/{}/verify", w.order.id))
+        .header("host", "localhost")
+        .header("origin", "http://localhost")
+        .header("cookie", &olga)
+        .header("hx-request", "true");
+    let again = w.send(req.body(axum::body::Body::empty()).unwrap()).await;
+    assert_eq!(again.status, 409);
+    assert!(again.body.contains("@anna"), "{}", again.body);
+    let empty = w.get("/queue", Some(&anna)).await;
+    assert!(empty.body.contains("queue-empty"), "{}", empty.body);
+}
+
+#[tokio::test]
+async fn the_order_page_shows_the_timeline_and_allowed_actions() {
+    let w = Web::new().await;
+    let anna = w.login(w.admin).await;
+    let page = w.get(&format!("/orders/{}", w.order.id), Some(&anna)).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Kyiv 1") && page.body.contains("Mug"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("/do/cancel") && !page.body.contains("/do/ship"),
+        "{}",
+        page.body
+    );
+    let r = w
+        .post(
+            &format!("/orders/{}/do/take", w.order.id),
+            Some(&anna),
+            "",
+            SAME,
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = w.get(&format!("/orders/{}", w.order.id), Some(&anna)).await;
+    assert!(
+        page.body.contains("@anna") && page.body.contains("/do/release"),
+        "{}",
+        page.body
+    );
+    let list = w.get("/orders?status=payment_review", Some(&anna)).await;
+    assert!(list.body.contains("#1001"), "{}", list.body);
+    let none = w.get("/orders?status=paid", Some(&anna)).await;
+    assert!(!none.body.contains("#1001"));
+}
+
+#[tokio::test]
+async fn receipt_files_are_served_safely() {
+    let w = Web::new().await;
+    let anna = w.login(w.admin).await;
+    let r = w
+        .get(&format!("/receipts/{}/file", w.receipt.id), Some(&anna))
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.headers.get("content-type").unwrap(), "image/jpeg");
+    assert_eq!(r.headers.get("x-content-type-options").unwrap(), "nosniff");
+    assert!(
+        r.headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("sandbox")
+    );
+    assert!(
+        r.headers
+            .get("content-disposition")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("filename=\"receipt-")
+    );
+    let thumb = w
+        .get(&format!("/receipts/{}/thumb", w.receipt.id), Some(&anna))
+        .await;
+    assert_eq!(thumb.status, 200);
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_errors_are_translated() {
+    let w = Web::new().await;
+    let login = w.get("/login", None).await;
+    for h in [
+        "content-security-policy",
+        "x-content-type-options",
+        "x-frame-options",
+        "referrer-policy",
+    ] {
+        assert!(login.headers.contains_key(h), "{h}");
+    }
+    let req = axum::http::Request::get("/nowhere")
+        .header("host", "localhost")
+        .header("accept-language", "uk-UA,uk;q=0.9");
+    let r = w.send(req.body(axum::body::Body::empty()).unwrap()).await;
+    assert_eq!(r.status, 404);
+    assert!(
+        r.body
+            .contains(&i18n::t(i18n::Lang::Uk, "web-error-title-404")),
+        "{}",
+        r.body
+    );
+    let anna = w.login(w.admin).await;
+    let r = w.get("/orders/999999", Some(&anna)).await;
+    assert_eq!(r.status, 404);
+    assert!(!r.body.to_lowercase().contains("sql") && !r.body.contains("panicked"));
+}
+
+#[tokio::test]
+async fn live_events_resume_after_last_event_id_for_own_stores_only() {
+    let w = Web::new().await;
+    let anna = w.login(w.admin).await;
+    let all = domain::events::outbox::since(&w.ctx.db, 0, 1000)
+        .await
+        .unwrap();
+    let receipt_event = all
+        .iter()
+        .find(|p| matches!(p.event, domain::events::DomainEvent::ReceiptAttached { .. }))
+        .unwrap();
+    let req = axum::http::Request::get("/events")
+        .header("host", "localhost")
+        .header("cookie", &anna)
+        .header("last-event-id", (receipt_event.id - 1).to_string())
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = w.app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let mut body = res.into_body();
+    let mut text = String::new();
+    while !text.contains(&format!("id: {}", receipt_event.id)) {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            text.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    assert!(text.contains("event: receipt"), "{text}");
+    assert!(
+        !text.contains("\"slug\":\"other\""),
+        "other stores' events are not sent: {text}"
+    );
+}

@@ -1,0 +1,57 @@
+//! Starting the web role: the backoffice on `server.bind`.
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use teloxide::prelude::Requester;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::{App, telegram};
+
+/// The bot's username for login links: configured, or asked from Telegram.
+async fn bot_username(app: &App) -> anyhow::Result<String> {
+    let tg = &app.settings.telegram;
+    if let Some(name) = &tg.bot_username {
+        return Ok(name.trim_start_matches('@').to_owned());
+    }
+    let Some(token) = &tg.token else {
+        tracing::warn!(
+            "neither telegram.bot_username nor telegram.token is set: login links will not work"
+        );
+        return Ok("your_bot".to_owned());
+    };
+    let bot =
+        bot::runtime::make_bot(token.expose(), &tg.api_url).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let me = bot
+        .get_me()
+        .await
+        .context("asking Telegram for the bot's username (getMe)")?;
+    Ok(me.username.clone().unwrap_or_default())
+}
+
+/// Serves the backoffice until `stop` turns true.
+pub async fn start(app: &App, mut stop: watch::Receiver<bool>) -> anyhow::Result<JoinHandle<()>> {
+    let secret = app.settings.jwt_secret()?;
+    let state = backoffice::AppState::new(
+        app.ctx.clone(),
+        secret.expose().as_bytes(),
+        telegram::receipt_storage(app)?,
+        &bot_username(app).await?,
+    );
+    let listener = tokio::net::TcpListener::bind(&app.settings.server.bind)
+        .await
+        .with_context(|| format!("binding {}", app.settings.server.bind))?;
+    tracing::info!(address = %listener.local_addr()?, "backoffice listening");
+    let service = backoffice::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    Ok(tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stop.changed().await;
+        };
+        if let Err(e) = axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
+            tracing::error!(error = %e, "the backoffice stopped");
+        }
+    }))
+}
