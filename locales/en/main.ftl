@@ -38,6 +38,8 @@ error-not-found =
         [role] Role not found.
         [receipt] Receipt not found.
         [user] User not found.
+        [link] This link is no longer valid.
+        [session] Session not found.
        *[other] Not found.
     }
 
