@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::orders::Step;
+use domain::orders::queries::Filter;
 use domain::orders::{fulfil, queries};
 use domain::{OrderId, OrderStatus};
 use serde::Deserialize;
@@ -19,16 +20,93 @@ use crate::{AppError, AppState};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/orders", get(list))
+        .route("/orders.csv", get(csv))
         .route("/orders/{id}", get(detail))
         .route("/orders/{id}/do/{action}", post(act))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct ListQuery {
     #[serde(default)]
     status: String,
+    /// `YYYY-MM-DD`, inclusive.
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    /// Amounts as people type them, in the store's currency.
+    #[serde(default)]
+    min: String,
+    #[serde(default)]
+    max: String,
+    #[serde(default)]
+    q: String,
     #[serde(default)]
     after: Option<i64>,
+}
+
+impl ListQuery {
+    /// The domain filter; a malformed field is a 404-free "bad input" answer.
+    async fn filter(&self, state: &AppState, staff: &Staff) -> Result<Filter, AppError> {
+        let bad = |field| AppError::Domain(domain::Error::Invalid { field });
+        let day = |s: &str, field| -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
+            if s.is_empty() {
+                return Ok(None);
+            }
+            let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad(field))?;
+            Ok(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()))
+        };
+        let store = domain::stores::load(&state.ctx.db, staff.store).await?;
+        let currency = domain::Currency::parse(&store.currency)?;
+        let amount = |s: &str, field| -> Result<Option<i64>, AppError> {
+            if s.trim().is_empty() {
+                return Ok(None);
+            }
+            domain::Money::parse(s, currency)
+                .map(|m| Some(m.minor))
+                .map_err(|_| bad(field))
+        };
+        Ok(Filter {
+            status: match self.status.as_str() {
+                "" => None,
+                s => Some(OrderStatus::parse(s).map_err(|_| bad("status"))?),
+            },
+            from: day(&self.from, "from")?,
+            to: day(&self.to, "to")?.map(|d| d + chrono::Duration::days(1)),
+            min_total: amount(&self.min, "min")?,
+            max_total: amount(&self.max, "max")?,
+            text: Some(self.q.clone()).filter(|q| !q.trim().is_empty()),
+        })
+    }
+
+    /// The same filters as a query string, for the next-page and CSV links.
+    fn query_string(&self) -> String {
+        let pairs = [
+            ("status", &self.status),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("min", &self.min),
+            ("max", &self.max),
+            ("q", &self.q),
+        ];
+        pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+fn urlencode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 #[derive(Template, WebTemplate)]
@@ -37,9 +115,27 @@ struct ListPage {
     frame: Frame,
     tr: Tr,
     orders: Vec<entity::orders::Model>,
-    status: String,
+    q: ListQuery,
+    query: String,
     statuses: Vec<&'static str>,
     next: Option<i64>,
+}
+
+/// A cursor must name an order of the staff member's current store.
+async fn cursor(
+    state: &AppState,
+    staff: &Staff,
+    after: Option<i64>,
+) -> Result<Option<queries::Cursor>, AppError> {
+    let Some(id) = after else { return Ok(None) };
+    let o = queries::detail(&state.ctx.db, &staff.actor(None), OrderId(id)).await?;
+    if o.order.store_id != staff.store.0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(Some(queries::Cursor {
+        created_at: o.order.created_at,
+        id: o.order.id,
+    }))
 }
 
 async fn list(
@@ -47,34 +143,119 @@ async fn list(
     staff: Staff,
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
-    let db = &state.ctx.db;
-    let filter = match q.status.as_str() {
-        "" => None,
-        s => Some(OrderStatus::parse(s).map_err(|_| AppError::NotFound)?),
-    };
-    let cursor = match q.after {
-        Some(id) => {
-            // A cursor from another store is refused like any foreign id.
-            let o = queries::detail(db, &staff.actor(None), OrderId(id)).await?;
-            if o.order.store_id != staff.store.0 {
-                return Err(AppError::NotFound);
-            }
-            Some(queries::Cursor {
-                created_at: o.order.created_at,
-                id: o.order.id,
-            })
-        }
-        None => None,
-    };
-    let page = queries::list(db, &staff.actor(None), staff.store, filter, cursor, 50).await?;
+    let filter = q.filter(&state, &staff).await?;
+    let after = cursor(&state, &staff, q.after).await?;
+    let page = queries::search(
+        &state.ctx.db,
+        &staff.actor(None),
+        staff.store,
+        &filter,
+        after,
+        50,
+    )
+    .await?;
     Ok(ListPage {
         frame: frame(&state, &staff).await?,
         tr: Tr(staff.lang),
         orders: page.orders,
-        status: q.status,
+        query: q.query_string(),
+        q,
         statuses: OrderStatus::ALL.iter().map(|s| s.as_str()).collect(),
         next: page.next.map(|c| c.id),
     })
+}
+
+/// The filtered list as CSV, streamed page by page so a large export never sits in memory.
+async fn csv(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let filter = q.filter(&state, &staff).await?;
+    // Asked once up front so a refusal is an error page, not a broken download.
+    domain::policy::require(
+        &state.ctx.db,
+        &staff.actor(None),
+        staff.store,
+        domain::Capability::ViewOrders,
+    )
+    .await?;
+    let header = "number,created_at,status,total,currency,customer_id,delivery_name,delivery_phone,delivery_address\n".to_owned();
+    let first = futures::stream::once(async move { Ok::<_, std::io::Error>(header) });
+    let pages = futures::stream::unfold(
+        Some(None),
+        move |cursor: Option<Option<queries::Cursor>>| {
+            let (state, staff, filter) = (state.clone(), staff.clone(), filter.clone());
+            async move {
+                let after = cursor?;
+                match queries::search(
+                    &state.ctx.db,
+                    &staff.actor(None),
+                    staff.store,
+                    &filter,
+                    after,
+                    500,
+                )
+                .await
+                {
+                    Ok(page) => {
+                        let chunk: String = page.orders.iter().map(csv_row).collect();
+                        let next = page.next.map(Some);
+                        Some((Ok(chunk), next))
+                    }
+                    Err(e) => Some((Err(std::io::Error::other(e.to_string())), None)),
+                }
+            }
+        },
+    );
+    let body = axum::body::Body::from_stream(futures::StreamExt::chain(first, pages));
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"orders.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// One CSV line; fields that could start a spreadsheet formula are defused.
+fn csv_row(o: &entity::orders::Model) -> String {
+    let money = format!("{}.{:02}", o.total_minor / 100, (o.total_minor % 100).abs());
+    let fields = [
+        o.number.to_string(),
+        o.created_at.to_rfc3339(),
+        o.status.clone(),
+        money,
+        o.currency.clone(),
+        o.customer_id.to_string(),
+        o.delivery_name.clone(),
+        o.delivery_phone.clone(),
+        o.delivery_address.clone(),
+    ];
+    let mut line = fields
+        .iter()
+        .map(|f| csv_field(f))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push('\n');
+    line
+}
+
+fn csv_field(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@']) && v.parse::<f64>().is_err() {
+        format!("'{v}")
+    } else {
+        v.to_owned()
+    };
+    if v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
 }
 
 pub struct Event {

@@ -179,3 +179,47 @@ async fn live_events_resume_after_last_event_id_for_own_stores_only() {
         "other stores' events are not sent: {text}"
     );
 }
+
+#[tokio::test]
+async fn orders_filter_search_and_export_as_csv() {
+    let w = Web::new().await;
+    let anna = w.login(w.admin).await;
+    for (query, shown) in [
+        ("q=1001", true),
+        ("q=%23100", false),
+        ("q=carol", true),
+        ("q=nobody", false),
+        ("min=500&max=500", true),
+        ("min=500.01", false),
+        ("from=2000-01-01&to=2999-12-31", true),
+        ("to=2000-01-01", false),
+    ] {
+        let r = w.get(&format!("/orders?{query}"), Some(&anna)).await;
+        assert_eq!(r.status, 200, "{query}: {}", r.body);
+        assert_eq!(r.body.contains("#1001"), shown, "{query}");
+    }
+    let bad = w.get("/orders?from=yesterday", Some(&anna)).await;
+    assert_eq!(bad.status, 409);
+    let csv = w
+        .get("/orders.csv?status=payment_review", Some(&anna))
+        .await;
+    assert_eq!(csv.status, 200);
+    assert_eq!(
+        csv.headers.get("content-type").unwrap(),
+        "text/csv; charset=utf-8"
+    );
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", csv.body);
+    assert!(lines[0].starts_with("number,created_at,status,total"));
+    assert!(
+        lines[1].starts_with("1001,") && lines[1].contains(",500.00,UAH,"),
+        "{}",
+        lines[1]
+    );
+    let otto = w.login(w.other_admin).await;
+    let theirs = w.get("/orders.csv", Some(&otto)).await;
+    assert!(
+        !theirs.body.contains("1001,"),
+        "another store's export has none of ours"
+    );
+}

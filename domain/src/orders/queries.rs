@@ -1,5 +1,5 @@
 //! Reading orders: the store's list (keyset-paged), a customer's own, one order in full.
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -26,6 +26,20 @@ pub struct Page {
     pub next: Option<Cursor>,
 }
 
+/// What a list of orders can be narrowed to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub status: Option<OrderStatus>,
+    /// Placed at or after / before (UTC).
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Total in minor units, inclusive.
+    pub min_total: Option<i64>,
+    pub max_total: Option<i64>,
+    /// Search: an order number (`1042`, `#1042`) or part of the customer's name or username.
+    pub text: Option<String>,
+}
+
 /// The store's orders, newest first, optionally of one status. Uses the
 /// `(store_id, status, created_at DESC, id DESC)` index; a page deep in the list costs what the
 /// first one does.
@@ -37,11 +51,69 @@ pub async fn list(
     after: Option<Cursor>,
     limit: u64,
 ) -> Result<Page> {
+    search(
+        db,
+        actor,
+        store,
+        &Filter {
+            status,
+            ..Filter::default()
+        },
+        after,
+        limit,
+    )
+    .await
+}
+
+/// [`list`] with every filter; keyset-paged newest first.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    store: StoreId,
+    filter: &Filter,
+    after: Option<Cursor>,
+    limit: u64,
+) -> Result<Page> {
     policy::require(db, actor, store, Capability::ViewOrders).await?;
-    let limit = limit.clamp(1, 200);
+    let limit = limit.clamp(1, 500);
     let mut q = orders::Entity::find().filter(orders::Column::StoreId.eq(store.0));
-    if let Some(s) = status {
+    if let Some(s) = filter.status {
         q = q.filter(orders::Column::Status.eq(s.as_str()));
+    }
+    // MySQL drivers send times as TIMESTAMP, which ends in 2038 (later values arrive as NULL):
+    // a bound past that is no bound at all, and nothing was placed after it.
+    let representable = |d: &DateTime<Utc>| d.year() < 2038;
+    if let Some(from) = filter.from {
+        if !representable(&from) {
+            return Ok(Page {
+                orders: Vec::new(),
+                next: None,
+            });
+        }
+        q = q.filter(orders::Column::CreatedAt.gte(from));
+    }
+    if let Some(to) = filter.to.filter(representable) {
+        q = q.filter(orders::Column::CreatedAt.lt(to));
+    }
+    if let Some(min) = filter.min_total {
+        q = q.filter(orders::Column::TotalMinor.gte(min));
+    }
+    if let Some(max) = filter.max_total {
+        q = q.filter(orders::Column::TotalMinor.lte(max));
+    }
+    if let Some(text) = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let number = text.trim_start_matches('#').parse::<i64>().ok();
+        let people = customers_matching(db, text).await?;
+        let mut any = Condition::any().add(orders::Column::CustomerId.is_in(people));
+        if let Some(n) = number {
+            any = any.add(orders::Column::Number.eq(n));
+        }
+        q = q.filter(any);
     }
     if let Some(c) = after {
         q = q.filter(
@@ -70,6 +142,25 @@ pub async fn list(
         None
     };
     Ok(Page { orders: rows, next })
+}
+
+/// Users whose username or name contains `text` (case as typed; at most 500).
+async fn customers_matching(db: &impl ConnectionTrait, text: &str) -> Result<Vec<i64>> {
+    let pattern = format!("%{}%", text.trim_start_matches('@').replace(['%', '_'], ""));
+    let rows: Vec<i64> = entity::users::Entity::find()
+        .select_only()
+        .column(entity::users::Column::Id)
+        .filter(
+            Condition::any()
+                .add(entity::users::Column::Username.like(pattern.as_str()))
+                .add(entity::users::Column::FirstName.like(pattern.as_str()))
+                .add(entity::users::Column::LastName.like(pattern.as_str())),
+        )
+        .limit(500)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows)
 }
 
 /// A customer's own orders, newest first.
