@@ -5,10 +5,13 @@ pub mod telegram;
 pub mod telemetry;
 pub mod web;
 
+use std::net::SocketAddr;
+
 use anyhow::Context;
 use domain::Ctx;
 use migration::{Migrator, MigratorTrait};
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use settings::Settings;
 
@@ -64,34 +67,62 @@ impl App {
 
     /// Runs the chosen roles until Ctrl-C.
     pub async fn serve(self, roles: &[Role]) -> anyhow::Result<()> {
-        self.prepare_schema().await?;
-        self.settings.jwt_secret()?;
         let (stop_tx, stop_rx) = watch::channel(false);
-        let owner = format!("{}-{}", hostname(), uuid_like());
-        let mut tasks = Vec::new();
-        if roles.contains(&Role::Worker) {
-            tracing::info!(%owner, "worker started: outbox relay and jobs");
-            tasks.push(tokio::spawn(domain::worker::run(
-                self.ctx.clone(),
-                owner.clone(),
-                stop_rx.clone(),
-            )));
-        }
-        if roles.contains(&Role::Bot) {
-            tasks.extend(telegram::start(&self, &owner, stop_rx.clone()).await?);
-        }
-        if roles.contains(&Role::Web) {
-            tasks.push(web::start(&self, stop_rx.clone()).await?);
-        }
+        let started = self.start(roles, stop_rx).await?;
         tokio::signal::ctrl_c()
             .await
             .context("waiting for Ctrl-C")?;
         tracing::info!("shutting down");
         let _ = stop_tx.send(true);
-        for t in tasks {
+        started.join().await;
+        Ok(())
+    }
+
+    /// Prepares the schema and starts the chosen roles in the background; they stop when
+    /// `stop` turns true (then [`Started::join`] waits for them).
+    pub async fn start(
+        &self,
+        roles: &[Role],
+        stop: watch::Receiver<bool>,
+    ) -> anyhow::Result<Started> {
+        self.prepare_schema().await?;
+        self.settings.jwt_secret()?;
+        let owner = format!("{}-{}", hostname(), uuid_like());
+        let mut tasks = Vec::new();
+        let mut web_addr = None;
+        if roles.contains(&Role::Worker) {
+            tracing::info!(%owner, "worker started: outbox relay and jobs");
+            tasks.push(tokio::spawn(domain::worker::run(
+                self.ctx.clone(),
+                owner.clone(),
+                stop.clone(),
+            )));
+        }
+        if roles.contains(&Role::Bot) {
+            tasks.extend(telegram::start(self, &owner, stop.clone()).await?);
+        }
+        if roles.contains(&Role::Web) {
+            let (addr, task) = web::start(self, stop.clone()).await?;
+            web_addr = Some(addr);
+            tasks.push(task);
+        }
+        Ok(Started { tasks, web_addr })
+    }
+}
+
+/// The roles [`App::start`] started.
+pub struct Started {
+    pub tasks: Vec<JoinHandle<()>>,
+    /// Where the backoffice listens, when the web role runs.
+    pub web_addr: Option<SocketAddr>,
+}
+
+impl Started {
+    /// Waits for every role to end (after the stop signal).
+    pub async fn join(self) {
+        for t in self.tasks {
             let _ = t.await;
         }
-        Ok(())
     }
 }
 

@@ -29,8 +29,12 @@ async fn bot_username(app: &App) -> anyhow::Result<String> {
     Ok(me.username.clone().unwrap_or_default())
 }
 
-/// Serves the backoffice until `stop` turns true.
-pub async fn start(app: &App, mut stop: watch::Receiver<bool>) -> anyhow::Result<JoinHandle<()>> {
+/// Serves the backoffice until `stop` turns true; returns the address actually bound (so
+/// `server.bind = "127.0.0.1:0"` works).
+pub async fn start(
+    app: &App,
+    mut stop: watch::Receiver<bool>,
+) -> anyhow::Result<(SocketAddr, JoinHandle<()>)> {
     let secret = app.settings.jwt_secret()?;
     let state = backoffice::AppState::new(
         app.ctx.clone(),
@@ -41,9 +45,10 @@ pub async fn start(app: &App, mut stop: watch::Receiver<bool>) -> anyhow::Result
     let listener = tokio::net::TcpListener::bind(&app.settings.server.bind)
         .await
         .with_context(|| format!("binding {}", app.settings.server.bind))?;
-    tracing::info!(address = %listener.local_addr()?, "backoffice listening");
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "backoffice listening");
     let service = backoffice::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    Ok(tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         let shutdown = async move {
             let _ = stop.changed().await;
         };
@@ -53,5 +58,6 @@ pub async fn start(app: &App, mut stop: watch::Receiver<bool>) -> anyhow::Result
         {
             tracing::error!(error = %e, "the backoffice stopped");
         }
-    }))
+    });
+    Ok((address, task))
 }

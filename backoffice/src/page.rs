@@ -61,5 +61,7 @@ pub struct Frame {
     pub user_name: String,
     pub stores: Vec<StoreChoice>,
     pub can_decide: bool,
+    /// Unread notifications, for the bell.
+    pub unread: u64,
     pub assets: &'static str,
 }

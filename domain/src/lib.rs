@@ -18,6 +18,7 @@ pub mod dialogues;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod inbox;
 pub mod jobs;
 pub mod money;
 pub mod notifications;

@@ -13,6 +13,8 @@ use entity::{orders, receipts, staff_roles, users};
 /// One message for one person.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
+    /// `users.id` of the recipient.
+    pub user_id: i64,
     pub telegram_id: i64,
     pub language: String,
     pub what: What,
@@ -94,8 +96,9 @@ pub async fn for_event(db: &impl ConnectionTrait, event: &DomainEvent) -> Result
             };
             Ok(person(db, order.customer_id)
                 .await?
-                .map(|(t, l)| {
+                .map(|(u, t, l)| {
                     vec![Notice {
+                        user_id: u,
                         telegram_id: t,
                         language: l,
                         what,
@@ -119,13 +122,14 @@ pub async fn for_event(db: &impl ConnectionTrait, event: &DomainEvent) -> Result
                 .await?
                 .unwrap_or_default();
             let mut out = Vec::new();
-            for (telegram_id, language) in receipt_checkers(db, *store_id).await? {
+            for (user_id, telegram_id, language) in receipt_checkers(db, *store_id).await? {
                 let what = What::NewReceipt {
                     receipt: Box::new(receipt.clone()),
                     order: Box::new(order.clone()),
                     customer: customer.clone(),
                 };
                 out.push(Notice {
+                    user_id,
                     telegram_id,
                     language,
                     what,
@@ -142,11 +146,12 @@ fn order_cancelled_by_customer(event: &DomainEvent, order: &orders::Model) -> bo
     matches!(event, DomainEvent::OrderStatusChanged { actor: Some(a), .. } if a.0 == order.customer_id)
 }
 
-async fn person(db: &impl ConnectionTrait, user: i64) -> Result<Option<(i64, String)>> {
+/// (users.id, Telegram id, language) of a user.
+async fn person(db: &impl ConnectionTrait, user: i64) -> Result<Option<(i64, i64, String)>> {
     Ok(users::Entity::find_by_id(user)
         .one(db)
         .await?
-        .map(|u| (u.telegram_id, u.language)))
+        .map(|u| (u.id, u.telegram_id, u.language)))
 }
 
 /// Staff who can decide payments in the store and have not muted receipt alerts: the store's
@@ -154,7 +159,7 @@ async fn person(db: &impl ConnectionTrait, user: i64) -> Result<Option<(i64, Str
 pub async fn receipt_checkers(
     db: &impl ConnectionTrait,
     store: StoreId,
-) -> Result<Vec<(i64, String)>> {
+) -> Result<Vec<(i64, i64, String)>> {
     let roles = staff_roles::Entity::find()
         .filter(
             staff_roles::Column::StoreId
@@ -164,7 +169,7 @@ pub async fn receipt_checkers(
         .filter(staff_roles::Column::ReceiptAlerts.eq(true))
         .all(db)
         .await?;
-    let mut out: Vec<(i64, String)> = Vec::new();
+    let mut out: Vec<(i64, i64, String)> = Vec::new();
     for r in roles {
         let Ok(role) = Role::parse(&r.role) else {
             continue;
@@ -173,7 +178,7 @@ pub async fn receipt_checkers(
         if (r.store_id.is_some() || platform_owner)
             && policy::allows(role, Capability::DecidePayments)
             && let Some(p) = person(db, r.user_id).await?
-            && !out.iter().any(|(t, _)| *t == p.0)
+            && !out.iter().any(|(u, _, _)| *u == p.0)
         {
             out.push(p);
         }

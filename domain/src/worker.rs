@@ -71,6 +71,9 @@ pub async fn run(ctx: Ctx, owner: String, shutdown: watch::Receiver<bool>) {
         if let Err(e) = run_due_jobs(&ctx, &owner).await {
             tracing::warn!(error = %e, "jobs pass failed");
         }
+        if let Err(e) = crate::inbox::fill(&ctx, &owner).await {
+            tracing::warn!(error = %e, "notification center pass failed");
+        }
     })
     .await;
     if let Err(e) = crate::events::outbox::release_relay(&ctx, &owner).await {

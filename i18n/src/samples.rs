@@ -35,6 +35,8 @@ pub fn sample_args() -> Vec<(&'static str, ArgValue)> {
         text("phone", "+380671234567"),
         text("address", "Kyiv"),
         num("number", 1042),
+        num("done", 3),
+        num("skipped", 1),
         text("instructions", "Card 1234"),
         text("deadline", "21.11.2026 14:00 UTC"),
         num("max_mb", 10),

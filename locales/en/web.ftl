@@ -34,6 +34,20 @@ web-reason-not-received = The payment has not arrived
 web-reason-duplicate = This receipt was already used
 web-verified = Order #{ $number }: payment verified.
 web-rejected = Order #{ $number }: payment rejected; the customer has been told why.
+web-verify-selected = Verify selected
+web-reject-selected = Reject selected
+web-bulk-done =
+    { $done ->
+        [one] { $done } order decided
+       *[other] { $done } orders decided
+    }{ $skipped ->
+        [0] .
+       *[other] ; { $skipped } already decided elsewhere.
+    }
+web-zoom-in = Zoom in
+web-zoom-out = Zoom out
+web-rotate = Rotate
+web-full-size = Full size
 web-shortcuts = Keys: j / k — next / previous, v — verify, r — reject, ? — this help.
 web-all-statuses = All statuses
 web-filter = Filter
@@ -64,6 +78,10 @@ web-action-ship = Mark as shipped
 web-action-complete = Mark as completed
 web-action-cancel = Cancel the order
 web-action-refund = Refund
+web-notifications = Notifications
+web-mark-all-read = Mark all as read
+web-no-notifications = No notifications yet.
+web-notification-new-receipt = New receipt for order #{ $number }
 web-device = Device
 web-created = Logged in
 web-last-seen = Last seen

@@ -36,6 +36,17 @@ web-reason-not-received = Платёж не поступил
 web-reason-duplicate = Эта квитанция уже использовалась
 web-verified = Заказ №{ $number }: оплата подтверждена.
 web-rejected = Заказ №{ $number }: оплата отклонена, покупателю сообщили причину.
+web-verify-selected = Подтвердить выбранные
+web-reject-selected = Отклонить выбранные
+web-bulk-done =
+    Решено заказов: { $done }{ $skipped ->
+        [0] .
+       *[other] ; уже решено в другом месте: { $skipped }.
+    }
+web-zoom-in = Увеличить
+web-zoom-out = Уменьшить
+web-rotate = Повернуть
+web-full-size = Полный размер
 web-shortcuts = Клавиши: j / k — следующий / предыдущий, v — подтвердить, r — отклонить, ? — эта справка.
 web-all-statuses = Все статусы
 web-filter = Фильтр
@@ -66,6 +77,10 @@ web-action-ship = Отметить как отправленный
 web-action-complete = Отметить как выполненный
 web-action-cancel = Отменить заказ
 web-action-refund = Вернуть деньги
+web-notifications = Уведомления
+web-mark-all-read = Отметить все прочитанными
+web-no-notifications = Уведомлений пока нет.
+web-notification-new-receipt = Новая квитанция к заказу №{ $number }
 web-device = Устройство
 web-created = Вход
 web-last-seen = Последняя активность

@@ -36,6 +36,17 @@ web-reason-not-received = Платіж не надійшов
 web-reason-duplicate = Цю квитанцію вже використано
 web-verified = Замовлення №{ $number }: оплату підтверджено.
 web-rejected = Замовлення №{ $number }: оплату відхилено, покупцеві повідомили причину.
+web-verify-selected = Підтвердити вибрані
+web-reject-selected = Відхилити вибрані
+web-bulk-done =
+    Вирішено замовлень: { $done }{ $skipped ->
+        [0] .
+       *[other] ; уже вирішено деінде: { $skipped }.
+    }
+web-zoom-in = Збільшити
+web-zoom-out = Зменшити
+web-rotate = Повернути
+web-full-size = Повний розмір
 web-shortcuts = Клавіші: j / k — наступне / попереднє, v — підтвердити, r — відхилити, ? — ця довідка.
 web-all-statuses = Усі статуси
 web-filter = Фільтр
@@ -66,6 +77,10 @@ web-action-ship = Позначити як відправлене
 web-action-complete = Позначити як виконане
 web-action-cancel = Скасувати замовлення
 web-action-refund = Повернути кошти
+web-notifications = Сповіщення
+web-mark-all-read = Позначити всі прочитаними
+web-no-notifications = Сповіщень поки немає.
+web-notification-new-receipt = Нова квитанція до замовлення №{ $number }
 web-device = Пристрій
 web-created = Вхід
 web-last-seen = Остання активність

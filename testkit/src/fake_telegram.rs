@@ -1,15 +1,25 @@
 //! A fake Telegram Bot API on loopback: answers what the bot calls, records every call, and can
 //! be told to answer 429 a few times. For tests that run the real bot runtime (polling,
 //! webhooks, the notifier) where teloxide_tests' mock cannot be used.
-use std::collections::HashMap;
+//!
+//! Updates pushed with [`FakeTelegram::push_update`] are handed out by `getUpdates` (long
+//! polling), and files added with [`FakeTelegram::add_file`] are served by `getFile` and the
+//! download URL `/file/bot<token>/<path>`.
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::routing::post;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use serde_json::{Value, json};
+
+/// How long an empty `getUpdates` waits before answering `[]`, whatever `timeout` it asked for:
+/// short, so that the bot shuts down quickly, but not a busy loop either.
+const EMPTY_POLL_WAIT: Duration = Duration::from_millis(100);
 
 /// One request the bot made.
 #[derive(Clone, Debug)]
@@ -26,6 +36,11 @@ struct Inner {
     /// Method name -> how many more times to answer 429.
     throttle: HashMap<String, u32>,
     next_message_id: i64,
+    /// Updates not yet confirmed by a `getUpdates` offset past them.
+    updates: VecDeque<Value>,
+    last_update_id: i64,
+    /// file_id -> bytes; served under `file_path` `files/<file_id>`.
+    files: HashMap<String, Vec<u8>>,
 }
 
 #[derive(Clone, Default)]
@@ -49,6 +64,7 @@ impl FakeTelegram {
         let shared = Shared::default();
         let app = Router::new()
             .route("/{token}/{method}", post(answer))
+            .route("/file/{token}/{*path}", get(download))
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -83,6 +99,24 @@ impl FakeTelegram {
             .throttle
             .insert(method.to_ascii_lowercase(), times);
     }
+
+    /// Queues an update for `getUpdates`, numbering it (its `update_id` is replaced); returns
+    /// that number.
+    pub fn push_update(&self, mut update: Value) -> i64 {
+        let mut inner = self.shared.lock();
+        inner.last_update_id += 1;
+        let id = inner.last_update_id;
+        if let Some(obj) = update.as_object_mut() {
+            obj.insert("update_id".to_owned(), json!(id));
+        }
+        inner.updates.push_back(update);
+        id
+    }
+
+    /// A file the bot can fetch with `getFile` and download.
+    pub fn add_file(&self, file_id: &str, bytes: Vec<u8>) {
+        self.shared.lock().files.insert(file_id.to_owned(), bytes);
+    }
 }
 
 impl Drop for FakeTelegram {
@@ -108,6 +142,9 @@ async fn answer(
     };
     // Telegram's method names are case-insensitive (teloxide sends `SendMessage`).
     let method = method.to_ascii_lowercase();
+    if method == "getupdates" {
+        return axum::Json(updates(&shared, body).await);
+    }
     let mut inner = shared.lock();
     inner.calls.push(Call {
         method: method.clone(),
@@ -129,7 +166,24 @@ async fn answer(
             "can_join_groups": false, "can_read_all_group_messages": false,
             "supports_inline_queries": false, "can_connect_to_business": false, "has_main_web_app": false
         }),
-        "getupdates" => json!([]),
+        "getwebhookinfo" => json!({
+            "url": "", "has_custom_certificate": false, "pending_update_count": 0
+        }),
+        "getfile" => {
+            let id = body["file_id"].as_str().unwrap_or("");
+            match inner.files.get(id) {
+                Some(bytes) => json!({
+                    "file_id": id, "file_unique_id": format!("u-{id}"),
+                    "file_size": bytes.len(), "file_path": format!("files/{id}")
+                }),
+                None => {
+                    return axum::Json(json!({
+                        "ok": false, "error_code": 400,
+                        "description": "Bad Request: invalid file_id"
+                    }));
+                }
+            }
+        }
         "sendmessage" | "sendphoto" | "senddocument" | "editmessagetext" => {
             inner.next_message_id += 1;
             let chat = body["chat_id"]
@@ -145,6 +199,42 @@ async fn answer(
         _ => json!(true),
     };
     axum::Json(json!({ "ok": true, "result": result }))
+}
+
+/// `getUpdates`: the queued updates from `offset` on (earlier ones are confirmed and dropped);
+/// none yet, an empty list after a short wait.
+async fn updates(shared: &Shared, body: Value) -> Value {
+    shared.lock().calls.push(Call {
+        method: "getupdates".to_owned(),
+        body: body.clone(),
+    });
+    let offset = body["offset"].as_i64().unwrap_or(0);
+    let started = tokio::time::Instant::now();
+    loop {
+        let found: Vec<Value> = {
+            let mut inner = shared.lock();
+            inner
+                .updates
+                .retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
+            inner.updates.iter().cloned().collect()
+        };
+        if !found.is_empty() || started.elapsed() >= EMPTY_POLL_WAIT {
+            return json!({ "ok": true, "result": found });
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// The download URL of a file added with [`FakeTelegram::add_file`].
+async fn download(
+    State(shared): State<Shared>,
+    Path((_token, path)): Path<(String, String)>,
+) -> Response {
+    let id = path.strip_prefix("files/").unwrap_or(&path);
+    match shared.lock().files.get(id) {
+        Some(bytes) => bytes.clone().into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// The text fields of a multipart form (files are left out).

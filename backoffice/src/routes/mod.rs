@@ -1,5 +1,6 @@
 //! The pages. Each room ends with its routes; `staff_routes` sit behind the login check.
 mod events;
+mod inbox;
 mod orders;
 mod queue;
 mod receipts;
@@ -32,6 +33,7 @@ pub fn staff_routes() -> Router<AppState> {
         .merge(receipts::routes())
         .merge(sessions::routes())
         .merge(events::routes())
+        .merge(inbox::routes())
 }
 
 #[derive(Deserialize)]
@@ -71,11 +73,13 @@ pub(crate) async fn frame(state: &AppState, staff: &Staff) -> Result<Frame, AppE
         Some(u) => format!("@{u}"),
         None => staff.user.first_name.clone(),
     };
+    let unread = domain::inbox::unread(db, staff.id()).await?;
     Ok(Frame {
         tr: Tr(staff.lang),
         user_name,
         stores,
         can_decide,
+        unread,
         assets: crate::assets::version(),
     })
 }

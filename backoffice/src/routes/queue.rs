@@ -3,12 +3,13 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::OrderId;
 use domain::orders::{decide, queries};
+use i18n::ArgValue;
 use serde::Deserialize;
 
 use super::frame;
@@ -21,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/queue", get(page))
         .route("/orders/{id}/verify", post(verify))
         .route("/orders/{id}/reject", post(reject))
+        .route("/queue/bulk", post(bulk))
 }
 
 pub struct QueueItem {
@@ -38,17 +40,31 @@ struct QueuePage {
     tr: Tr,
     items: Vec<QueueItem>,
     reasons: Vec<String>,
+    /// The outcome of a bulk decision, when coming back from one.
+    bulk: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct QueueQuery {
+    done: Option<u32>,
+    skipped: Option<u32>,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "queue_done.html")]
 struct Decided {
     tr: Tr,
+    /// The decided order's id: its queue item is removed from the page.
+    id: i64,
     number: i64,
     key: &'static str,
 }
 
-async fn page(State(state): State<AppState>, staff: Staff) -> Result<QueuePage, AppError> {
+async fn page(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<QueueQuery>,
+) -> Result<QueuePage, AppError> {
     let db = &state.ctx.db;
     let actor = staff.actor(None);
     let mut items = Vec::new();
@@ -75,20 +91,34 @@ async fn page(State(state): State<AppState>, staff: Staff) -> Result<QueuePage, 
     .iter()
     .map(|k| tr.t(k))
     .collect();
+    let bulk = q.done.map(|done| {
+        let args = [
+            ("done", ArgValue::from(i64::from(done))),
+            ("skipped", ArgValue::from(i64::from(q.skipped.unwrap_or(0)))),
+        ];
+        i18n::t_args(staff.lang, "web-bulk-done", &args)
+    });
     Ok(QueuePage {
         frame: frame(&state, &staff).await?,
         tr,
         items,
         reasons,
+        bulk,
     })
 }
 
 /// htmx swaps the queue item for the outcome; a plain form goes back to the queue.
-fn answer(headers: &HeaderMap, staff: &Staff, number: i64, key: &'static str) -> Response {
+fn answer(
+    headers: &HeaderMap,
+    staff: &Staff,
+    order: &entity::orders::Model,
+    key: &'static str,
+) -> Response {
     if headers.contains_key("hx-request") {
         Decided {
             tr: Tr(staff.lang),
-            number,
+            id: order.id,
+            number: order.number,
             key,
         }
         .into_response()
@@ -105,7 +135,7 @@ async fn verify(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let order = decide::verify(&state.ctx, &staff.actor(client.text()), OrderId(id)).await?;
-    Ok(answer(&headers, &staff, order.number, "web-verified"))
+    Ok(answer(&headers, &staff, &order, "web-verified"))
 }
 
 #[derive(Deserialize)]
@@ -136,5 +166,53 @@ async fn reject(
         &reason,
     )
     .await?;
-    Ok(answer(&headers, &staff, order.number, "web-rejected"))
+    Ok(answer(&headers, &staff, &order, "web-rejected"))
+}
+
+/// Verify or reject several orders at once (`ids` repeated). Each is decided on its own: one
+/// already decided elsewhere does not stop the others, and the page reports both.
+async fn bulk(
+    State(state): State<AppState>,
+    staff: Staff,
+    client: ClientIp,
+    body: String,
+) -> Result<Response, AppError> {
+    let mut ids = Vec::new();
+    let (mut action, mut reason) = (String::new(), String::new());
+    for (k, v) in url::form_urlencoded::parse(body.as_bytes()) {
+        match k.as_ref() {
+            "ids" => ids.push(v.parse::<i64>().map_err(|_| AppError::NotFound)?),
+            "action" => action = v.into_owned(),
+            "reason" => reason = v.into_owned(),
+            _ => {}
+        }
+    }
+    if ids.is_empty() || ids.len() > 100 {
+        return Err(AppError::Domain(domain::Error::Invalid { field: "ids" }));
+    }
+    let actor = staff.actor(client.text());
+    // A foreign id anywhere in the list refuses the whole request before anything changes.
+    for id in &ids {
+        let d = queries::detail(&state.ctx.db, &actor, OrderId(*id)).await?;
+        if !staff.stores.contains(&domain::StoreId(d.order.store_id)) {
+            return Err(AppError::NotFound);
+        }
+    }
+    let (mut done, mut skipped) = (0, 0);
+    for id in ids {
+        let result = match action.as_str() {
+            "verify" => decide::verify(&state.ctx, &actor, OrderId(id)).await,
+            "reject" => decide::reject(&state.ctx, &actor, OrderId(id), &reason).await,
+            _ => return Err(AppError::NotFound),
+        };
+        match result {
+            Ok(_) => done += 1,
+            Err(domain::Error::AlreadyDecided { .. } | domain::Error::InvalidTransition { .. }) => {
+                skipped += 1
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    tracing::info!(done, skipped, %action, "bulk decision");
+    Ok(Redirect::to(&format!("/queue?done={done}&skipped={skipped}")).into_response())
 }

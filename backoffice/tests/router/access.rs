@@ -121,3 +121,72 @@ async fn cross_site_posts_are_refused() {
     assert_eq!(r.status, 403, "Sec-Fetch-Site wins over a matching Origin");
     assert_eq!(w.status_of().await, "payment_review");
 }
+
+#[tokio::test]
+async fn a_bulk_decision_with_a_foreign_id_changes_nothing() {
+    let w = Web::new().await;
+    let anna = w.login(w.admin).await;
+    // An order of the other store, in review too.
+    let carol = w.customer;
+    let product = domain::catalog::products::create(
+        &w.ctx,
+        &domain::Actor::operator(),
+        w.other_store,
+        domain::catalog::products::NewProduct {
+            sku: "CAP".into(),
+            title: "Cap".into(),
+            description: String::new(),
+            price_minor: 1000,
+            on_hand: 5,
+            low_stock_threshold: None,
+        },
+    )
+    .await
+    .unwrap();
+    let new = domain::orders::NewOrder {
+        store: w.other_store,
+        customer: carol,
+        items: vec![(domain::ProductId(product.id), 1)],
+        delivery: domain::orders::Delivery {
+            name: "Carol".into(),
+            phone: "+380671234567".into(),
+            address: "Kyiv 1".into(),
+        },
+    };
+    let foreign = domain::orders::place(
+        &w.ctx,
+        &domain::Actor::user(carol, domain::Channel::Bot),
+        &new,
+    )
+    .await
+    .unwrap();
+    let form = format!("action=verify&ids={}&ids={}", w.order.id, foreign.id);
+    let r = w.post("/queue/bulk", Some(&anna), &form, SAME).await;
+    assert_eq!(r.status, 404);
+    assert_eq!(w.status_of().await, "payment_review", "nothing decided");
+    let ours = w
+        .post(
+            "/queue/bulk",
+            Some(&anna),
+            &format!("action=verify&ids={}", w.order.id),
+            SAME,
+        )
+        .await;
+    assert_eq!(ours.status, 303);
+    assert!(
+        ours.location().starts_with("/queue?done=1&skipped=0"),
+        "{}",
+        ours.location()
+    );
+    assert_eq!(w.status_of().await, "paid");
+    let page = w.get(ours.location(), Some(&anna)).await;
+    assert!(
+        page.body.contains(&i18n::t_args(
+            i18n::Lang::En,
+            "web-bulk-done",
+            &[("done", 1.into()), ("skipped", 0.into())]
+        )),
+        "{}",
+        page.body
+    );
+}

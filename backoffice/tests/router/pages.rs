@@ -223,3 +223,33 @@ async fn orders_filter_search_and_export_as_csv() {
         "another store's export has none of ours"
     );
 }
+
+#[tokio::test]
+async fn the_bell_counts_new_receipts_and_the_center_marks_them_read() {
+    let w = Web::new().await;
+    domain::inbox::fill(&w.ctx, "test").await.unwrap();
+    let anna = w.login(w.admin).await;
+    let bell = w.get("/notifications/bell", Some(&anna)).await;
+    assert!(
+        bell.body.contains("<span class=\"badge\">1</span>"),
+        "{}",
+        bell.body
+    );
+    let center = w.get("/notifications", Some(&anna)).await;
+    assert!(
+        center.body.contains(&i18n::t_args(
+            i18n::Lang::En,
+            "web-notification-new-receipt",
+            &[("number", 1001.into())]
+        )),
+        "{}",
+        center.body
+    );
+    let r = w.post("/notifications/read", Some(&anna), "", SAME).await;
+    assert_eq!(r.status, 303);
+    let bell = w.get("/notifications/bell", Some(&anna)).await;
+    assert!(!bell.body.contains("badge"), "{}", bell.body);
+    let otto = w.login(w.other_admin).await;
+    let theirs = w.get("/notifications", Some(&otto)).await;
+    assert!(!theirs.body.contains("1001"), "{}", theirs.body);
+}

@@ -174,3 +174,43 @@ async fn an_expired_claim_link_is_refused() {
         .unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn the_notification_center_gets_each_new_receipt_once() {
+    let f = Fixture::new().await;
+    let order = f.order(1).await;
+    f.receipt(order, &"d".repeat(64)).await;
+    domain::inbox::fill(&f.ctx, "w1").await.unwrap();
+    assert_eq!(domain::inbox::unread(&f.ctx.db, f.admin).await.unwrap(), 1);
+    assert_eq!(domain::inbox::unread(&f.ctx.db, f.owner).await.unwrap(), 1);
+    assert_eq!(
+        domain::inbox::unread(&f.ctx.db, f.vendor).await.unwrap(),
+        0,
+        "vendors don't decide payments"
+    );
+    assert_eq!(
+        domain::inbox::unread(&f.ctx.db, f.other_admin)
+            .await
+            .unwrap(),
+        0
+    );
+    // Another pass (or another instance) adds nothing.
+    domain::inbox::fill(&f.ctx, "w1").await.unwrap();
+    assert_eq!(domain::inbox::unread(&f.ctx.db, f.admin).await.unwrap(), 1);
+    let latest = domain::inbox::latest(&f.ctx.db, f.admin, 10).await.unwrap();
+    assert!(
+        latest[0].payload.contains("\"number\":1001"),
+        "{}",
+        latest[0].payload
+    );
+    assert_eq!(
+        domain::inbox::mark_all_read(&f.ctx, f.admin).await.unwrap(),
+        1
+    );
+    assert_eq!(domain::inbox::unread(&f.ctx.db, f.admin).await.unwrap(), 0);
+    assert_eq!(
+        domain::inbox::unread(&f.ctx.db, f.owner).await.unwrap(),
+        1,
+        "each person's own"
+    );
+}
