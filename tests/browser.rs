@@ -2,11 +2,9 @@
 //! `chromium-driver`) driven over WebDriver, against the app wired as in production (bot, web and
 //! worker roles on one database) and a fake Telegram Bot API on loopback.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{Duration, Instant};
 
 use domain::catalog::products::{self, NewProduct};
 use domain::events::DomainEvent;
@@ -19,40 +17,14 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 use testkit::TestDb;
 use testkit::fake_telegram::FakeTelegram;
+use testkit::wait::{PATIENCE, eventually, free_port};
 use tokio::sync::watch;
 use vitrina::settings::{Secret, Settings};
 use vitrina::{App, Role, Started};
 
-/// How long anything the tests wait for may take.
-const PATIENCE: Duration = Duration::from_secs(15);
-
 /// The staff member (ADMIN of the store) who logs in, and a customer, by Telegram id.
 const STAFF: i64 = 7001;
 const CUSTOMER: i64 = 7002;
-
-/// Polls `check` until it gives a value, for at most [`PATIENCE`].
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        if let Some(v) = check().await {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 // ---------------------------------------------------------------------------------------------
 // The browser

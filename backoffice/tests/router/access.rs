@@ -190,3 +190,35 @@ async fn a_bulk_decision_with_a_foreign_id_changes_nothing() {
         page.body
     );
 }
+
+#[tokio::test]
+async fn a_vendor_doing_admin_work_is_refused_on_every_route() {
+    let w = Web::new().await;
+    let victor = w.login(w.vendor).await;
+    let id = w.order.id;
+    for (path, form) in [
+        (format!("/orders/{id}/verify"), String::new()),
+        (format!("/orders/{id}/reject"), "reason=no".to_owned()),
+        (format!("/orders/{id}/do/cancel"), "reason=no".to_owned()),
+        (format!("/orders/{id}/do/refund"), "reason=no".to_owned()),
+        ("/queue/bulk".to_owned(), format!("action=verify&ids={id}")),
+        (
+            "/queue/bulk".to_owned(),
+            format!("action=reject&reason=no&ids={id}"),
+        ),
+    ] {
+        let r = w.post(&path, Some(&victor), &form, SAME).await;
+        assert_eq!(r.status, 403, "{path} {form}");
+    }
+    assert_eq!(w.status_of().await, "payment_review");
+    // What a vendor may do, they can: take the order into work.
+    let r = w
+        .post(&format!("/orders/{id}/do/take"), Some(&victor), "", SAME)
+        .await;
+    assert_eq!(r.status, 303);
+    let page = w.get(&format!("/orders/{id}"), Some(&victor)).await;
+    assert!(
+        !page.body.contains("/do/cancel") && !page.body.contains("/do/refund"),
+        "buttons a vendor can't use are hidden"
+    );
+}

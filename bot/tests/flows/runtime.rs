@@ -6,26 +6,14 @@ use bot::runtime::{Webhook, dispatch, make_bot};
 use domain::{Actor, Channel};
 use serde_json::json;
 use testkit::fake_telegram::FakeTelegram;
+use testkit::wait::free_port;
+
+/// Waits until `check` holds (bounded).
+async fn eventually<F: Fn() -> bool>(what: &str, check: F) {
+    testkit::wait::eventually(what, || async { check().then_some(()) }).await
+}
 
 use crate::support::*;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn eventually<F: Fn() -> bool>(what: &str, check: F) {
-    for _ in 0..200 {
-        if check() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("timed out waiting for {what}");
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn webhook_mode_refuses_requests_without_the_secret() {
