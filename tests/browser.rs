@@ -6,10 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use domain::catalog::products::{self, NewProduct};
 use domain::events::DomainEvent;
-use domain::stores::{self, NewStore};
-use domain::users::{self, TelegramProfile};
 use domain::{Actor, ProductId, Role as StaffRole, StoreId, UserId};
 use fantoccini::{Client, ClientBuilder, Locator};
 use sea_orm::EntityTrait;
@@ -253,40 +250,8 @@ impl Shop {
 
         let ctx = &app.ctx;
         let operator = Actor::operator();
-        let store = StoreId(
-            stores::create(
-                ctx,
-                &operator,
-                NewStore {
-                    slug: "demo".into(),
-                    name: "Demo Shop".into(),
-                    currency: "UAH".into(),
-                    payment_instructions: "Card 4441 0000 1111 2222".into(),
-                    unpaid_deadline_minutes: 60,
-                },
-            )
-            .await
-            .unwrap()
-            .id,
-        );
-        let product = ProductId(
-            products::create(
-                ctx,
-                &operator,
-                store,
-                NewProduct {
-                    sku: "MUG".into(),
-                    title: "Mug".into(),
-                    description: "A mug.".into(),
-                    price_minor: 25_000,
-                    on_hand: 10,
-                    low_stock_threshold: None,
-                },
-            )
-            .await
-            .unwrap()
-            .id,
-        );
+        let store = testkit::seed::store(ctx, "demo", "Demo Shop").await;
+        let product = testkit::seed::product(ctx, store, "MUG", 25_000, 10).await;
         let staff = known(&app, STAFF, "anna").await;
         domain::staff::grant(ctx, &operator, staff, StaffRole::Admin, Some(store))
             .await
@@ -443,19 +408,7 @@ impl Shop {
 }
 
 async fn known(app: &App, telegram_id: i64, name: &str) -> UserId {
-    let p = TelegramProfile {
-        telegram_id,
-        username: Some(name.into()),
-        first_name: name.into(),
-        last_name: None,
-        language: Some("en".into()),
-    };
-    UserId(
-        users::upsert(&app.ctx.db, app.ctx.now(), &p)
-            .await
-            .unwrap()
-            .id,
-    )
+    testkit::seed::person(&app.ctx, telegram_id, name, "en").await
 }
 
 fn from(user: i64) -> Value {

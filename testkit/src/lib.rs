@@ -10,6 +10,7 @@
 
 pub mod fake_telegram;
 pub mod files;
+pub mod seed;
 pub mod wait;
 
 use migration::{Migrator, MigratorTrait};

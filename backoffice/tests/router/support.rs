@@ -6,11 +6,8 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use backoffice::AppState;
 use domain::auth::{sessions, tokens};
-use domain::catalog::products::{self, NewProduct};
 use domain::receipts::storage::{self, MemoryStorage};
 use domain::receipts::{NewReceipt, pipeline};
-use domain::stores::{self, NewStore};
-use domain::users::{self, TelegramProfile};
 use domain::{Actor, Channel, Ctx, OrderId, Role, StoreId, UserId};
 use http_body_util::BodyExt;
 use testkit::TestDb;
@@ -59,14 +56,7 @@ impl Reply {
 }
 
 async fn person(ctx: &Ctx, id: i64, name: &str) -> UserId {
-    let p = TelegramProfile {
-        telegram_id: id,
-        username: Some(name.into()),
-        first_name: name.into(),
-        last_name: None,
-        language: Some("en".into()),
-    };
-    UserId(users::upsert(&ctx.db, ctx.now(), &p).await.unwrap().id)
+    testkit::seed::person(ctx, id, name, "en").await
 }
 
 impl Web {
@@ -74,17 +64,10 @@ impl Web {
         let test_db = TestDb::new().await;
         let ctx = Ctx::local(test_db.db.clone());
         let op = Actor::operator();
-        let mut ids = Vec::new();
-        for slug in ["main", "other"] {
-            let new = NewStore {
-                slug: slug.into(),
-                name: format!("Shop {slug}"),
-                currency: "UAH".into(),
-                payment_instructions: String::new(),
-                unpaid_deadline_minutes: 60,
-            };
-            ids.push(StoreId(stores::create(&ctx, &op, new).await.unwrap().id));
-        }
+        let ids = [
+            testkit::seed::store(&ctx, "main", "Shop main").await,
+            testkit::seed::store(&ctx, "other", "Shop other").await,
+        ];
         let (store, other_store) = (ids[0], ids[1]);
         let owner = person(&ctx, 1, "olga").await;
         let admin = person(&ctx, 2, "anna").await;
@@ -103,25 +86,11 @@ impl Web {
         domain::staff::grant(&ctx, &op, other_admin, Role::Admin, Some(other_store))
             .await
             .unwrap();
-        let product = products::create(
-            &ctx,
-            &op,
-            store,
-            NewProduct {
-                sku: "MUG".into(),
-                title: "Mug".into(),
-                description: String::new(),
-                price_minor: 25_000,
-                on_hand: 10,
-                low_stock_threshold: None,
-            },
-        )
-        .await
-        .unwrap();
+        let product = testkit::seed::product(&ctx, store, "MUG", 25_000, 10).await;
         let new = domain::orders::NewOrder {
             store,
             customer,
-            items: vec![(domain::ProductId(product.id), 2)],
+            items: vec![(product, 2)],
             delivery: domain::orders::Delivery {
                 name: "Carol".into(),
                 phone: "+380671234567".into(),

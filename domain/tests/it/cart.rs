@@ -49,7 +49,7 @@ async fn adding_again_adds_up_and_lines_show_the_product() {
         vec![CartLine {
             product_id: f.product,
             sku: "MUG".to_owned(),
-            title: "Product MUG".to_owned(),
+            title: "Mug".to_owned(),
             unit_price_minor: 25_000,
             quantity: 5,
             available: 10,

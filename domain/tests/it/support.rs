@@ -2,12 +2,9 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use domain::catalog::products::{self, NewProduct};
 use domain::clock::ManualClock;
 use domain::events::bus::InProcessBus;
 use domain::orders::{Delivery, NewOrder};
-use domain::stores::{self, NewStore};
-use domain::users::{self, TelegramProfile};
 use domain::{Actor, Channel, Ctx, OrderId, ProductId, Role, StoreId, UserId};
 use testkit::TestDb;
 
@@ -28,47 +25,15 @@ pub struct Fixture {
 }
 
 pub async fn user(ctx: &Ctx, telegram_id: i64, username: &str) -> UserId {
-    let p = TelegramProfile {
-        telegram_id,
-        username: Some(username.to_owned()),
-        first_name: username.to_owned(),
-        last_name: None,
-        language: Some("en".to_owned()),
-    };
-    UserId(users::upsert(&ctx.db, ctx.now(), &p).await.unwrap().id)
+    testkit::seed::person(ctx, telegram_id, username, "en").await
 }
 
 pub async fn store(ctx: &Ctx, slug: &str) -> StoreId {
-    let new = NewStore {
-        slug: slug.to_owned(),
-        name: format!("Shop {slug}"),
-        currency: "UAH".to_owned(),
-        payment_instructions: "Card 1234".to_owned(),
-        unpaid_deadline_minutes: 60,
-    };
-    StoreId(
-        stores::create(ctx, &Actor::operator(), new)
-            .await
-            .unwrap()
-            .id,
-    )
+    testkit::seed::store(ctx, slug, &format!("Shop {slug}")).await
 }
 
 pub async fn product(ctx: &Ctx, store: StoreId, sku: &str, price: i64, on_hand: i64) -> ProductId {
-    let new = NewProduct {
-        sku: sku.to_owned(),
-        title: format!("Product {sku}"),
-        description: String::new(),
-        price_minor: price,
-        on_hand,
-        low_stock_threshold: None,
-    };
-    ProductId(
-        products::create(ctx, &Actor::operator(), store, new)
-            .await
-            .unwrap()
-            .id,
-    )
+    testkit::seed::product(ctx, store, sku, price, on_hand).await
 }
 
 pub fn delivery() -> Delivery {

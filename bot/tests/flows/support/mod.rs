@@ -5,11 +5,8 @@ use std::sync::Arc;
 
 use bot::download::Prepared;
 use bot::{Services, handler_tree};
-use domain::catalog::products::{self, NewProduct};
 use domain::receipts::pipeline::Limits;
 use domain::receipts::storage::MemoryStorage;
-use domain::stores::{self, NewStore};
-use domain::users::{self, TelegramProfile};
 use domain::{Actor, Ctx, ProductId, Role, StoreId, UserId};
 use teloxide::dptree::deps;
 use teloxide::types::User;
@@ -42,40 +39,8 @@ impl World {
     pub async fn with_limiter(limiter: bot::limiter::RateLimiter) -> World {
         let test_db = TestDb::new().await;
         let ctx = Ctx::local(test_db.pinned_pool(POOL).await);
-        let store = StoreId(
-            stores::create(
-                &ctx,
-                &Actor::operator(),
-                NewStore {
-                    slug: "demo".into(),
-                    name: "Demo Shop".into(),
-                    currency: "UAH".into(),
-                    payment_instructions: "Card 4441 0000 1111 2222".into(),
-                    unpaid_deadline_minutes: 60,
-                },
-            )
-            .await
-            .unwrap()
-            .id,
-        );
-        let product = ProductId(
-            products::create(
-                &ctx,
-                &Actor::operator(),
-                store,
-                NewProduct {
-                    sku: "MUG".into(),
-                    title: "Mug".into(),
-                    description: "A mug.".into(),
-                    price_minor: 25_000,
-                    on_hand: 10,
-                    low_stock_threshold: None,
-                },
-            )
-            .await
-            .unwrap()
-            .id,
-        );
+        let store = testkit::seed::store(&ctx, "demo", "Demo Shop").await;
+        let product = testkit::seed::product(&ctx, store, "MUG", 25_000, 10).await;
         let files = Arc::new(MemoryStorage::new());
         let prepared = Arc::new(Prepared::default());
         let services = Services {
@@ -132,19 +97,7 @@ impl World {
 
     /// A user the database already knows (they talked to the bot before).
     pub async fn known(&self, telegram_id: u64, name: &str, lang: &str) -> UserId {
-        let p = TelegramProfile {
-            telegram_id: telegram_id as i64,
-            username: Some(name.into()),
-            first_name: name.into(),
-            last_name: None,
-            language: Some(lang.into()),
-        };
-        UserId(
-            users::upsert(&self.ctx.db, self.ctx.now(), &p)
-                .await
-                .unwrap()
-                .id,
-        )
+        testkit::seed::person(&self.ctx, telegram_id as i64, name, lang).await
     }
 
     pub fn mock(
