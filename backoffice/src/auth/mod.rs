@@ -131,6 +131,7 @@ pub async fn require_staff(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string());
+    let navigating = wants_page(req.headers());
     match authenticate(&state, jar, ip).await {
         Ok((staff, jar)) => {
             let lang = staff.lang;
@@ -141,9 +142,25 @@ pub async fn require_staff(
         }
         Err(_) => {
             let jar = CookieJar::new().add(removal(ACCESS)).add(removal(REFRESH));
-            (jar, AppError::Unauthorized).into_response()
+            if navigating {
+                (jar, AppError::Unauthorized).into_response()
+            } else {
+                // htmx, SSE and scripts get a plain 401 (htmx follows HX-Redirect to the login).
+                let headers = [(axum::http::HeaderName::from_static("hx-redirect"), "/login")];
+                (axum::http::StatusCode::UNAUTHORIZED, jar, headers).into_response()
+            }
         }
     }
+}
+
+/// A person navigating to a page (not htmx, SSE or a script): they are sent to the login page.
+fn wants_page(headers: &axum::http::HeaderMap) -> bool {
+    let accept = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    !headers.contains_key("hx-request")
+        && (accept.is_empty() || accept.contains("text/html") || accept.contains("*/*"))
 }
 
 async fn authenticate(
