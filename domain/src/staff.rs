@@ -235,3 +235,28 @@ pub async fn set_receipt_alerts(
     }
     Ok(())
 }
+
+/// One person's role in a store, for the staff screens.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub user: entity::users::Model,
+    pub role: Role,
+    pub receipt_alerts: bool,
+}
+
+/// The staff of a store (its ADMINs and VENDORs), by role then name.
+pub async fn members(db: &impl ConnectionTrait, store: StoreId) -> Result<Vec<Member>> {
+    let roles = staff_roles::Entity::find()
+        .filter(staff_roles::Column::StoreId.eq(store.0))
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(roles.len());
+    for r in roles {
+        let (Some(user), Ok(role)) = (entity::users::Entity::find_by_id(r.user_id).one(db).await?, Role::parse(&r.role)) else {
+            continue;
+        };
+        out.push(Member { user, role, receipt_alerts: r.receipt_alerts });
+    }
+    out.sort_by(|a, b| b.role.cmp(&a.role).then(a.user.first_name.cmp(&b.user.first_name)));
+    Ok(out)
+}

@@ -139,3 +139,60 @@ pub(crate) async fn next_order_number(db: &impl ConnectionTrait, store: StoreId)
         .await?;
     next.map(|n| n - 1).ok_or(Error::NotFound { what: "store" })
 }
+
+/// What an ADMIN may change in their store (the slug and currency stay: links and prices use them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreSettings {
+    pub name: String,
+    pub payment_instructions: String,
+    pub unpaid_deadline_minutes: i32,
+    pub low_stock_default: i32,
+}
+
+pub async fn update(ctx: &Ctx, actor: &Actor, store: StoreId, settings: StoreSettings) -> Result<stores::Model> {
+    if !(1..=255).contains(&settings.name.trim().chars().count()) {
+        return Err(Error::Invalid { field: "name" });
+    }
+    if !(1..=43_200).contains(&settings.unpaid_deadline_minutes) {
+        return Err(Error::Invalid { field: "unpaid_deadline_minutes" });
+    }
+    if !(0..=1_000_000).contains(&settings.low_stock_default) {
+        return Err(Error::Invalid { field: "low_stock_threshold" });
+    }
+    if settings.payment_instructions.chars().count() > 4000 {
+        return Err(Error::Invalid { field: "payment_instructions" });
+    }
+    let now = ctx.now();
+    in_tx!(&ctx.db, |txn| async {
+        policy::require(&txn, actor, store, Capability::ManageStore).await?;
+        let before = load(&txn, store).await?;
+        stores::Entity::update_many()
+            .col_expr(stores::Column::Name, Expr::value(settings.name.trim()))
+            .col_expr(stores::Column::PaymentInstructions, Expr::value(settings.payment_instructions.trim()))
+            .col_expr(stores::Column::UnpaidDeadlineMinutes, Expr::value(settings.unpaid_deadline_minutes))
+            .col_expr(stores::Column::LowStockDefault, Expr::value(settings.low_stock_default))
+            .col_expr(stores::Column::UpdatedAt, Expr::value(now))
+            .filter(stores::Column::Id.eq(store.0))
+            .exec(&txn)
+            .await?;
+        let snapshot = |s: &stores::Model| {
+            serde_json::json!({
+                "name": s.name, "payment_instructions": s.payment_instructions,
+                "unpaid_deadline_minutes": s.unpaid_deadline_minutes, "low_stock_default": s.low_stock_default
+            })
+        };
+        let after = load(&txn, store).await?;
+        let entry = audit::Entry {
+            store: Some(store),
+            action: "store.update",
+            object_type: "store",
+            object_id: store.to_string(),
+            before: Some(snapshot(&before)),
+            after: Some(snapshot(&after)),
+        };
+        audit::record(&txn, now, actor, entry).await?;
+        outbox::record(&txn, now, &DomainEvent::StoreUpdated { store_id: store }).await?;
+        Ok(after)
+    }
+    .await)
+}

@@ -5,6 +5,7 @@ mod orders;
 mod queue;
 mod receipts;
 mod sessions;
+mod stores;
 
 use axum::Router;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -34,6 +35,7 @@ pub fn staff_routes() -> Router<AppState> {
         .merge(sessions::routes())
         .merge(events::routes())
         .merge(inbox::routes())
+        .merge(stores::routes())
 }
 
 #[derive(Deserialize)]

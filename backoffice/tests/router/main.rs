@@ -4,4 +4,5 @@
 mod access;
 mod login;
 mod pages;
+mod stores;
 mod support;

@@ -13,6 +13,9 @@ pub enum DomainEvent {
         store_id: StoreId,
         slug: String,
     },
+    StoreUpdated {
+        store_id: StoreId,
+    },
     OrderPlaced {
         order_id: OrderId,
         store_id: StoreId,
@@ -70,6 +73,7 @@ impl DomainEvent {
     pub fn event_type(&self) -> &'static str {
         match self {
             DomainEvent::StoreCreated { .. } => "store_created",
+            DomainEvent::StoreUpdated { .. } => "store_updated",
             DomainEvent::OrderPlaced { .. } => "order_placed",
             DomainEvent::ReceiptAttached { .. } => "receipt_attached",
             DomainEvent::OrderStatusChanged { .. } => "order_status_changed",
@@ -84,6 +88,7 @@ impl DomainEvent {
     pub fn store_id(&self) -> Option<StoreId> {
         match self {
             DomainEvent::StoreCreated { store_id, .. }
+            | DomainEvent::StoreUpdated { store_id }
             | DomainEvent::OrderPlaced { store_id, .. }
             | DomainEvent::ReceiptAttached { store_id, .. }
             | DomainEvent::OrderStatusChanged { store_id, .. }

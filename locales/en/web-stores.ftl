@@ -1,0 +1,12 @@
+web-store-settings = Store settings
+web-store-name = Name
+web-store-payment-instructions = Payment instructions (shown to customers after checkout)
+web-store-deadline = Unpaid orders are cancelled after (minutes)
+web-store-low-stock = Low-stock threshold for products without their own
+web-store-currency = Currency
+web-store-slug = Link name
+web-store-link = The bot's link to this store
+web-store-alerts = Who gets new receipts in Telegram
+web-store-new = New store
+web-store-create = Create the store
+web-save = Save

@@ -1,0 +1,12 @@
+web-store-settings = Настройки магазина
+web-store-name = Название
+web-store-payment-instructions = Реквизиты для оплаты (покупатель видит их после оформления)
+web-store-deadline = Неоплаченные заказы отменяются через (минут)
+web-store-low-stock = Порог «мало на складе» для товаров без своего
+web-store-currency = Валюта
+web-store-slug = Имя в ссылке
+web-store-link = Ссылка на магазин в боте
+web-store-alerts = Кто получает новые квитанции в Telegram
+web-store-new = Новый магазин
+web-store-create = Создать магазин
+web-save = Сохранить

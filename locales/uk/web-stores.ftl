@@ -1,0 +1,12 @@
+web-store-settings = Налаштування магазину
+web-store-name = Назва
+web-store-payment-instructions = Реквізити для оплати (покупець бачить їх після оформлення)
+web-store-deadline = Неоплачені замовлення скасовуються через (хвилин)
+web-store-low-stock = Поріг «мало на складі» для товарів без власного
+web-store-currency = Валюта
+web-store-slug = Ім'я в посиланні
+web-store-link = Посилання на магазин у боті
+web-store-alerts = Хто отримує нові квитанції в Telegram
+web-store-new = Новий магазин
+web-store-create = Створити магазин
+web-save = Зберегти
