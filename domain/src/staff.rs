@@ -252,11 +252,22 @@ pub async fn members(db: &impl ConnectionTrait, store: StoreId) -> Result<Vec<Me
         .await?;
     let mut out = Vec::with_capacity(roles.len());
     for r in roles {
-        let (Some(user), Ok(role)) = (entity::users::Entity::find_by_id(r.user_id).one(db).await?, Role::parse(&r.role)) else {
+        let (Some(user), Ok(role)) = (
+            entity::users::Entity::find_by_id(r.user_id).one(db).await?,
+            Role::parse(&r.role),
+        ) else {
             continue;
         };
-        out.push(Member { user, role, receipt_alerts: r.receipt_alerts });
+        out.push(Member {
+            user,
+            role,
+            receipt_alerts: r.receipt_alerts,
+        });
     }
-    out.sort_by(|a, b| b.role.cmp(&a.role).then(a.user.first_name.cmp(&b.user.first_name)));
+    out.sort_by(|a, b| {
+        b.role
+            .cmp(&a.role)
+            .then(a.user.first_name.cmp(&b.user.first_name))
+    });
     Ok(out)
 }

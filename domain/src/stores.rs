@@ -149,21 +149,33 @@ pub struct StoreSettings {
     pub low_stock_default: i32,
 }
 
-pub async fn update(ctx: &Ctx, actor: &Actor, store: StoreId, settings: StoreSettings) -> Result<stores::Model> {
+pub async fn update(
+    ctx: &Ctx,
+    actor: &Actor,
+    store: StoreId,
+    settings: StoreSettings,
+) -> Result<stores::Model> {
     if !(1..=255).contains(&settings.name.trim().chars().count()) {
         return Err(Error::Invalid { field: "name" });
     }
     if !(1..=43_200).contains(&settings.unpaid_deadline_minutes) {
-        return Err(Error::Invalid { field: "unpaid_deadline_minutes" });
+        return Err(Error::Invalid {
+            field: "unpaid_deadline_minutes",
+        });
     }
     if !(0..=1_000_000).contains(&settings.low_stock_default) {
-        return Err(Error::Invalid { field: "low_stock_threshold" });
+        return Err(Error::Invalid {
+            field: "low_stock_threshold",
+        });
     }
     if settings.payment_instructions.chars().count() > 4000 {
-        return Err(Error::Invalid { field: "payment_instructions" });
+        return Err(Error::Invalid {
+            field: "payment_instructions",
+        });
     }
     let now = ctx.now();
-    in_tx!(&ctx.db, |txn| async {
+    in_tx!(&ctx.db, |txn| {
+        async {
         policy::require(&txn, actor, store, Capability::ManageStore).await?;
         let before = load(&txn, store).await?;
         stores::Entity::update_many()
@@ -194,5 +206,6 @@ pub async fn update(ctx: &Ctx, actor: &Actor, store: StoreId, settings: StoreSet
         outbox::record(&txn, now, &DomainEvent::StoreUpdated { store_id: store }).await?;
         Ok(after)
     }
-    .await)
+    .await
+    })
 }

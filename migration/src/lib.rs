@@ -12,6 +12,7 @@ mod m20261121_000003_orders;
 mod m20261121_000004_events;
 mod m20261121_000005_auth;
 mod m20261121_000006_bot;
+mod m20261121_000007_audit_append_only;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_events::Migration),
             Box::new(m20261121_000005_auth::Migration),
             Box::new(m20261121_000006_bot::Migration),
+            Box::new(m20261121_000007_audit_append_only::Migration),
         ]
     }
 }

@@ -40,6 +40,48 @@ async fn catalog_tables(db: &DatabaseConnection) -> BTreeSet<String> {
         .collect()
 }
 
+/// Every base table, trigger (`trigger:<name>`) and, on PostgreSQL, function
+/// (`function:<name>`) of the test database: what a migration may create.
+async fn catalog_objects(db: &DatabaseConnection) -> BTreeSet<String> {
+    let backend = db.get_database_backend();
+    let mut objects = catalog_tables(db).await;
+    let mut queries = vec![(
+        "trigger",
+        match backend {
+            DbBackend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'trigger'",
+            // Foreign keys are internal triggers there; only ours count.
+            DbBackend::Postgres => {
+                "SELECT t.tgname::text AS name FROM pg_trigger t \
+                 JOIN pg_class c ON c.oid = t.tgrelid \
+                 JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE NOT t.tgisinternal AND n.nspname = current_schema()"
+            }
+            _ => {
+                "SELECT trigger_name AS name FROM information_schema.triggers \
+                 WHERE trigger_schema = DATABASE()"
+            }
+        },
+    )];
+    if backend == DbBackend::Postgres {
+        queries.push((
+            "function",
+            "SELECT p.proname::text AS name FROM pg_proc p \
+             JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()",
+        ));
+    }
+    for (kind, sql) in queries {
+        let rows = db
+            .query_all_raw(Statement::from_string(backend, sql))
+            .await
+            .unwrap();
+        for row in rows {
+            let name: String = row.try_get("", "name").unwrap();
+            objects.insert(format!("{kind}:{name}"));
+        }
+    }
+    objects
+}
+
 fn app_tables() -> BTreeSet<String> {
     TABLES.iter().map(|t| t.to_string()).collect()
 }
@@ -265,20 +307,20 @@ async fn each_down_undoes_its_own_up() {
     // Creates only the bookkeeping table, so the baseline is "no migration applied".
     Migrator::install(&t.db).await.unwrap();
 
-    let mut after_step = vec![catalog_tables(&t.db).await];
+    let mut after_step = vec![catalog_objects(&t.db).await];
     for _ in 0..steps {
         Migrator::up(&t.db, Some(1)).await.unwrap();
-        let tables = catalog_tables(&t.db).await;
+        let objects = catalog_objects(&t.db).await;
         assert!(
-            tables.len() > after_step.last().unwrap().len(),
-            "a migration created no table"
+            objects.len() > after_step.last().unwrap().len(),
+            "a migration created nothing"
         );
-        after_step.push(tables);
+        after_step.push(objects);
     }
     for step in (0..steps).rev() {
         Migrator::down(&t.db, Some(1)).await.unwrap();
         assert_eq!(
-            catalog_tables(&t.db).await,
+            catalog_objects(&t.db).await,
             after_step[step],
             "after undoing step {}",
             step + 1
@@ -570,7 +612,9 @@ async fn bot_columns_have_defaults_and_go_with_down() {
             .map(|(name, _, _)| name)
             .collect()
     };
-    Migrator::down(db, Some(1)).await.unwrap();
+    // Back to before 000006 (undoing the later migrations first).
+    let later = Migrator::migrations().len() as u32 - 5;
+    Migrator::down(db, Some(later)).await.unwrap();
     assert!(
         !names("users")
             .await
@@ -923,4 +967,114 @@ async fn schema_matches_the_entities() {
             "table {table}"
         );
     }
+}
+
+/// One audit entry for `store_id`, as `domain::audit::record` writes it.
+async fn audit_entry(db: &DatabaseConnection, store_id: i64) -> Result<i64, DbErr> {
+    insert(
+        db,
+        "audit_log",
+        &[
+            ("store_id", store_id.into()),
+            ("channel", "web".into()),
+            ("action", "order.verify".into()),
+            ("object_type", "order".into()),
+            ("object_id", "1001".into()),
+            ("before", r#"{"status":"payment_review"}"#.into()),
+            ("after", r#"{"status":"paid"}"#.into()),
+            ("created_at", now()),
+        ],
+    )
+    .await
+}
+
+async fn change_audit(db: &DatabaseConnection, id: i64) -> Result<u64, DbErr> {
+    let stmt = Query::update()
+        .table(Alias::new("audit_log"))
+        .value(Alias::new("action"), "order.reject")
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .take();
+    Ok(db.execute(&stmt).await?.rows_affected())
+}
+
+async fn delete_audit(db: &DatabaseConnection, id: i64) -> Result<u64, DbErr> {
+    let stmt = Query::delete()
+        .from_table(Alias::new("audit_log"))
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .take();
+    Ok(db.execute(&stmt).await?.rows_affected())
+}
+
+#[track_caller]
+fn assert_append_only<T: std::fmt::Debug>(result: Result<T, DbErr>, what: &str) {
+    let err = result.expect_err(what);
+    assert!(
+        err.to_string().contains("audit_log is append-only"),
+        "{what}: expected the append-only refusal, got {err}"
+    );
+}
+
+/// Entries can be added but never changed or removed, whoever is connected.
+async fn assert_audit_is_append_only(db: &DatabaseConnection, store_id: i64) -> i64 {
+    let id = audit_entry(db, store_id).await.unwrap();
+    assert_append_only(change_audit(db, id).await, "UPDATE audit_log");
+    assert_append_only(delete_audit(db, id).await, "DELETE FROM audit_log");
+    let stmt = Query::delete().from_table(Alias::new("audit_log")).take();
+    assert_append_only(db.execute(&stmt).await, "DELETE of every entry");
+    id
+}
+
+#[tokio::test]
+async fn the_audit_log_refuses_updates_and_deletes() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    let shop = store(db, "shop").await.unwrap();
+    let id = assert_audit_is_append_only(db, shop).await;
+    assert_eq!(count(db, "audit_log").await, 1);
+    audit_entry(db, shop).await.unwrap();
+    assert_eq!(count(db, "audit_log").await, 2);
+
+    // Undoing the migration lifts the guard (and nothing else).
+    Migrator::down(db, Some(1)).await.unwrap();
+    assert_eq!(change_audit(db, id).await.unwrap(), 1);
+    assert_eq!(delete_audit(db, id).await.unwrap(), 1);
+    assert_eq!(count(db, "audit_log").await, 1);
+
+    // up / down / up is clean, and the guard is back each time.
+    Migrator::up(db, None).await.unwrap();
+    assert_audit_is_append_only(db, shop).await;
+    Migrator::down(db, Some(1)).await.unwrap();
+    Migrator::up(db, None).await.unwrap();
+    assert_audit_is_append_only(db, shop).await;
+    assert!(
+        Migrator::get_pending_migrations(db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// Dropping the table takes its triggers along, so earlier migrations' `down` and `fresh`
+/// still work, and the guard comes back with the schema.
+#[tokio::test]
+async fn the_audit_guard_survives_fresh_and_goes_with_its_table() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    let shop = store(db, "shop").await.unwrap();
+    audit_entry(db, shop).await.unwrap();
+
+    Migrator::fresh(db).await.unwrap();
+    assert_eq!(count(db, "audit_log").await, 0);
+    let shop = store(db, "shop").await.unwrap();
+    assert_audit_is_append_only(db, shop).await;
+
+    Migrator::down(db, None).await.unwrap();
+    assert_eq!(
+        catalog_objects(db).await,
+        BTreeSet::from([MIGRATION_TABLE.to_owned()]),
+        "down to zero leaves no trigger or function behind"
+    );
+    Migrator::up(db, None).await.unwrap();
+    let shop = store(db, "shop").await.unwrap();
+    assert_audit_is_append_only(db, shop).await;
 }

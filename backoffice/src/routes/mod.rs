@@ -1,7 +1,9 @@
 //! The pages. Each room ends with its routes; `staff_routes` sit behind the login check.
+mod audit;
 mod events;
 mod inbox;
 mod orders;
+mod products;
 mod queue;
 mod receipts;
 mod sessions;
@@ -31,10 +33,12 @@ pub fn staff_routes() -> Router<AppState> {
         .route("/store", post(switch_store))
         .merge(queue::routes())
         .merge(orders::routes())
+        .merge(products::routes())
         .merge(receipts::routes())
         .merge(sessions::routes())
         .merge(events::routes())
         .merge(inbox::routes())
+        .merge(audit::routes())
         .merge(stores::routes())
 }
 

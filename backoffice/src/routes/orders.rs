@@ -98,7 +98,7 @@ impl ListQuery {
     }
 }
 
-fn urlencode(v: &str) -> String {
+pub(crate) fn urlencode(v: &str) -> String {
     v.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
@@ -245,7 +245,8 @@ fn csv_row(o: &entity::orders::Model) -> String {
     line
 }
 
-fn csv_field(v: &str) -> String {
+/// A CSV field, quoted when needed; a value that could start a spreadsheet formula is defused.
+pub(crate) fn csv_field(v: &str) -> String {
     let v = if v.starts_with(['=', '+', '-', '@']) && v.parse::<f64>().is_err() {
         format!("'{v}")
     } else {

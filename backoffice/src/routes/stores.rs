@@ -39,14 +39,26 @@ struct SettingsPage {
     members: Vec<Member>,
 }
 
-async fn store_link(state: &AppState, staff: &Staff) -> Result<(entity::stores::Model, String), AppError> {
+async fn store_link(
+    state: &AppState,
+    staff: &Staff,
+) -> Result<(entity::stores::Model, String), AppError> {
     let store = stores::load(&state.ctx.db, staff.store).await?;
-    let link = format!("https://t.me/{}?start=store_{}", state.bot_username, store.slug);
+    let link = format!(
+        "https://t.me/{}?start=store_{}",
+        state.bot_username, store.slug
+    );
     Ok((store, link))
 }
 
 async fn settings(State(state): State<AppState>, staff: Staff) -> Result<SettingsPage, AppError> {
-    policy::require(&state.ctx.db, &staff.actor(None), staff.store, Capability::ManageStore).await?;
+    policy::require(
+        &state.ctx.db,
+        &staff.actor(None),
+        staff.store,
+        Capability::ManageStore,
+    )
+    .await?;
     let (store, link) = store_link(&state, &staff).await?;
     let qr = qrcode::QrCode::new(link.as_bytes())
         .map_err(|e| AppError::Internal(e.to_string()))?
@@ -54,7 +66,14 @@ async fn settings(State(state): State<AppState>, staff: Staff) -> Result<Setting
         .min_dimensions(200, 200)
         .build();
     let members = domain::staff::members(&state.ctx.db, staff.store).await?;
-    Ok(SettingsPage { frame: frame(&state, &staff).await?, tr: Tr(staff.lang), store, link, qr, members })
+    Ok(SettingsPage {
+        frame: frame(&state, &staff).await?,
+        tr: Tr(staff.lang),
+        store,
+        link,
+        qr,
+        members,
+    })
 }
 
 #[derive(Deserialize)]
@@ -66,20 +85,41 @@ struct SettingsForm {
     low_stock_default: i32,
 }
 
-async fn save(State(state): State<AppState>, staff: Staff, client: ClientIp, axum::Form(f): axum::Form<SettingsForm>) -> Result<Response, AppError> {
+async fn save(
+    State(state): State<AppState>,
+    staff: Staff,
+    client: ClientIp,
+    axum::Form(f): axum::Form<SettingsForm>,
+) -> Result<Response, AppError> {
     let settings = StoreSettings {
         name: f.name,
         payment_instructions: f.payment_instructions,
         unpaid_deadline_minutes: f.unpaid_deadline_minutes,
         low_stock_default: f.low_stock_default,
     };
-    stores::update(&state.ctx, &staff.actor(client.text()), staff.store, settings).await?;
+    stores::update(
+        &state.ctx,
+        &staff.actor(client.text()),
+        staff.store,
+        settings,
+    )
+    .await?;
     Ok(Redirect::to("/store/settings").into_response())
 }
 
 /// Checked boxes (`alert=<user id>`, repeated) get new-receipt alerts; the others don't.
-async fn alerts(State(state): State<AppState>, staff: Staff, body: String) -> Result<Response, AppError> {
-    policy::require(&state.ctx.db, &staff.actor(None), staff.store, Capability::ManageStore).await?;
+async fn alerts(
+    State(state): State<AppState>,
+    staff: Staff,
+    body: String,
+) -> Result<Response, AppError> {
+    policy::require(
+        &state.ctx.db,
+        &staff.actor(None),
+        staff.store,
+        Capability::ManageStore,
+    )
+    .await?;
     let on: Vec<i64> = url::form_urlencoded::parse(body.as_bytes())
         .filter(|(k, _)| k == "alert")
         .filter_map(|(_, v)| v.parse().ok())
@@ -87,7 +127,13 @@ async fn alerts(State(state): State<AppState>, staff: Staff, body: String) -> Re
     for m in domain::staff::members(&state.ctx.db, staff.store).await? {
         let wanted = on.contains(&m.user.id);
         if wanted != m.receipt_alerts {
-            domain::staff::set_receipt_alerts(&state.ctx.db, domain::UserId(m.user.id), staff.store, wanted).await?;
+            domain::staff::set_receipt_alerts(
+                &state.ctx.db,
+                domain::UserId(m.user.id),
+                staff.store,
+                wanted,
+            )
+            .await?;
         }
     }
     Ok(Redirect::to("/store/settings").into_response())
@@ -95,7 +141,14 @@ async fn alerts(State(state): State<AppState>, staff: Staff, body: String) -> Re
 
 fn download(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
     let disposition = format!("attachment; filename=\"{name}\"");
-    ([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 async fn qr_svg(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
@@ -105,7 +158,11 @@ async fn qr_svg(State(state): State<AppState>, staff: Staff) -> Result<Response,
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(600, 600)
         .build();
-    Ok(download(svg.into_bytes(), "image/svg+xml", &format!("{}-qr.svg", store.slug)))
+    Ok(download(
+        svg.into_bytes(),
+        "image/svg+xml",
+        &format!("{}-qr.svg", store.slug),
+    ))
 }
 
 async fn qr_png(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
@@ -119,7 +176,11 @@ async fn qr_png(State(state): State<AppState>, staff: Staff) -> Result<Response,
     image::DynamicImage::ImageLuma8(img)
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(png, "image/png", &format!("{}-qr.png", store.slug)))
+    Ok(download(
+        png,
+        "image/png",
+        &format!("{}-qr.png", store.slug),
+    ))
 }
 
 #[derive(Template, WebTemplate)]
@@ -131,7 +192,10 @@ struct NewStorePage {
 
 async fn new_store(State(state): State<AppState>, staff: Staff) -> Result<NewStorePage, AppError> {
     policy::require_global(&state.ctx.db, &staff.actor(None), Capability::CreateStores).await?;
-    Ok(NewStorePage { frame: frame(&state, &staff).await?, tr: Tr(staff.lang) })
+    Ok(NewStorePage {
+        frame: frame(&state, &staff).await?,
+        tr: Tr(staff.lang),
+    })
 }
 
 #[derive(Deserialize)]
@@ -145,7 +209,13 @@ struct NewStoreForm {
 }
 
 /// Creates a store (OWNER) and switches to it.
-async fn create(State(state): State<AppState>, staff: Staff, client: ClientIp, jar: CookieJar, axum::Form(f): axum::Form<NewStoreForm>) -> Result<Response, AppError> {
+async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    client: ClientIp,
+    jar: CookieJar,
+    axum::Form(f): axum::Form<NewStoreForm>,
+) -> Result<Response, AppError> {
     let new = NewStore {
         slug: f.slug,
         name: f.name,

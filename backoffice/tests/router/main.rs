@@ -2,7 +2,9 @@
 //! stranger, another store's admin or a forged token tries.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod access;
+mod audit;
 mod login;
 mod pages;
+mod products;
 mod stores;
 mod support;

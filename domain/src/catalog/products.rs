@@ -1,4 +1,5 @@
 //! Products of a store. Prices are in the store's currency.
+use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
@@ -226,6 +227,46 @@ pub async fn list(
         q = q.filter(products::Column::Active.eq(true));
     }
     Ok(q.order_by_desc(products::Column::Active)
+        .order_by_asc(products::Column::Title)
+        .order_by_asc(products::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// One product, whatever its store (callers check the store).
+pub async fn get(db: &impl ConnectionTrait, id: ProductId) -> Result<products::Model> {
+    load(db, id).await
+}
+
+/// One product of `store`; a product of another store is `NotFound`, as if it did not exist.
+pub async fn find_in(
+    db: &impl ConnectionTrait,
+    store: StoreId,
+    id: ProductId,
+) -> Result<products::Model> {
+    let p = load(db, id).await?;
+    if p.store_id != store.0 {
+        return Err(Error::NotFound { what: "product" });
+    }
+    Ok(p)
+}
+
+/// The store's products whose available stock (`on_hand - reserved`) is at or below their
+/// low-stock threshold (the product's own, else the store's default), ordered like [`list`].
+pub async fn low_stock(db: &impl ConnectionTrait, store: StoreId) -> Result<Vec<products::Model>> {
+    let shop = stores::load(db, store).await?;
+    let threshold = Func::coalesce([
+        Expr::col(products::Column::LowStockThreshold),
+        Expr::val(shop.low_stock_default),
+    ]);
+    Ok(products::Entity::find()
+        .filter(products::Column::StoreId.eq(store.0))
+        .filter(
+            Expr::col(products::Column::OnHand)
+                .sub(Expr::col(products::Column::Reserved))
+                .lte(threshold),
+        )
+        .order_by_desc(products::Column::Active)
         .order_by_asc(products::Column::Title)
         .order_by_asc(products::Column::Id)
         .all(db)

@@ -6,7 +6,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::actor::Actor;
@@ -246,4 +246,19 @@ pub async fn adjust(
     }
     .await
     })
+}
+
+/// The product's latest `limit` stock movements, newest first.
+pub async fn movements(
+    db: &impl ConnectionTrait,
+    product: ProductId,
+    limit: u64,
+) -> Result<Vec<stock_movements::Model>> {
+    Ok(stock_movements::Entity::find()
+        .filter(stock_movements::Column::ProductId.eq(product.0))
+        .order_by_desc(stock_movements::Column::CreatedAt)
+        .order_by_desc(stock_movements::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
 }

@@ -156,3 +156,98 @@ async fn out_of_stock_says_how_many_are_left() {
     );
     assert_eq!(f.stock(f.product).await, (10, 8));
 }
+
+#[tokio::test]
+async fn movements_come_newest_first_and_only_for_that_product() {
+    let f = Fixture::new().await;
+    let cup = crate::support::product(&f.ctx, f.store, "CUP", 1000, 5).await;
+    for (delta, reason, note) in [
+        (3, Reason::Received, Some("first")),
+        (-1, Reason::Damaged, Some("second")),
+        (2, Reason::Correction, Some("third")),
+    ] {
+        adjust(&f.ctx, &f.web(f.vendor), cup, delta, reason, note)
+            .await
+            .unwrap();
+        f.clock.advance(chrono::Duration::seconds(1));
+    }
+    adjust(
+        &f.ctx,
+        &f.web(f.vendor),
+        f.product,
+        1,
+        Reason::Received,
+        None,
+    )
+    .await
+    .unwrap();
+    let rows = domain::catalog::stock::movements(&f.ctx.db, cup, 2)
+        .await
+        .unwrap();
+    let seen: Vec<_> = rows
+        .iter()
+        .map(|m| (m.delta_on_hand, m.reason.as_str(), m.note.as_deref()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (2, "correction", Some("third")),
+            (-1, "damaged", Some("second"))
+        ]
+    );
+    assert!(rows.iter().all(|m| m.product_id == cup.0));
+}
+
+#[tokio::test]
+async fn low_stock_uses_the_products_threshold_else_the_stores_default() {
+    let f = Fixture::new().await;
+    let new = |sku: &str, on_hand: i64, threshold: Option<i32>| NewProduct {
+        sku: sku.into(),
+        title: sku.into(),
+        description: String::new(),
+        price_minor: 100,
+        on_hand,
+        low_stock_threshold: threshold,
+    };
+    let op = domain::Actor::operator();
+    // The store's default is 3.
+    for (sku, on_hand, threshold) in [
+        ("AT-DEFAULT", 3, None),
+        ("ABOVE-DEFAULT", 4, None),
+        ("AT-OWN", 10, Some(10)),
+        ("ABOVE-OWN", 2, Some(1)),
+    ] {
+        products::create(&f.ctx, &op, f.store, new(sku, on_hand, threshold))
+            .await
+            .unwrap();
+    }
+    products::create(&f.ctx, &op, f.other_store, new("ELSEWHERE", 0, None))
+        .await
+        .unwrap();
+    let low: Vec<String> = products::low_stock(&f.ctx.db, f.store)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.sku)
+        .filter(|s| s != "MUG" && s != "TEA")
+        .collect();
+    assert_eq!(low, ["AT-DEFAULT", "AT-OWN"]);
+}
+
+#[tokio::test]
+async fn reserved_stock_counts_against_the_low_stock_threshold() {
+    let f = Fixture::new().await;
+    let before = products::low_stock(&f.ctx.db, f.store).await.unwrap();
+    let p = products::find_in(&f.ctx.db, f.store, f.product)
+        .await
+        .unwrap();
+    assert!(!before.iter().any(|x| x.id == p.id), "{p:?}");
+    let reserve = i64::from(p.on_hand) - 3;
+    f.order(u32::try_from(reserve).unwrap()).await;
+    let after = products::low_stock(&f.ctx.db, f.store).await.unwrap();
+    assert!(after.iter().any(|x| x.id == p.id));
+    let foreign = products::find_in(&f.ctx.db, f.other_store, f.product)
+        .await
+        .unwrap_err();
+    assert!(matches!(foreign, Error::NotFound { .. }), "{foreign:?}");
+}

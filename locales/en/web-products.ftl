@@ -1,0 +1,46 @@
+# Backoffice: the catalog and stock pages.
+
+web-products-title = Products
+web-products-new = New product
+web-products-low = Low stock only
+web-products-all = All products
+web-products-empty = There are no products yet.
+web-products-empty-low = No products are running low.
+
+web-product-sku = SKU
+web-product-name = Title
+web-product-description = Description
+web-product-price = Price
+web-product-on-hand = On hand
+web-product-reserved = Reserved
+web-product-available = Available
+web-product-active = Status
+web-product-active-hint = On sale (shown in the bot)
+web-product-state-active = On sale
+web-product-state-hidden = Hidden
+web-product-low-badge = Low stock
+web-product-initial-stock = Initial stock
+web-product-threshold = Low-stock threshold
+web-product-threshold-hint = Leave empty to use the store's default ({ $count }).
+web-product-create = Create product
+web-product-edit = Details
+web-product-save = Save
+web-product-stock = Stock
+web-product-adjust = Adjust stock
+web-product-delta = Change
+web-product-delta-hint = e.g. 5 or -2
+web-product-reason = Reason
+web-product-reason-received = Goods received
+web-product-reason-damaged = Damaged
+web-product-reason-correction = Stocktake correction
+web-product-reason-reserve = Reserved for an order
+web-product-reason-release = Released by an order
+web-product-reason-ship = Shipped with an order
+web-product-note = Note
+web-product-apply = Apply
+web-product-movements = Stock history
+web-product-no-movements = No stock changes yet.
+web-product-when = When
+web-product-who = Who
+web-product-order = order
+web-product-system = System

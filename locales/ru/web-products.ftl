@@ -1,0 +1,46 @@
+# Бэк-офис: каталог и остатки.
+
+web-products-title = Товары
+web-products-new = Новый товар
+web-products-low = Только заканчивающиеся
+web-products-all = Все товары
+web-products-empty = Товаров пока нет.
+web-products-empty-low = Заканчивающихся товаров нет.
+
+web-product-sku = Артикул
+web-product-name = Название
+web-product-description = Описание
+web-product-price = Цена
+web-product-on-hand = На складе
+web-product-reserved = В резерве
+web-product-available = Доступно
+web-product-active = Статус
+web-product-active-hint = В продаже (виден в боте)
+web-product-state-active = В продаже
+web-product-state-hidden = Скрыт
+web-product-low-badge = Заканчивается
+web-product-initial-stock = Начальный остаток
+web-product-threshold = Порог низкого остатка
+web-product-threshold-hint = Оставьте пустым, чтобы использовать значение магазина по умолчанию ({ $count }).
+web-product-create = Создать товар
+web-product-edit = Данные товара
+web-product-save = Сохранить
+web-product-stock = Остатки
+web-product-adjust = Изменить остаток
+web-product-delta = Изменение
+web-product-delta-hint = например, 5 или -2
+web-product-reason = Причина
+web-product-reason-received = Поступление товара
+web-product-reason-damaged = Брак или повреждение
+web-product-reason-correction = Корректировка по инвентаризации
+web-product-reason-reserve = Резерв под заказ
+web-product-reason-release = Снятие резерва заказа
+web-product-reason-ship = Отгрузка по заказу
+web-product-note = Комментарий
+web-product-apply = Применить
+web-product-movements = История остатков
+web-product-no-movements = Остаток ещё не менялся.
+web-product-when = Когда
+web-product-who = Кто
+web-product-order = заказ
+web-product-system = Система

@@ -1,0 +1,46 @@
+# Бекофіс: каталог і залишки.
+
+web-products-title = Товари
+web-products-new = Новий товар
+web-products-low = Лише ті, що закінчуються
+web-products-all = Усі товари
+web-products-empty = Товарів поки немає.
+web-products-empty-low = Товарів, що закінчуються, немає.
+
+web-product-sku = Артикул
+web-product-name = Назва
+web-product-description = Опис
+web-product-price = Ціна
+web-product-on-hand = На складі
+web-product-reserved = У резерві
+web-product-available = Доступно
+web-product-active = Статус
+web-product-active-hint = У продажу (видно в боті)
+web-product-state-active = У продажу
+web-product-state-hidden = Приховано
+web-product-low-badge = Закінчується
+web-product-initial-stock = Початковий залишок
+web-product-threshold = Поріг низького залишку
+web-product-threshold-hint = Залиште порожнім, щоб використати типове значення магазину ({ $count }).
+web-product-create = Створити товар
+web-product-edit = Дані товару
+web-product-save = Зберегти
+web-product-stock = Залишки
+web-product-adjust = Змінити залишок
+web-product-delta = Зміна
+web-product-delta-hint = наприклад, 5 або -2
+web-product-reason = Причина
+web-product-reason-received = Надходження товару
+web-product-reason-damaged = Брак або пошкодження
+web-product-reason-correction = Коригування за інвентаризацією
+web-product-reason-reserve = Резерв під замовлення
+web-product-reason-release = Зняття резерву замовлення
+web-product-reason-ship = Відвантаження за замовленням
+web-product-note = Коментар
+web-product-apply = Застосувати
+web-product-movements = Історія залишків
+web-product-no-movements = Залишок ще не змінювався.
+web-product-when = Коли
+web-product-who = Хто
+web-product-order = замовлення
+web-product-system = Система
