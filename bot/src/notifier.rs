@@ -112,6 +112,14 @@ async fn send<R: Sender>(
         What::Expired { number } => t_args(lang, "notify-expired", &[("number", n(*number))]),
         What::Refunded { number } => t_args(lang, "notify-refunded", &[("number", n(*number))]),
         What::Completed { number } => t_args(lang, "notify-completed", &[("number", n(*number))]),
+        What::LowStock { title, available } => t_args(
+            lang,
+            "notify-low-stock",
+            &[
+                ("title", ArgValue::from(title.as_str())),
+                ("count", ArgValue::from(*available)),
+            ],
+        ),
         What::NewReceipt {
             receipt,
             order,

@@ -24,8 +24,21 @@ pub async fn fill(ctx: &Ctx, owner: &str) -> Result<Option<usize>> {
     let mut done = 0;
     for event in batch {
         for notice in for_event(&ctx.db, &event.event).await? {
-            let What::NewReceipt { order, .. } = &notice.what else {
-                continue;
+            let (kind, priority, payload, store) = match &notice.what {
+                What::NewReceipt { order, .. } => (
+                    "new_receipt",
+                    "high",
+                    serde_json::json!({ "order_id": order.id, "number": order.number }),
+                    order.store_id,
+                ),
+                What::LowStock { title, available } => {
+                    let Some(store) = event.event.store_id() else {
+                        continue;
+                    };
+                    let payload = serde_json::json!({ "title": title, "available": available });
+                    ("low_stock", "normal", payload, store.0)
+                }
+                _ => continue,
             };
             let exists = notifications::Entity::find()
                 .filter(notifications::Column::UserId.eq(notice.user_id))
@@ -36,15 +49,13 @@ pub async fn fill(ctx: &Ctx, owner: &str) -> Result<Option<usize>> {
             if exists {
                 continue;
             }
-            let payload =
-                serde_json::json!({ "order_id": order.id, "number": order.number }).to_string();
             let row = notifications::ActiveModel {
                 id: NotSet,
                 user_id: Set(notice.user_id),
-                store_id: Set(Some(order.store_id)),
-                kind: Set("new_receipt".to_owned()),
-                priority: Set("high".to_owned()),
-                payload: Set(payload),
+                store_id: Set(Some(store)),
+                kind: Set(kind.to_owned()),
+                priority: Set(priority.to_owned()),
+                payload: Set(payload.to_string()),
                 event_id: Set(Some(event.id)),
                 read_at: Set(None),
                 created_at: Set(ctx.now()),

@@ -46,6 +46,11 @@ pub enum What {
     Completed {
         number: i64,
     },
+    /// For staff who look after the catalog: a product is running out.
+    LowStock {
+        title: String,
+        available: i64,
+    },
     /// For staff: a receipt to check.
     NewReceipt {
         receipt: Box<receipts::Model>,
@@ -137,8 +142,58 @@ pub async fn for_event(db: &impl ConnectionTrait, event: &DomainEvent) -> Result
             }
             Ok(out)
         }
+        DomainEvent::LowStock {
+            store_id,
+            title,
+            available,
+            ..
+        } => {
+            let mut out = Vec::new();
+            for (user_id, telegram_id, language) in catalog_keepers(db, *store_id).await? {
+                let what = What::LowStock {
+                    title: title.clone(),
+                    available: *available,
+                };
+                out.push(Notice {
+                    user_id,
+                    telegram_id,
+                    language,
+                    what,
+                });
+            }
+            Ok(out)
+        }
         _ => Ok(Vec::new()),
     }
+}
+
+/// Staff who manage the store's catalog: its VENDORs and ADMINs, and the platform OWNERs.
+async fn catalog_keepers(
+    db: &impl ConnectionTrait,
+    store: StoreId,
+) -> Result<Vec<(i64, i64, String)>> {
+    let roles = staff_roles::Entity::find()
+        .filter(
+            staff_roles::Column::StoreId
+                .eq(store.0)
+                .or(staff_roles::Column::StoreId.is_null()),
+        )
+        .all(db)
+        .await?;
+    let mut out: Vec<(i64, i64, String)> = Vec::new();
+    for r in roles {
+        let Ok(role) = Role::parse(&r.role) else {
+            continue;
+        };
+        if (r.store_id.is_some() || role == Role::Owner)
+            && policy::allows(role, Capability::ManageCatalog)
+            && let Some(p) = person(db, r.user_id).await?
+            && !out.iter().any(|(u, _, _)| *u == p.0)
+        {
+            out.push(p);
+        }
+    }
+    Ok(out)
 }
 
 /// The actor of a status change was the order's own customer.

@@ -123,6 +123,12 @@ notify-cancelled = Order #{ $number } has been cancelled by the shop.
 notify-expired = Order #{ $number } was cancelled because it wasn't paid in time.
 notify-refunded = Order #{ $number } has been refunded.
 notify-completed = Order #{ $number } is completed. Thank you for shopping with us!
+notify-low-stock =
+    { $count ->
+        [0] “{ $title }” is out of stock.
+        [one] “{ $title }” is running low: { $count } item left.
+       *[other] “{ $title }” is running low: { $count } items left.
+    }
 staff-new-receipt =
     New receipt for order #{ $number }
     Amount: { $total }

@@ -127,6 +127,14 @@ notify-cancelled = Магазин отменил заказ №{ $number }.
 notify-expired = Заказ №{ $number } отменён, так как не был оплачен вовремя.
 notify-refunded = Деньги за заказ №{ $number } возвращены.
 notify-completed = Заказ №{ $number } выполнен. Спасибо за покупку!
+notify-low-stock =
+    { $count ->
+        [0] «{ $title }» закончился.
+        [one] «{ $title }» заканчивается: осталась { $count } штука.
+        [few] «{ $title }» заканчивается: осталось { $count } штуки.
+        [many] «{ $title }» заканчивается: осталось { $count } штук.
+       *[other] «{ $title }» заканчивается: осталось { $count } штуки.
+    }
 staff-new-receipt =
     Новая квитанция по заказу №{ $number }
     Сумма: { $total }

@@ -127,6 +127,14 @@ notify-cancelled = Магазин скасував замовлення №{ $nu
 notify-expired = Замовлення №{ $number } скасовано, бо його не оплатили вчасно.
 notify-refunded = Кошти за замовлення №{ $number } повернуто.
 notify-completed = Замовлення №{ $number } виконано. Дякуємо за покупку!
+notify-low-stock =
+    { $count ->
+        [0] «{ $title }» закінчився.
+        [one] «{ $title }» закінчується: залишилася { $count } штука.
+        [few] «{ $title }» закінчується: залишилося { $count } штуки.
+        [many] «{ $title }» закінчується: залишилося { $count } штук.
+       *[other] «{ $title }» закінчується: залишилося { $count } штуки.
+    }
 staff-new-receipt =
     Нова квитанція до замовлення №{ $number }
     Сума: { $total }

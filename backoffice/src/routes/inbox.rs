@@ -21,7 +21,7 @@ pub fn routes() -> Router<AppState> {
 pub struct Item {
     pub at: String,
     pub text: String,
-    pub order_id: i64,
+    pub href: String,
     pub unread: bool,
 }
 
@@ -46,15 +46,33 @@ async fn page(State(state): State<AppState>, staff: Staff) -> Result<Page, AppEr
         .iter()
         .map(|n| {
             let payload: serde_json::Value = serde_json::from_str(&n.payload).unwrap_or_default();
-            let number = payload["number"].as_i64().unwrap_or_default();
+            let (text, href) = if n.kind == "low_stock" {
+                let title = payload["title"].as_str().unwrap_or_default();
+                let count = payload["available"].as_i64().unwrap_or_default();
+                let args = [
+                    ("title", i18n::ArgValue::from(title)),
+                    ("count", i18n::ArgValue::from(count)),
+                ];
+                (
+                    i18n::t_args(staff.lang, "notify-low-stock", &args),
+                    "/products?low=1".to_owned(),
+                )
+            } else {
+                let number = payload["number"].as_i64().unwrap_or_default();
+                let order = payload["order_id"].as_i64().unwrap_or_default();
+                (
+                    tr.t1(
+                        "web-notification-new-receipt",
+                        "number",
+                        &number.to_string(),
+                    ),
+                    format!("/orders/{order}"),
+                )
+            };
             Item {
                 at: tr.when(&n.created_at),
-                text: tr.t1(
-                    "web-notification-new-receipt",
-                    "number",
-                    &number.to_string(),
-                ),
-                order_id: payload["order_id"].as_i64().unwrap_or_default(),
+                text,
+                href,
                 unread: n.read_at.is_none(),
             }
         })

@@ -213,6 +213,8 @@ pub async fn adjust(
             });
         }
         let after = super::products::load(&txn, product).await?;
+        let available = |p: &products::Model| i64::from(p.on_hand) - i64::from(p.reserved);
+        alert_if_low(&txn, now, &after, available(&before), available(&after)).await?;
         let m = Movement {
             delta_on_hand: delta,
             delta_reserved: 0,
@@ -261,4 +263,34 @@ pub async fn movements(
         .limit(limit)
         .all(db)
         .await?)
+}
+
+/// Raises `LowStock` when available stock crosses the threshold (the product's own, else the
+/// store's default) from above to at or below it — once per crossing, not on every sale below.
+pub(crate) async fn alert_if_low(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    product: &products::Model,
+    available_before: i64,
+    available_after: i64,
+) -> Result<()> {
+    let threshold = match product.low_stock_threshold {
+        Some(t) => i64::from(t),
+        None => i64::from(
+            crate::stores::load(txn, StoreId(product.store_id))
+                .await?
+                .low_stock_default,
+        ),
+    };
+    if available_before > threshold && available_after <= threshold {
+        let event = DomainEvent::LowStock {
+            product_id: ProductId(product.id),
+            store_id: StoreId(product.store_id),
+            title: product.title.clone(),
+            available: available_after,
+            threshold,
+        };
+        outbox::record(txn, now, &event).await?;
+    }
+    Ok(())
 }

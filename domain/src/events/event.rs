@@ -52,6 +52,14 @@ pub enum DomainEvent {
         product_id: ProductId,
         store_id: StoreId,
     },
+    /// Available stock fell to or below the low-stock threshold (once per crossing).
+    LowStock {
+        product_id: ProductId,
+        store_id: StoreId,
+        title: String,
+        available: i64,
+        threshold: i64,
+    },
     StockAdjusted {
         product_id: ProductId,
         store_id: StoreId,
@@ -80,6 +88,7 @@ impl DomainEvent {
             DomainEvent::OrderAssigned { .. } => "order_assigned",
             DomainEvent::ProductSaved { .. } => "product_saved",
             DomainEvent::StockAdjusted { .. } => "stock_adjusted",
+            DomainEvent::LowStock { .. } => "low_stock",
             DomainEvent::RoleGranted { .. } => "role_granted",
             DomainEvent::RoleRevoked { .. } => "role_revoked",
         }
@@ -94,7 +103,8 @@ impl DomainEvent {
             | DomainEvent::OrderStatusChanged { store_id, .. }
             | DomainEvent::OrderAssigned { store_id, .. }
             | DomainEvent::ProductSaved { store_id, .. }
-            | DomainEvent::StockAdjusted { store_id, .. } => Some(*store_id),
+            | DomainEvent::StockAdjusted { store_id, .. }
+            | DomainEvent::LowStock { store_id, .. } => Some(*store_id),
             DomainEvent::RoleGranted { store_id, .. }
             | DomainEvent::RoleRevoked { store_id, .. } => *store_id,
         }

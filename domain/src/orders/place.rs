@@ -147,6 +147,14 @@ pub(crate) async fn place_in(
             return Err(Error::CurrencyMismatch);
         }
         stock::reserve(txn, &product, qty).await?;
+        // Read again after our own update: the row is ours until commit, so this is current
+        // even when other orders reserved from it a moment ago.
+        let now_row = products::Entity::find_by_id(product.id)
+            .one(txn)
+            .await?
+            .ok_or(Error::NotFound { what: "product" })?;
+        let after = i64::from(now_row.on_hand) - i64::from(now_row.reserved);
+        stock::alert_if_low(txn, now, &now_row, after + qty, after).await?;
         let line = Money::new(product.price_minor, currency).checked_mul(qty)?;
         total = total.checked_add(line)?;
         items.push((product, qty, line));

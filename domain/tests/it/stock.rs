@@ -251,3 +251,58 @@ async fn reserved_stock_counts_against_the_low_stock_threshold() {
         .unwrap_err();
     assert!(matches!(foreign, Error::NotFound { .. }), "{foreign:?}");
 }
+
+#[tokio::test]
+async fn the_low_stock_alert_fires_once_per_crossing() {
+    let f = Fixture::new().await;
+    // Stock 10, the store's default threshold is 3.
+    let alerts = |f: &Fixture| {
+        let db = f.ctx.db.clone();
+        async move {
+            use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+            entity::outbox_events::Entity::find()
+                .filter(entity::outbox_events::Column::EventType.eq("low_stock"))
+                .count(&db)
+                .await
+                .unwrap()
+        }
+    };
+    f.order(2).await; // 8 left
+    f.order(4).await; // 4 left
+    assert_eq!(alerts(&f).await, 0);
+    f.order(1).await; // 3 left: crossed
+    assert_eq!(alerts(&f).await, 1);
+    f.order(1).await; // 2 left: still below, no new alert
+    assert_eq!(alerts(&f).await, 1);
+    adjust(
+        &f.ctx,
+        &f.web(f.vendor),
+        f.product,
+        10,
+        Reason::Received,
+        None,
+    )
+    .await
+    .unwrap(); // 12
+    assert_eq!(alerts(&f).await, 1, "going up is no alert");
+    adjust(
+        &f.ctx,
+        &f.web(f.vendor),
+        f.product,
+        -9,
+        Reason::Damaged,
+        None,
+    )
+    .await
+    .unwrap(); // 3: crossed again
+    assert_eq!(alerts(&f).await, 2);
+    // Staff who look after the catalog hear about it, in the notification center too.
+    domain::inbox::fill(&f.ctx, "w").await.unwrap();
+    assert_eq!(domain::inbox::unread(&f.ctx.db, f.vendor).await.unwrap(), 2);
+    assert_eq!(
+        domain::inbox::unread(&f.ctx.db, f.other_admin)
+            .await
+            .unwrap(),
+        0
+    );
+}
