@@ -65,3 +65,17 @@ pub struct Frame {
     pub unread: u64,
     pub assets: &'static str,
 }
+
+/// The QR code of a link.
+pub fn qr_code(link: &str) -> Result<qrcode::QrCode, crate::AppError> {
+    qrcode::QrCode::new(link.as_bytes()).map_err(|e| crate::AppError::Internal(e.to_string()))
+}
+
+/// The QR code of a link as SVG, at least `size` pixels wide.
+pub fn qr_svg(link: &str, size: u32) -> Result<String, crate::AppError> {
+    Ok(qr_code(link)?
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(size, size)
+        .quiet_zone(true)
+        .build())
+}

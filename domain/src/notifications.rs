@@ -172,28 +172,7 @@ async fn catalog_keepers(
     db: &impl ConnectionTrait,
     store: StoreId,
 ) -> Result<Vec<(i64, i64, String)>> {
-    let roles = staff_roles::Entity::find()
-        .filter(
-            staff_roles::Column::StoreId
-                .eq(store.0)
-                .or(staff_roles::Column::StoreId.is_null()),
-        )
-        .all(db)
-        .await?;
-    let mut out: Vec<(i64, i64, String)> = Vec::new();
-    for r in roles {
-        let Ok(role) = Role::parse(&r.role) else {
-            continue;
-        };
-        if (r.store_id.is_some() || role == Role::Owner)
-            && policy::allows(role, Capability::ManageCatalog)
-            && let Some(p) = person(db, r.user_id).await?
-            && !out.iter().any(|(u, _, _)| *u == p.0)
-        {
-            out.push(p);
-        }
-    }
-    Ok(out)
+    staff_who(db, store, Capability::ManageCatalog, false).await
 }
 
 /// The actor of a status change was the order's own customer.
@@ -215,23 +194,33 @@ pub async fn receipt_checkers(
     db: &impl ConnectionTrait,
     store: StoreId,
 ) -> Result<Vec<(i64, i64, String)>> {
-    let roles = staff_roles::Entity::find()
-        .filter(
-            staff_roles::Column::StoreId
-                .eq(store.0)
-                .or(staff_roles::Column::StoreId.is_null()),
-        )
-        .filter(staff_roles::Column::ReceiptAlerts.eq(true))
-        .all(db)
-        .await?;
+    staff_who(db, store, Capability::DecidePayments, true).await
+}
+
+/// (users.id, Telegram id, language) of the store's staff and platform OWNERs holding `cap`;
+/// with `alerts_only`, only those who keep receipt alerts on.
+async fn staff_who(
+    db: &impl ConnectionTrait,
+    store: StoreId,
+    cap: Capability,
+    alerts_only: bool,
+) -> Result<Vec<(i64, i64, String)>> {
+    let mut q = staff_roles::Entity::find().filter(
+        staff_roles::Column::StoreId
+            .eq(store.0)
+            .or(staff_roles::Column::StoreId.is_null()),
+    );
+    if alerts_only {
+        q = q.filter(staff_roles::Column::ReceiptAlerts.eq(true));
+    }
     let mut out: Vec<(i64, i64, String)> = Vec::new();
-    for r in roles {
+    for r in q.all(db).await? {
         let Ok(role) = Role::parse(&r.role) else {
             continue;
         };
         let platform_owner = r.store_id.is_none() && role == Role::Owner;
         if (r.store_id.is_some() || platform_owner)
-            && policy::allows(role, Capability::DecidePayments)
+            && policy::allows(role, cap)
             && let Some(p) = person(db, r.user_id).await?
             && !out.iter().any(|(u, _, _)| *u == p.0)
         {

@@ -44,16 +44,6 @@ fn user_agent(headers: &HeaderMap) -> String {
         .collect()
 }
 
-fn qr_svg(link: &str) -> Result<String, AppError> {
-    let code =
-        qrcode::QrCode::new(link.as_bytes()).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(240, 240)
-        .quiet_zone(true)
-        .build())
-}
-
 /// A new login code for this browser.
 pub async fn page(
     State(state): State<AppState>,
@@ -77,7 +67,7 @@ pub async fn page(
     );
     let page = LoginPage {
         tr: Tr(browser_lang(&headers)),
-        qr_svg: qr_svg(&link)?,
+        qr_svg: crate::page::qr_svg(&link, 240)?,
         link,
         challenge: c.id,
         assets: crate::assets::version(),

@@ -15,7 +15,7 @@ use entity::audit_log;
 use serde::Deserialize;
 
 use super::frame;
-use super::orders::{csv_field, urlencode};
+use super::orders::{csv_field, query_string};
 use crate::auth::Staff;
 use crate::page::{Frame, Tr};
 use crate::{AppError, AppState};
@@ -100,12 +100,7 @@ impl AuditQuery {
             ("from", &self.from),
             ("to", &self.to),
         ];
-        pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&")
+        query_string(&pairs)
     }
 }
 

@@ -89,13 +89,18 @@ impl ListQuery {
             ("max", &self.max),
             ("q", &self.q),
         ];
-        pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&")
+        query_string(&pairs)
     }
+}
+
+/// `k=v&…` of the non-empty pairs, for next-page and export links that keep the filters.
+pub(crate) fn query_string(pairs: &[(&str, &String)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 pub(crate) fn urlencode(v: &str) -> String {

@@ -15,15 +15,15 @@ use serde::Deserialize;
 
 use super::frame;
 use crate::auth::{self, ClientIp, STORE, Staff};
-use crate::page::{Frame, Tr};
+use crate::page::{Frame, Tr, qr_code, qr_svg};
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/store/settings", get(settings).post(save))
         .route("/store/alerts", post(alerts))
-        .route("/store/qr.svg", get(qr_svg))
-        .route("/store/qr.png", get(qr_png))
+        .route("/store/qr.svg", get(download_svg))
+        .route("/store/qr.png", get(download_png))
         .route("/stores/new", get(new_store))
         .route("/stores", post(create))
 }
@@ -60,11 +60,7 @@ async fn settings(State(state): State<AppState>, staff: Staff) -> Result<Setting
     )
     .await?;
     let (store, link) = store_link(&state, &staff).await?;
-    let qr = qrcode::QrCode::new(link.as_bytes())
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(200, 200)
-        .build();
+    let qr = qr_svg(&link, 200)?;
     let members = domain::staff::members(&state.ctx.db, staff.store).await?;
     Ok(SettingsPage {
         frame: frame(&state, &staff).await?,
@@ -151,13 +147,9 @@ fn download(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
         .into_response()
 }
 
-async fn qr_svg(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+async fn download_svg(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     let (store, link) = store_link(&state, &staff).await?;
-    let svg = qrcode::QrCode::new(link.as_bytes())
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(600, 600)
-        .build();
+    let svg = qr_svg(&link, 600)?;
     Ok(download(
         svg.into_bytes(),
         "image/svg+xml",
@@ -165,10 +157,9 @@ async fn qr_svg(State(state): State<AppState>, staff: Staff) -> Result<Response,
     ))
 }
 
-async fn qr_png(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+async fn download_png(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     let (store, link) = store_link(&state, &staff).await?;
-    let img = qrcode::QrCode::new(link.as_bytes())
-        .map_err(|e| AppError::Internal(e.to_string()))?
+    let img = qr_code(&link)?
         .render::<image::Luma<u8>>()
         .min_dimensions(600, 600)
         .build();
