@@ -181,6 +181,19 @@ impl Money {
         Ok(Money::new(if negative { -minor } else { minor }, currency))
     }
 
+    /// The plain decimal amount for machines (CSV): `1234.50`, `-0.05`, `7` for JPY.
+    pub fn decimal(&self) -> String {
+        let exp = usize::from(self.currency.exponent);
+        let scale = self.currency.scale().unsigned_abs();
+        let abs = self.minor.unsigned_abs();
+        let sign = if self.minor < 0 { "-" } else { "" };
+        if exp == 0 {
+            format!("{sign}{abs}")
+        } else {
+            format!("{sign}{}.{:0exp$}", abs / scale, abs % scale)
+        }
+    }
+
     /// Formats for people: `$1,234.50` in English, `1 234,50 ₴` in Russian and Ukrainian.
     pub fn format(&self, locale: Locale) -> String {
         let scale = self.currency.scale().unsigned_abs();
@@ -308,6 +321,7 @@ mod tests {
                 let number = if locale == Locale::En { number.replace(',', "") } else { number };
                 prop_assert_eq!(Money::parse(&number, c).unwrap(), m);
             }
+            prop_assert_eq!(Money::parse(&m.decimal(), c).unwrap(), m);
         }
 
         #[test]

@@ -6,7 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 use domain::audit::{self, AuditFilter};
@@ -14,8 +14,8 @@ use domain::{Capability, UserId};
 use entity::audit_log;
 use serde::Deserialize;
 
+use super::csv::{self, query_string};
 use super::frame;
-use super::orders::{csv_field, query_string};
 use crate::auth::Staff;
 use crate::page::{Frame, Tr};
 use crate::{AppError, AppState};
@@ -252,9 +252,6 @@ async fn csv(
     )
     .await?;
     let tr = Tr(staff.lang);
-    let header = "id,created_at,who,user_id,channel,action,object_type,object_id,before,after,ip\n"
-        .to_owned();
-    let first = futures::stream::once(async move { Ok::<_, std::io::Error>(header) });
     let pages = futures::stream::unfold(Some(None), move |cursor: Option<Option<i64>>| {
         let (state, staff, filter) = (state.clone(), staff.clone(), filter.clone());
         async move {
@@ -280,18 +277,11 @@ async fn csv(
             }
         }
     });
-    let body = axum::body::Body::from_stream(futures::StreamExt::chain(first, pages));
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"audit.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(csv::download(
+        "audit.csv",
+        "id,created_at,who,user_id,channel,action,object_type,object_id,before,after,ip",
+        pages,
+    ))
 }
 
 /// One CSV line; fields that could start a spreadsheet formula are defused.
@@ -309,25 +299,5 @@ fn csv_row(e: &audit_log::Model, who: &str) -> String {
         e.after.clone().unwrap_or_default(),
         e.ip.clone().unwrap_or_default(),
     ];
-    let mut line = fields
-        .iter()
-        .map(|f| csv_field(f))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push('\n');
-    line
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn formulas_are_defused_and_quotes_escaped() {
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("@anna"), "'@anna");
-        assert_eq!(csv_field("-5"), "-5");
-        assert_eq!(csv_field("{\"a\":1}"), "\"{\"\"a\"\":1}\"");
-        assert_eq!(csv_field("plain"), "plain");
-    }
+    csv::line(&fields)
 }

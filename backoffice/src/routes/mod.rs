@@ -1,5 +1,6 @@
 //! The pages. Each room ends with its routes; `staff_routes` sit behind the login check.
 mod audit;
+mod csv;
 mod events;
 mod inbox;
 mod orders;

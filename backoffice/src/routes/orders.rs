@@ -12,6 +12,7 @@ use domain::orders::{fulfil, queries};
 use domain::{OrderId, OrderStatus};
 use serde::Deserialize;
 
+use super::csv::{self, query_string};
 use super::frame;
 use crate::auth::{ClientIp, Staff};
 use crate::page::{Frame, Tr};
@@ -93,27 +94,6 @@ impl ListQuery {
     }
 }
 
-/// `k=v&…` of the non-empty pairs, for next-page and export links that keep the filters.
-pub(crate) fn query_string(pairs: &[(&str, &String)]) -> String {
-    pairs
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", urlencode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-pub(crate) fn urlencode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "orders.html")]
 struct ListPage {
@@ -185,8 +165,6 @@ async fn csv(
         domain::Capability::ViewOrders,
     )
     .await?;
-    let header = "number,created_at,status,total,currency,customer_id,delivery_name,delivery_phone,delivery_address\n".to_owned();
-    let first = futures::stream::once(async move { Ok::<_, std::io::Error>(header) });
     let pages = futures::stream::unfold(
         Some(None),
         move |cursor: Option<Option<queries::Cursor>>| {
@@ -213,23 +191,19 @@ async fn csv(
             }
         },
     );
-    let body = axum::body::Body::from_stream(futures::StreamExt::chain(first, pages));
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"orders.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(csv::download(
+        "orders.csv",
+        "number,created_at,status,total,currency,customer_id,delivery_name,delivery_phone,delivery_address",
+        pages,
+    ))
 }
 
 /// One CSV line; fields that could start a spreadsheet formula are defused.
 fn csv_row(o: &entity::orders::Model) -> String {
-    let money = format!("{}.{:02}", o.total_minor / 100, (o.total_minor % 100).abs());
+    // In the currency's own minor units (JPY has none, KWD three).
+    let money = domain::Currency::parse(&o.currency)
+        .map(|c| domain::Money::new(o.total_minor, c).decimal())
+        .unwrap_or_else(|_| o.total_minor.to_string());
     let fields = [
         o.number.to_string(),
         o.created_at.to_rfc3339(),
@@ -241,27 +215,7 @@ fn csv_row(o: &entity::orders::Model) -> String {
         o.delivery_phone.clone(),
         o.delivery_address.clone(),
     ];
-    let mut line = fields
-        .iter()
-        .map(|f| csv_field(f))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push('\n');
-    line
-}
-
-/// A CSV field, quoted when needed; a value that could start a spreadsheet formula is defused.
-pub(crate) fn csv_field(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@']) && v.parse::<f64>().is_err() {
-        format!("'{v}")
-    } else {
-        v.to_owned()
-    };
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v
-    }
+    csv::line(&fields)
 }
 
 pub struct Event {

@@ -134,7 +134,7 @@ async fn list(
             Row {
                 id: p.id,
                 price: tr.money(&p.price_minor, &p.currency),
-                low: available <= p.low_stock_threshold.unwrap_or(shop.low_stock_default),
+                low: products::is_low(&p, shop.low_stock_default),
                 sku: p.sku,
                 title: p.title,
                 on_hand: p.on_hand,

@@ -251,6 +251,16 @@ pub async fn find_in(
     Ok(p)
 }
 
+/// The low-stock threshold that applies to a product: its own, else the store's default.
+pub fn threshold(product: &products::Model, store_default: i32) -> i32 {
+    product.low_stock_threshold.unwrap_or(store_default)
+}
+
+/// Is the product's available stock (`on_hand - reserved`) at or below its threshold?
+pub fn is_low(product: &products::Model, store_default: i32) -> bool {
+    product.on_hand - product.reserved <= threshold(product, store_default)
+}
+
 /// The store's products whose available stock (`on_hand - reserved`) is at or below their
 /// low-stock threshold (the product's own, else the store's default), ordered like [`list`].
 pub async fn low_stock(db: &impl ConnectionTrait, store: StoreId) -> Result<Vec<products::Model>> {

@@ -274,14 +274,16 @@ pub(crate) async fn alert_if_low(
     available_before: i64,
     available_after: i64,
 ) -> Result<()> {
-    let threshold = match product.low_stock_threshold {
-        Some(t) => i64::from(t),
-        None => i64::from(
+    // The store is read only when the product has no threshold of its own: this runs on every
+    // reservation.
+    let threshold = i64::from(match product.low_stock_threshold {
+        Some(own) => own,
+        None => {
             crate::stores::load(txn, StoreId(product.store_id))
                 .await?
-                .low_stock_default,
-        ),
-    };
+                .low_stock_default
+        }
+    });
     if available_before > threshold && available_after <= threshold {
         let event = DomainEvent::LowStock {
             product_id: ProductId(product.id),
