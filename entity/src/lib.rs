@@ -2,6 +2,7 @@
 
 pub mod audit_log;
 pub mod cart_items;
+pub mod customer_blocks;
 pub mod dialogues;
 pub mod jobs;
 pub mod login_challenges;
@@ -11,17 +12,21 @@ pub mod order_items;
 pub mod orders;
 pub mod outbox_events;
 pub mod processed_updates;
+pub mod product_texts;
 pub mod products;
 pub mod receipts;
 pub mod sessions;
+pub mod staff_invites;
 pub mod staff_roles;
 pub mod stock_movements;
+pub mod store_texts;
 pub mod stores;
 pub mod users;
 
 pub mod prelude {
     pub use super::audit_log::Entity as AuditLog;
     pub use super::cart_items::Entity as CartItems;
+    pub use super::customer_blocks::Entity as CustomerBlocks;
     pub use super::dialogues::Entity as Dialogues;
     pub use super::jobs::Entity as Jobs;
     pub use super::login_challenges::Entity as LoginChallenges;
@@ -31,11 +36,14 @@ pub mod prelude {
     pub use super::orders::Entity as Orders;
     pub use super::outbox_events::Entity as OutboxEvents;
     pub use super::processed_updates::Entity as ProcessedUpdates;
+    pub use super::product_texts::Entity as ProductTexts;
     pub use super::products::Entity as Products;
     pub use super::receipts::Entity as Receipts;
     pub use super::sessions::Entity as Sessions;
+    pub use super::staff_invites::Entity as StaffInvites;
     pub use super::staff_roles::Entity as StaffRoles;
     pub use super::stock_movements::Entity as StockMovements;
+    pub use super::store_texts::Entity as StoreTexts;
     pub use super::stores::Entity as Stores;
     pub use super::users::Entity as Users;
 }

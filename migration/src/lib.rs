@@ -13,6 +13,7 @@ mod m20261121_000004_events;
 mod m20261121_000005_auth;
 mod m20261121_000006_bot;
 mod m20261121_000007_audit_append_only;
+mod m20261121_000008_people_texts;
 
 pub struct Migrator;
 
@@ -27,12 +28,13 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_auth::Migration),
             Box::new(m20261121_000006_bot::Migration),
             Box::new(m20261121_000007_audit_append_only::Migration),
+            Box::new(m20261121_000008_people_texts::Migration),
         ]
     }
 }
 
 /// Every table the migrations create, in creation order.
-pub const TABLES: [&str; 18] = [
+pub const TABLES: [&str; 22] = [
     "stores",
     "users",
     "staff_roles",
@@ -51,4 +53,8 @@ pub const TABLES: [&str; 18] = [
     "login_challenges",
     "dialogues",
     "cart_items",
+    "product_texts",
+    "store_texts",
+    "staff_invites",
+    "customer_blocks",
 ];

@@ -957,6 +957,10 @@ async fn schema_matches_the_entities() {
         entity_columns::<jobs::Entity>(b),
         entity_columns::<dialogues::Entity>(b),
         entity_columns::<cart_items::Entity>(b),
+        entity_columns::<product_texts::Entity>(b),
+        entity_columns::<store_texts::Entity>(b),
+        entity_columns::<staff_invites::Entity>(b),
+        entity_columns::<customer_blocks::Entity>(b),
     ];
     let entity_tables: BTreeSet<String> = entities.iter().map(|(t, _)| t.clone()).collect();
     assert_eq!(entity_tables, app_tables());
@@ -1014,6 +1018,15 @@ fn assert_append_only<T: std::fmt::Debug>(result: Result<T, DbErr>, what: &str) 
     );
 }
 
+/// How many migrations, counted from the last, undo the audit guard (000007) with them.
+fn since_audit_guard() -> u32 {
+    let at = Migrator::migrations()
+        .iter()
+        .position(|m| m.name().contains("000007_audit_append_only"))
+        .expect("the audit guard migration");
+    (Migrator::migrations().len() - at) as u32
+}
+
 /// Entries can be added but never changed or removed, whoever is connected.
 async fn assert_audit_is_append_only(db: &DatabaseConnection, store_id: i64) -> i64 {
     let id = audit_entry(db, store_id).await.unwrap();
@@ -1034,8 +1047,8 @@ async fn the_audit_log_refuses_updates_and_deletes() {
     audit_entry(db, shop).await.unwrap();
     assert_eq!(count(db, "audit_log").await, 2);
 
-    // Undoing the migration lifts the guard (and nothing else).
-    Migrator::down(db, Some(1)).await.unwrap();
+    // Undoing the migration (and the ones after it) lifts the guard.
+    Migrator::down(db, Some(since_audit_guard())).await.unwrap();
     assert_eq!(change_audit(db, id).await.unwrap(), 1);
     assert_eq!(delete_audit(db, id).await.unwrap(), 1);
     assert_eq!(count(db, "audit_log").await, 1);
@@ -1043,7 +1056,7 @@ async fn the_audit_log_refuses_updates_and_deletes() {
     // up / down / up is clean, and the guard is back each time.
     Migrator::up(db, None).await.unwrap();
     assert_audit_is_append_only(db, shop).await;
-    Migrator::down(db, Some(1)).await.unwrap();
+    Migrator::down(db, Some(since_audit_guard())).await.unwrap();
     Migrator::up(db, None).await.unwrap();
     assert_audit_is_append_only(db, shop).await;
     assert!(
@@ -1077,4 +1090,84 @@ async fn the_audit_guard_survives_fresh_and_goes_with_its_table() {
     Migrator::up(db, None).await.unwrap();
     let shop = store(db, "shop").await.unwrap();
     assert_audit_is_append_only(db, shop).await;
+}
+
+/// A text per product and language, per store and language; one invitation per token; one
+/// block per store and customer.
+#[tokio::test]
+async fn people_and_text_tables_reject_duplicates() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    let shop = store(db, "shop").await.unwrap();
+    let anna = user(db, 7_000_000_011).await.unwrap();
+    let boris = user(db, 7_000_000_012).await.unwrap();
+    let mug = product(db, shop, "MUG", 1, 0).await.unwrap();
+
+    let text = async |lang: &str| {
+        insert(
+            db,
+            "product_texts",
+            &[
+                ("product_id", mug.into()),
+                ("lang", lang.into()),
+                ("title", "Чашка".into()),
+                ("description", "".into()),
+            ],
+        )
+        .await
+    };
+    text("uk").await.unwrap();
+    text("ru").await.unwrap();
+    assert_unique_violation(text("uk").await, "product_texts (product_id, lang)");
+
+    let instructions = async |lang: &str| {
+        insert(
+            db,
+            "store_texts",
+            &[
+                ("store_id", shop.into()),
+                ("lang", lang.into()),
+                ("payment_instructions", "IBAN".into()),
+            ],
+        )
+        .await
+    };
+    instructions("en").await.unwrap();
+    assert_unique_violation(instructions("en").await, "store_texts (store_id, lang)");
+
+    let invite = async |hash: &str| {
+        insert(
+            db,
+            "staff_invites",
+            &[
+                ("token_hash", hash.into()),
+                ("store_id", shop.into()),
+                ("role", "vendor".into()),
+                ("created_by", anna.into()),
+                ("created_at", now()),
+                ("expires_at", now()),
+            ],
+        )
+        .await
+    };
+    invite(&"a".repeat(64)).await.unwrap();
+    assert_unique_violation(invite(&"a".repeat(64)).await, "staff_invites.token_hash");
+
+    let block = async |user_id: i64| {
+        insert(
+            db,
+            "customer_blocks",
+            &[
+                ("store_id", shop.into()),
+                ("user_id", user_id.into()),
+                ("reason", "".into()),
+                ("blocked_by", anna.into()),
+                ("created_at", now()),
+            ],
+        )
+        .await
+    };
+    block(boris).await.unwrap();
+    assert_unique_violation(block(boris).await, "customer_blocks (store_id, user_id)");
+    assert_fk_violation(block(9_999_999).await, "customer_blocks.user_id");
 }
