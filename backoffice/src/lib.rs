@@ -50,18 +50,19 @@ impl AppState {
 
 /// The whole backoffice.
 pub fn router(state: AppState) -> Router {
-    let staff_only = routes::staff_routes().route_layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        auth::require_staff,
-    ));
+    let require_staff = axum::middleware::from_fn_with_state(state.clone(), auth::require_staff);
+    let staff_only = routes::staff_routes().route_layer(require_staff.clone());
+    // Merged after the 1 MiB limit is applied: uploads carry a larger limit of their own.
+    let uploads = routes::upload_routes().route_layer(require_staff);
     Router::new()
         .merge(routes::public_routes())
         .merge(staff_only)
         .merge(assets::routes())
         .fallback(error::not_found)
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+        .merge(uploads)
         .layer(axum::middleware::from_fn(security::csrf))
         .layer(axum::middleware::from_fn(error::localize))
         .layer(axum::middleware::from_fn(security::headers))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
         .with_state(state)
 }

@@ -61,6 +61,8 @@ pub struct Frame {
     pub user_name: String,
     pub stores: Vec<StoreChoice>,
     pub can_decide: bool,
+    /// ADMIN or above in the current store: the people, customers, audit and settings pages.
+    pub administers: bool,
     /// Unread notifications, for the bell.
     pub unread: u64,
     pub assets: &'static str,

@@ -50,14 +50,50 @@ pub enum Error {
     SkuTaken { sku: String },
     #[error("currency mismatch")]
     CurrencyMismatch,
+    /// A CSV upload as a whole cannot be read: `problem` is `encoding`, `quote`, `long`,
+    /// `columns` (a row with another number of fields than the header) or `empty`.
+    #[error("unreadable CSV at line {line}: {problem}")]
+    CsvUnreadable { line: usize, problem: &'static str },
+    /// The CSV header: a required column is `missing`, or one is `unknown` or `repeated`.
+    #[error("CSV header: {problem} column {column}")]
+    CsvHeader {
+        column: String,
+        problem: &'static str,
+    },
+    #[error("CSV file too large")]
+    CsvTooLarge { max_rows: usize, max_kib: usize },
+    /// A CSV row left a required column empty.
+    #[error("CSV column {column} is empty")]
+    CsvMissing { column: &'static str },
+    #[error("SKU {sku} repeats line {first_line}")]
+    CsvDuplicateSku { sku: String, first_line: usize },
     #[error("amount too large")]
     AmountOverflow,
     #[error("unsupported receipt type")]
     ReceiptType,
+    /// An uploaded product photo that cannot be used; the kind says why.
+    #[error("photo refused: {0:?}")]
+    Photo(crate::catalog::photo::PhotoProblem),
     #[error("the last owner cannot be removed")]
     LastOwner,
     #[error("cannot grant {role} with your role")]
     RoleTooHigh { role: Role },
+    /// An invitation link that is unknown, forged or withdrawn.
+    #[error("invalid invitation")]
+    InviteInvalid,
+    #[error("invitation expired")]
+    InviteExpired,
+    #[error("invitation already used")]
+    InviteUsed,
+    /// The invitation would not give the person more than the role they hold.
+    #[error("already {role}")]
+    AlreadyStaff { role: Role },
+    /// The store takes no orders from this customer (see `customers::block`).
+    #[error("the store does not take orders from this customer")]
+    CustomerBlocked,
+    /// Staff of a store are not blocked as its customers (their role is taken away instead).
+    #[error("staff of the store cannot be blocked")]
+    StaffNotBlockable,
     /// This Telegram update was handled before; nothing was changed again.
     #[error("update already handled")]
     DuplicateUpdate,
@@ -87,11 +123,28 @@ pub const USER_KEYS: &[&str] = &[
     "error-slug-taken",
     "error-sku-taken",
     "error-currency-mismatch",
+    "error-csv-unreadable",
+    "error-csv-header",
+    "error-csv-too-large",
+    "error-csv-missing",
+    "error-csv-duplicate-sku",
     "error-amount-overflow",
     "error-receipt-type",
+    "error-photo-empty",
+    "error-photo-too-big",
+    "error-photo-type",
+    "error-photo-too-large",
+    "error-photo-unreadable",
+    "error-photo-shape",
     "error-last-owner",
     "error-role-too-high",
+    "error-invite-invalid",
+    "error-invite-expired",
+    "error-invite-used",
+    "error-already-staff",
     "error-duplicate",
+    "error-customer-blocked",
+    "error-staff-not-blockable",
     "error-internal",
 ];
 
@@ -118,11 +171,23 @@ impl Error {
             Error::SlugTaken { .. } => "error-slug-taken",
             Error::SkuTaken { .. } => "error-sku-taken",
             Error::CurrencyMismatch => "error-currency-mismatch",
+            Error::CsvUnreadable { .. } => "error-csv-unreadable",
+            Error::CsvHeader { .. } => "error-csv-header",
+            Error::CsvTooLarge { .. } => "error-csv-too-large",
+            Error::CsvMissing { .. } => "error-csv-missing",
+            Error::CsvDuplicateSku { .. } => "error-csv-duplicate-sku",
             Error::AmountOverflow => "error-amount-overflow",
             Error::ReceiptType => "error-receipt-type",
+            Error::Photo(problem) => problem.key(),
             Error::LastOwner => "error-last-owner",
             Error::RoleTooHigh { .. } => "error-role-too-high",
+            Error::InviteInvalid => "error-invite-invalid",
+            Error::InviteExpired => "error-invite-expired",
+            Error::InviteUsed => "error-invite-used",
+            Error::AlreadyStaff { .. } => "error-already-staff",
             Error::DuplicateUpdate => "error-duplicate",
+            Error::CustomerBlocked => "error-customer-blocked",
+            Error::StaffNotBlockable => "error-staff-not-blockable",
             Error::Db(_) | Error::Internal(_) => "error-internal",
         }
     }
@@ -160,7 +225,30 @@ impl Error {
             Error::AlreadyTaken { by } => vec![("by", by.clone())],
             Error::SlugTaken { slug } => vec![("slug", slug.clone())],
             Error::SkuTaken { sku } => vec![("sku", sku.clone())],
-            Error::RoleTooHigh { role } => vec![("role", role.as_str().to_owned())],
+            Error::CsvUnreadable { line, problem } => {
+                vec![
+                    ("line", line.to_string()),
+                    ("problem", (*problem).to_owned()),
+                ]
+            }
+            Error::CsvHeader { column, problem } => {
+                vec![
+                    ("column", column.clone()),
+                    ("problem", (*problem).to_owned()),
+                ]
+            }
+            Error::CsvTooLarge { max_rows, max_kib } => vec![
+                ("max_rows", max_rows.to_string()),
+                ("max_kib", max_kib.to_string()),
+            ],
+            Error::CsvMissing { column } => vec![("column", (*column).to_owned())],
+            Error::CsvDuplicateSku { sku, first_line } => {
+                vec![("sku", sku.clone()), ("first_line", first_line.to_string())]
+            }
+            Error::RoleTooHigh { role } | Error::AlreadyStaff { role } => {
+                vec![("role", role.as_str().to_owned())]
+            }
+            Error::Photo(problem) => problem.args(),
             _ => Vec::new(),
         }
     }

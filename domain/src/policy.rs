@@ -63,10 +63,12 @@ pub enum Capability {
     GrantRoles,
     ManageStore,
     CreateStores,
+    /// See the store's customers and block or unblock them.
+    ManageCustomers,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 9] = [
+    pub const ALL: [Capability; 10] = [
         Capability::ViewOrders,
         Capability::DecidePayments,
         Capability::Fulfil,
@@ -76,6 +78,7 @@ impl Capability {
         Capability::GrantRoles,
         Capability::ManageStore,
         Capability::CreateStores,
+        Capability::ManageCustomers,
     ];
 }
 
@@ -211,6 +214,8 @@ mod tests {
             assert_eq!(allows(Role::Admin, cap), cap != CreateStores, "{cap:?}");
             assert_eq!(allows(Role::Vendor, cap), vendor.contains(&cap), "{cap:?}");
         }
+        // Customers (names, Telegram ids, what they spent): ADMIN and above only.
+        assert!(allows(Role::Admin, ManageCustomers) && !allows(Role::Vendor, ManageCustomers));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::events::{DomainEvent, outbox};
 use crate::ids::StoreId;
 use crate::money::Currency;
 use crate::policy::{self, Capability};
+use crate::store_texts::{self, Instructions};
 use crate::{Ctx, audit, db, in_tx};
 use entity::stores;
 
@@ -38,6 +39,16 @@ pub fn valid_slug(slug: &str) -> bool {
 }
 
 pub async fn create(ctx: &Ctx, actor: &Actor, new: NewStore) -> Result<stores::Model> {
+    create_with(ctx, actor, new, &Instructions::new()).await
+}
+
+/// Creates a store with its payment instructions in other languages.
+pub async fn create_with(
+    ctx: &Ctx,
+    actor: &Actor,
+    new: NewStore,
+    texts: &Instructions,
+) -> Result<stores::Model> {
     let slug = new.slug.trim().to_owned();
     if !valid_slug(&slug) {
         return Err(Error::Invalid { field: "slug" });
@@ -46,6 +57,8 @@ pub async fn create(ctx: &Ctx, actor: &Actor, new: NewStore) -> Result<stores::M
         return Err(Error::Invalid { field: "name" });
     }
     let currency = Currency::parse(&new.currency)?;
+    store_texts::check_default(&new.payment_instructions)?;
+    store_texts::check(texts)?;
     // Between a minute and thirty days.
     if !(1..=43_200).contains(&new.unpaid_deadline_minutes) {
         return Err(Error::Invalid {
@@ -68,13 +81,18 @@ pub async fn create(ctx: &Ctx, actor: &Actor, new: NewStore) -> Result<stores::M
             updated_at: Set(now),
         };
         let id = StoreId(stores::Entity::insert(row).exec(&txn).await?.last_insert_id);
+        store_texts::set_in(&txn, id, texts).await?;
         let entry = audit::Entry {
             store: Some(id),
             action: "store.create",
             object_type: "store",
             object_id: id.to_string(),
             before: None,
-            after: Some(serde_json::json!({ "slug": slug, "currency": currency.code() })),
+            after: Some(serde_json::json!({
+                "slug": slug,
+                "currency": currency.code(),
+                "payment_texts": store_texts::of(&txn, id).await?,
+            })),
         };
         audit::record(&txn, now, actor, entry).await?;
         outbox::record(
@@ -147,6 +165,8 @@ pub struct StoreSettings {
     pub payment_instructions: String,
     pub unpaid_deadline_minutes: i32,
     pub low_stock_default: i32,
+    /// Payment instructions in other languages; languages not in the map stay as they are.
+    pub payment_texts: Instructions,
 }
 
 pub async fn update(
@@ -168,16 +188,14 @@ pub async fn update(
             field: "low_stock_threshold",
         });
     }
-    if settings.payment_instructions.chars().count() > 4000 {
-        return Err(Error::Invalid {
-            field: "payment_instructions",
-        });
-    }
+    store_texts::check_default(&settings.payment_instructions)?;
+    store_texts::check(&settings.payment_texts)?;
     let now = ctx.now();
     in_tx!(&ctx.db, |txn| {
         async {
         policy::require(&txn, actor, store, Capability::ManageStore).await?;
         let before = load(&txn, store).await?;
+        let texts_before = store_texts::of(&txn, store).await?;
         stores::Entity::update_many()
             .col_expr(stores::Column::Name, Expr::value(settings.name.trim()))
             .col_expr(stores::Column::PaymentInstructions, Expr::value(settings.payment_instructions.trim()))
@@ -187,20 +205,23 @@ pub async fn update(
             .filter(stores::Column::Id.eq(store.0))
             .exec(&txn)
             .await?;
-        let snapshot = |s: &stores::Model| {
+        store_texts::set_in(&txn, store, &settings.payment_texts).await?;
+        let snapshot = |s: &stores::Model, texts: &Instructions| {
             serde_json::json!({
                 "name": s.name, "payment_instructions": s.payment_instructions,
+                "payment_texts": texts,
                 "unpaid_deadline_minutes": s.unpaid_deadline_minutes, "low_stock_default": s.low_stock_default
             })
         };
         let after = load(&txn, store).await?;
+        let texts_after = store_texts::of(&txn, store).await?;
         let entry = audit::Entry {
             store: Some(store),
             action: "store.update",
             object_type: "store",
             object_id: store.to_string(),
-            before: Some(snapshot(&before)),
-            after: Some(snapshot(&after)),
+            before: Some(snapshot(&before, &texts_before)),
+            after: Some(snapshot(&after, &texts_after)),
         };
         audit::record(&txn, now, actor, entry).await?;
         outbox::record(&txn, now, &DomainEvent::StoreUpdated { store_id: store }).await?;

@@ -330,25 +330,6 @@ async fn valid_jpeg_png_webp_are_accepted_with_a_thumbnail() {
     assert_image_accepted(&got, &input, ReceiptKind::Png, 300, 2000, &limits);
 }
 
-/// A JPEG with an EXIF block (orientation 6: rotate 90°) and a comment after the SOI marker.
-fn jpeg_with_exif(width: u32, height: u32) -> Vec<u8> {
-    let plain = jpeg(width, height);
-    // TIFF, big endian, one IFD entry: 0x0112 Orientation, SHORT, 1, value 6.
-    let tiff: &[u8] = b"MM\x00\x2A\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00\x00\x00\x00\x00";
-    let mut app1 = b"Exif\0\0".to_vec();
-    app1.extend(tiff);
-    let mut out = plain[..2].to_vec();
-    out.extend([0xFF, 0xE1]);
-    out.extend(((app1.len() + 2) as u16).to_be_bytes());
-    out.extend(&app1);
-    let comment = b"GPS 50.45N 30.52E secret";
-    out.extend([0xFF, 0xFE]);
-    out.extend(((comment.len() + 2) as u16).to_be_bytes());
-    out.extend(comment);
-    out.extend(&plain[2..]);
-    out
-}
-
 #[tokio::test]
 async fn exif_orientation_is_applied_and_metadata_stripped() {
     let limits = Limits::default();

@@ -51,5 +51,14 @@ pub fn sample_args() -> Vec<(&'static str, ArgValue)> {
         text("os", "Linux"),
         text("ip", "203.0.113.7"),
         text("time", "21.11.2026 14:02"),
+        num("line", 7),
+        text("problem", "quote"),
+        text("column", "price"),
+        num("first_line", 3),
+        num("max_rows", 5000),
+        num("max_kib", 1000),
+        num("created", 2),
+        num("updated", 1),
+        num("unchanged", 0),
     ]
 }

@@ -38,6 +38,8 @@ error-not-found =
         [role] Role not found.
         [receipt] Receipt not found.
         [user] User not found.
+        [customer] Customer not found.
+        [invite] Invitation not found.
         [link] This link is no longer valid.
         [session] Session not found.
        *[other] Not found.
@@ -70,6 +72,19 @@ error-invalid =
         [unpaid_deadline_minutes] Invalid payment deadline (minutes).
         [low_stock_threshold] Invalid low-stock threshold.
         [delta] Invalid stock change.
+        [description] The product description is too long (at most 3000 characters).
+        [active] Invalid “active” value: use true or false.
+        [lang] Unknown language.
+        [payment_instructions] The payment instructions are too long (at most 3000 characters).
+        [title_en] Invalid title in English (at most 255 characters; a description needs a title).
+        [title_ru] Invalid title in Russian (at most 255 characters; a description needs a title).
+        [title_uk] Invalid title in Ukrainian (at most 255 characters; a description needs a title).
+        [description_en] The description in English is too long (at most 3000 characters).
+        [description_ru] The description in Russian is too long (at most 3000 characters).
+        [description_uk] The description in Ukrainian is too long (at most 3000 characters).
+        [payment_instructions_en] The payment instructions in English are too long (at most 3000 characters).
+        [payment_instructions_ru] The payment instructions in Russian are too long (at most 3000 characters).
+        [payment_instructions_uk] The payment instructions in Ukrainian are too long (at most 3000 characters).
        *[other] Some of the details are invalid. Please check them and try again.
     }
 
@@ -136,9 +151,39 @@ error-sku-taken = A product with SKU { $sku } already exists in this store.
 
 error-currency-mismatch = The currencies don't match.
 
+error-csv-unreadable =
+    { $problem ->
+        [encoding] Line { $line }: the file isn't UTF-8 text. Save it as “CSV UTF-8” and try again.
+        [quote] Line { $line }: a quote isn't closed or stands in the middle of a field.
+        [long] Line { $line } is too long.
+        [columns] This row has a different number of fields than the first line.
+        [empty] The file has no products.
+       *[other] Line { $line } can't be read.
+    }
+
+error-csv-header =
+    { $problem ->
+        [missing] The first line must name the columns: “{ $column }” is missing.
+        [repeated] The column “{ $column }” appears twice in the first line.
+       *[other] Unknown column “{ $column }” in the first line.
+    }
+
+error-csv-too-large = The file is too large: at most { $max_rows } products and { $max_kib } KB at a time.
+
+error-csv-missing = The “{ $column }” column is empty.
+
+error-csv-duplicate-sku = SKU { $sku } is already on line { $first_line } of this file.
+
 error-amount-overflow = The amount is too large.
 
 error-receipt-type = This file type isn't supported. Please send a photo (JPEG, PNG, WebP) or a PDF.
+
+error-photo-empty = The file is empty. Please choose the photo again.
+error-photo-too-big = The photo is too big (the limit is { $max_mb } MB). Please choose a smaller one.
+error-photo-type = A product photo must be a JPEG, PNG or WebP image.
+error-photo-too-large = The image has too many pixels to process. Please choose a smaller one.
+error-photo-unreadable = This image could not be read: it may be damaged or cut off.
+error-photo-shape = The image is far too narrow or too wide to show. Please crop it.
 
 error-last-owner = The last owner can't be removed.
 
@@ -150,6 +195,24 @@ error-role-too-high =
        *[other] { $role }
     }” role.
 
+error-invite-invalid = This invitation link isn't valid (it may have been withdrawn). Ask for a new one.
+
+error-invite-expired = This invitation has expired. Ask for a new one.
+
+error-invite-used = This invitation has already been used. Ask for a new one.
+
+error-already-staff =
+    You are already { $role ->
+        [owner] an Owner
+        [admin] an Admin
+        [vendor] a Vendor
+       *[other] { $role }
+    } here, so this invitation gives you nothing new. It is left for someone else.
+
 error-duplicate = This was already done.
+
+error-customer-blocked = Sorry, this shop doesn't accept orders from you. Please contact the shop if you think this is a mistake.
+
+error-staff-not-blockable = Staff of the store can't be blocked as customers. Take their role away first.
 
 error-internal = Something went wrong on our side. Please try again.

@@ -44,3 +44,12 @@ web-product-when = When
 web-product-who = Who
 web-product-order = order
 web-product-system = System
+
+web-products-import = Import CSV
+web-products-export = Export CSV
+web-product-translations = In other languages
+web-product-translations-hint = Customers who speak a language see its title and description. Leave the title empty to show them the default ones above.
+web-product-reason-import = CSV import
+web-lang-en = English
+web-lang-ru = Russian
+web-lang-uk = Ukrainian

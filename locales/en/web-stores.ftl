@@ -10,3 +10,5 @@ web-store-alerts = Who gets new receipts in Telegram
 web-store-new = New store
 web-store-create = Create the store
 web-save = Save
+web-store-payment-translations = Payment instructions in other languages
+web-store-payment-translations-hint = Customers who speak a language are told these instead. Leave one empty to tell them the instructions above.

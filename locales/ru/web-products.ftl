@@ -44,3 +44,12 @@ web-product-when = Когда
 web-product-who = Кто
 web-product-order = заказ
 web-product-system = Система
+
+web-products-import = Импорт CSV
+web-products-export = Экспорт CSV
+web-product-translations = На других языках
+web-product-translations-hint = Покупатели видят название и описание на своём языке. Оставьте название пустым, чтобы показывать основные, указанные выше.
+web-product-reason-import = Импорт CSV
+web-lang-en = Английский
+web-lang-ru = Русский
+web-lang-uk = Украинский

@@ -10,3 +10,5 @@ web-store-alerts = Кто получает новые квитанции в Tele
 web-store-new = Новый магазин
 web-store-create = Создать магазин
 web-save = Сохранить
+web-store-payment-translations = Инструкции по оплате на других языках
+web-store-payment-translations-hint = Покупателям, говорящим на этом языке, покажем их. Оставьте пустым, чтобы показывать инструкции выше.

@@ -44,3 +44,12 @@ web-product-when = Коли
 web-product-who = Хто
 web-product-order = замовлення
 web-product-system = Система
+
+web-products-import = Імпорт CSV
+web-products-export = Експорт CSV
+web-product-translations = Іншими мовами
+web-product-translations-hint = Покупці бачать назву й опис своєю мовою. Залиште назву порожньою, щоб показувати основні, вказані вище.
+web-product-reason-import = Імпорт CSV
+web-lang-en = Англійська
+web-lang-ru = Російська
+web-lang-uk = Українська

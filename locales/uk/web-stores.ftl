@@ -10,3 +10,5 @@ web-store-alerts = Хто отримує нові квитанції в Telegram
 web-store-new = Новий магазин
 web-store-create = Створити магазин
 web-save = Зберегти
+web-store-payment-translations = Інструкції з оплати іншими мовами
+web-store-payment-translations-hint = Покупцям, які говорять цією мовою, покажемо їх. Залиште порожнім, щоб показувати інструкції вище.

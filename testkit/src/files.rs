@@ -23,6 +23,37 @@ pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
     )
 }
 
+/// A JPEG with an EXIF block (orientation 6: rotate 90°) and a comment after the SOI marker.
+pub fn jpeg_with_exif(width: u32, height: u32) -> Vec<u8> {
+    let plain = jpeg(width, height);
+    // TIFF, big endian, one IFD entry: 0x0112 Orientation, SHORT, 1, value 6.
+    let tiff: &[u8] = b"MM\x00\x2A\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00\x00\x00\x00\x00";
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    let mut out = plain[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(((app1.len() + 2) as u16).to_be_bytes());
+    out.extend(&app1);
+    let comment = b"GPS 50.45N 30.52E secret";
+    out.extend([0xFF, 0xFE]);
+    out.extend(((comment.len() + 2) as u16).to_be_bytes());
+    out.extend(comment);
+    out.extend(&plain[2..]);
+    out
+}
+
+/// What [`polyglot_jpeg`] hides after the image: a page with a script, then a ZIP header.
+pub const POLYGLOT_PAYLOAD: &[u8] =
+    b"<html><script>alert(document.cookie)</script></html>PK\x03\x04hidden.exe";
+
+/// A valid JPEG that is also something else: [`POLYGLOT_PAYLOAD`] after its end marker, where
+/// image decoders stop reading and other parsers start.
+pub fn polyglot_jpeg(width: u32, height: u32) -> Vec<u8> {
+    let mut out = jpeg(width, height);
+    out.extend(POLYGLOT_PAYLOAD);
+    out
+}
+
 pub fn crc32(data: &[u8]) -> u32 {
     let mut crc = 0xFFFF_FFFFu32;
     for &b in data {

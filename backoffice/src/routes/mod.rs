@@ -1,14 +1,19 @@
 //! The pages. Each room ends with its routes; `staff_routes` sit behind the login check.
 mod audit;
 mod csv;
+mod customers;
 mod events;
 mod inbox;
 mod orders;
+mod people;
+mod product_csv;
+mod product_photo;
 mod products;
 mod queue;
 mod receipts;
 mod sessions;
 mod stores;
+mod texts;
 
 use axum::Router;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -34,13 +39,23 @@ pub fn staff_routes() -> Router<AppState> {
         .route("/store", post(switch_store))
         .merge(queue::routes())
         .merge(orders::routes())
+        .merge(customers::routes())
+        .merge(people::routes())
         .merge(products::routes())
+        .merge(product_csv::routes())
+        .merge(product_photo::routes())
         .merge(receipts::routes())
         .merge(sessions::routes())
         .merge(events::routes())
         .merge(inbox::routes())
         .merge(audit::routes())
         .merge(stores::routes())
+}
+
+/// Staff routes that take file uploads: they bring their own body limit, the app's 1 MiB being
+/// far too small for them.
+pub fn upload_routes() -> Router<AppState> {
+    product_photo::upload_routes().merge(product_csv::upload_routes())
 }
 
 #[derive(Deserialize)]
@@ -74,8 +89,9 @@ pub(crate) async fn frame(state: &AppState, staff: &Staff) -> Result<Frame, AppE
         });
     }
     let role = domain::policy::role_in(db, staff.id(), staff.store).await?;
-    let can_decide =
-        role.is_some_and(|r| domain::policy::allows(r, domain::Capability::DecidePayments));
+    let may = |cap| role.is_some_and(|r| domain::policy::allows(r, cap));
+    let can_decide = may(domain::Capability::DecidePayments);
+    let administers = may(domain::Capability::ManageStore);
     let user_name = match &staff.user.username {
         Some(u) => format!("@{u}"),
         None => staff.user.first_name.clone(),
@@ -86,7 +102,22 @@ pub(crate) async fn frame(state: &AppState, staff: &Staff) -> Result<Frame, AppE
         user_name,
         stores,
         can_decide,
+        administers,
         unread,
         assets: crate::assets::version(),
     })
+}
+
+/// The bytes of an upload form's file field `name` (empty if it is missing); other fields are
+/// skipped.
+pub(crate) async fn file_field(
+    mut form: axum::extract::Multipart,
+    name: &str,
+) -> Result<Vec<u8>, axum::extract::multipart::MultipartError> {
+    while let Some(field) = form.next_field().await? {
+        if field.name() == Some(name) {
+            return Ok(field.bytes().await?.to_vec());
+        }
+    }
+    Ok(Vec::new())
 }

@@ -12,6 +12,7 @@ use domain::{Capability, Currency, Money, ProductId, StoreId};
 use serde::Deserialize;
 
 use super::frame;
+use super::texts::{LangInputs, ProductFields, product_inputs};
 use crate::auth::{ClientIp, Staff};
 use crate::page::{Frame, Tr};
 use crate::{AppError, AppState};
@@ -159,6 +160,7 @@ struct NewPage {
     tr: Tr,
     currency: String,
     default_threshold: i32,
+    texts: Vec<LangInputs>,
 }
 
 async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<NewPage, AppError> {
@@ -171,11 +173,13 @@ async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<NewPage
     )
     .await?;
     let shop = domain::stores::load(db, staff.store).await?;
+    let tr = Tr(staff.lang);
     Ok(NewPage {
         frame: frame(&state, &staff).await?,
-        tr: Tr(staff.lang),
+        tr,
         currency: shop.currency,
         default_threshold: shop.low_stock_default,
+        texts: product_inputs(tr, &Default::default()),
     })
 }
 
@@ -193,6 +197,8 @@ struct NewForm {
     on_hand: String,
     #[serde(default)]
     threshold: String,
+    #[serde(flatten)]
+    texts: ProductFields,
 }
 
 async fn create(
@@ -213,7 +219,8 @@ async fn create(
         on_hand: optional_number(&form.on_hand, "on_hand")?.map_or(0, i64::from),
         low_stock_threshold: optional_number(&form.threshold, "low_stock_threshold")?,
     };
-    let p = products::create(ctx, &actor, staff.store, new).await?;
+    let texts = form.texts.texts();
+    let p = products::create_with(ctx, &actor, staff.store, new, &texts).await?;
     Ok(Redirect::to(&format!("/products/{}", p.id)).into_response())
 }
 
@@ -237,6 +244,7 @@ struct DetailPage {
     available: i32,
     default_threshold: i32,
     movements: Vec<MovementRow>,
+    texts: Vec<LangInputs>,
 }
 
 fn signed(v: i32) -> String {
@@ -274,8 +282,10 @@ async fn detail(
             note: m.note,
         });
     }
+    let own = domain::catalog::texts::of(db, ProductId(product.id)).await?;
     Ok(DetailPage {
         frame: frame(&state, &staff).await?,
+        texts: product_inputs(tr, &own),
         price: decimal(product.price_minor, &product.currency),
         available: product.on_hand - product.reserved,
         default_threshold: shop.low_stock_default,
@@ -298,6 +308,8 @@ struct EditForm {
     /// A checkbox: present when ticked.
     #[serde(default)]
     active: Option<String>,
+    #[serde(flatten)]
+    texts: ProductFields,
 }
 
 async fn update(
@@ -314,6 +326,7 @@ async fn update(
         price_minor: Some(price(&form.price, &product.currency)?),
         active: Some(form.active.is_some()),
         low_stock_threshold: Some(optional_number(&form.threshold, "low_stock_threshold")?),
+        texts: Some(form.texts.texts()),
     };
     let actor = staff.actor(client.text());
     products::update(&state.ctx, &actor, ProductId(product.id), changes).await?;

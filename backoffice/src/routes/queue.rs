@@ -169,8 +169,8 @@ async fn reject(
     Ok(answer(&headers, &staff, &order, "web-rejected"))
 }
 
-/// Verify or reject several orders at once (`ids` repeated). Each is decided on its own: one
-/// already decided elsewhere does not stop the others, and the page reports both.
+/// Verify or reject several orders at once (`ids` repeated); the rules are
+/// `decide::bulk`'s. The page reports how many were decided and how many had been already.
 async fn bulk(
     State(state): State<AppState>,
     staff: Staff,
@@ -181,38 +181,20 @@ async fn bulk(
     let (mut action, mut reason) = (String::new(), String::new());
     for (k, v) in url::form_urlencoded::parse(body.as_bytes()) {
         match k.as_ref() {
-            "ids" => ids.push(v.parse::<i64>().map_err(|_| AppError::NotFound)?),
+            "ids" => ids.push(OrderId(v.parse().map_err(|_| AppError::NotFound)?)),
             "action" => action = v.into_owned(),
             "reason" => reason = v.into_owned(),
             _ => {}
         }
     }
-    if ids.is_empty() || ids.len() > 100 {
-        return Err(AppError::Domain(domain::Error::Invalid { field: "ids" }));
-    }
+    let decision = match action.as_str() {
+        "verify" => decide::Decision::Verify,
+        "reject" => decide::Decision::Reject { reason },
+        _ => return Err(AppError::NotFound),
+    };
     let actor = staff.actor(client.text());
-    // A foreign id anywhere in the list refuses the whole request before anything changes.
-    for id in &ids {
-        let d = queries::detail(&state.ctx.db, &actor, OrderId(*id)).await?;
-        if !staff.stores.contains(&domain::StoreId(d.order.store_id)) {
-            return Err(AppError::NotFound);
-        }
-    }
-    let (mut done, mut skipped) = (0, 0);
-    for id in ids {
-        let result = match action.as_str() {
-            "verify" => decide::verify(&state.ctx, &actor, OrderId(id)).await,
-            "reject" => decide::reject(&state.ctx, &actor, OrderId(id), &reason).await,
-            _ => return Err(AppError::NotFound),
-        };
-        match result {
-            Ok(_) => done += 1,
-            Err(domain::Error::AlreadyDecided { .. } | domain::Error::InvalidTransition { .. }) => {
-                skipped += 1
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
+    let outcome = decide::bulk(&state.ctx, &actor, &decision, &ids).await?;
+    let (done, skipped) = (outcome.done, outcome.skipped);
     tracing::info!(done, skipped, %action, "bulk decision");
     Ok(Redirect::to(&format!("/queue?done={done}&skipped={skipped}")).into_response())
 }

@@ -42,7 +42,7 @@ async fn load(
     Ok(r)
 }
 
-fn serve(bytes: Vec<u8>, mime: &str, name: String, inline: bool) -> Response {
+pub(super) fn serve(bytes: Vec<u8>, mime: &str, name: String, inline: bool) -> Response {
     let disposition = format!(
         "{}; filename=\"{name}\"",
         if inline { "inline" } else { "attachment" }

@@ -14,6 +14,7 @@ use domain::stores::{self, NewStore, StoreSettings};
 use serde::Deserialize;
 
 use super::frame;
+use super::texts::{LangInputs, StoreFields, store_inputs};
 use crate::auth::{self, ClientIp, STORE, Staff};
 use crate::page::{Frame, Tr, qr_code, qr_svg};
 use crate::{AppError, AppState};
@@ -37,6 +38,7 @@ struct SettingsPage {
     link: String,
     qr: String,
     members: Vec<Member>,
+    texts: Vec<LangInputs>,
 }
 
 async fn store_link(
@@ -62,23 +64,36 @@ async fn settings(State(state): State<AppState>, staff: Staff) -> Result<Setting
     let (store, link) = store_link(&state, &staff).await?;
     let qr = qr_svg(&link, 200)?;
     let members = domain::staff::members(&state.ctx.db, staff.store).await?;
+    let tr = Tr(staff.lang);
+    let own = domain::store_texts::of(&state.ctx.db, staff.store).await?;
     Ok(SettingsPage {
         frame: frame(&state, &staff).await?,
-        tr: Tr(staff.lang),
+        tr,
         store,
         link,
         qr,
         members,
+        texts: store_inputs(tr, &own),
     })
 }
 
+/// Numbers come as text: a flattened form reads every value as a string.
 #[derive(Deserialize)]
 struct SettingsForm {
     name: String,
     #[serde(default)]
     payment_instructions: String,
-    unpaid_deadline_minutes: i32,
-    low_stock_default: i32,
+    unpaid_deadline_minutes: String,
+    low_stock_default: String,
+    #[serde(flatten)]
+    texts: StoreFields,
+}
+
+fn number(input: &str, field: &'static str) -> Result<i32, AppError> {
+    input
+        .trim()
+        .parse()
+        .map_err(|_| AppError::Domain(domain::Error::Invalid { field }))
 }
 
 async fn save(
@@ -90,8 +105,9 @@ async fn save(
     let settings = StoreSettings {
         name: f.name,
         payment_instructions: f.payment_instructions,
-        unpaid_deadline_minutes: f.unpaid_deadline_minutes,
-        low_stock_default: f.low_stock_default,
+        unpaid_deadline_minutes: number(&f.unpaid_deadline_minutes, "unpaid_deadline_minutes")?,
+        low_stock_default: number(&f.low_stock_default, "low_stock_threshold")?,
+        payment_texts: f.texts.instructions(),
     };
     stores::update(
         &state.ctx,
@@ -179,13 +195,16 @@ async fn download_png(State(state): State<AppState>, staff: Staff) -> Result<Res
 struct NewStorePage {
     frame: Frame,
     tr: Tr,
+    texts: Vec<LangInputs>,
 }
 
 async fn new_store(State(state): State<AppState>, staff: Staff) -> Result<NewStorePage, AppError> {
     policy::require_global(&state.ctx.db, &staff.actor(None), Capability::CreateStores).await?;
+    let tr = Tr(staff.lang);
     Ok(NewStorePage {
         frame: frame(&state, &staff).await?,
-        tr: Tr(staff.lang),
+        tr,
+        texts: store_inputs(tr, &Default::default()),
     })
 }
 
@@ -196,7 +215,9 @@ struct NewStoreForm {
     currency: String,
     #[serde(default)]
     payment_instructions: String,
-    unpaid_deadline_minutes: i32,
+    unpaid_deadline_minutes: String,
+    #[serde(flatten)]
+    texts: StoreFields,
 }
 
 /// Creates a store (OWNER) and switches to it.
@@ -212,9 +233,10 @@ async fn create(
         name: f.name,
         currency: f.currency,
         payment_instructions: f.payment_instructions,
-        unpaid_deadline_minutes: f.unpaid_deadline_minutes,
+        unpaid_deadline_minutes: number(&f.unpaid_deadline_minutes, "unpaid_deadline_minutes")?,
     };
-    let store = stores::create(&state.ctx, &staff.actor(client.text()), new).await?;
+    let actor = staff.actor(client.text());
+    let store = stores::create_with(&state.ctx, &actor, new, &f.texts.instructions()).await?;
     let jar = jar.add(auth::cookie(STORE, store.id.to_string(), 365 * 24 * 3600));
     Ok((jar, Redirect::to("/store/settings")).into_response())
 }

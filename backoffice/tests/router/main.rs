@@ -3,8 +3,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod access;
 mod audit;
+mod customers;
 mod login;
 mod pages;
+mod people;
+mod photo;
+mod product_csv;
 mod products;
 mod stores;
 mod support;
+mod texts;

@@ -253,3 +253,24 @@ async fn the_bell_counts_new_receipts_and_the_center_marks_them_read() {
     let theirs = w.get("/notifications", Some(&otto)).await;
     assert!(!theirs.body.contains("1001"), "{}", theirs.body);
 }
+
+/// The menu offers what the role may open: an ADMIN sees the people, customers, audit and
+/// settings pages; a VENDOR (refused there) does not.
+#[tokio::test]
+async fn the_menu_follows_the_role() {
+    let w = Web::new().await;
+    let admin_pages = ["/customers", "/people", "/audit", "/store/settings"];
+    let admin = w.login(w.admin).await;
+    let page = w.get("/orders", Some(&admin)).await;
+    for link in admin_pages {
+        assert!(page.body.contains(&format!("href=\"{link}\"")), "{link}");
+    }
+    let vendor = w.login(w.vendor).await;
+    let page = w.get("/orders", Some(&vendor)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("href=\"/products\""));
+    for link in admin_pages {
+        assert!(!page.body.contains(&format!("href=\"{link}\"")), "{link}");
+        assert_eq!(w.get(link, Some(&vendor)).await.status, 403, "{link}");
+    }
+}

@@ -1,6 +1,7 @@
 //! The cart: add, change quantity, remove, view the total.
 use domain::ProductId;
 use domain::cart::{self, CartLine};
+use domain::catalog::texts;
 use i18n::ArgValue;
 use teloxide::prelude::*;
 use teloxide::types::MessageId;
@@ -26,6 +27,7 @@ pub async fn add(bot: &Bot, who: &Who, services: &Services, product: i64) -> Han
     .await
     {
         Ok(lines) => {
+            let lines = localized(services, who, lines).await?;
             let title = lines
                 .iter()
                 .find(|l| l.product_id.0 == product)
@@ -78,6 +80,32 @@ pub async fn change(
     show(bot, who, services, message).await
 }
 
+/// The lines with their products' titles in the customer's language, where there is one.
+async fn localized(
+    services: &Services,
+    who: &Who,
+    mut lines: Vec<CartLine>,
+) -> Result<Vec<CartLine>, domain::Error> {
+    let ids = lines.iter().map(|l| l.product_id.0);
+    let mut found = texts::in_lang(&services.ctx.db, ids, who.lang.as_str()).await?;
+    for l in &mut lines {
+        if let Some(t) = found.remove(&l.product_id.0) {
+            l.title = t.title;
+        }
+    }
+    Ok(lines)
+}
+
+/// The customer's cart in `store`, titles in their language.
+pub(super) async fn lines(
+    services: &Services,
+    who: &Who,
+    store: domain::StoreId,
+) -> Result<Vec<CartLine>, domain::Error> {
+    let lines = cart::lines(&services.ctx.db, who.id(), store).await?;
+    localized(services, who, lines).await
+}
+
 pub fn render(who: &Who, lines: &[CartLine], currency: &str) -> String {
     let mut text = t(who.lang, "bot-cart-title");
     for l in lines {
@@ -118,7 +146,7 @@ pub async fn show(
             .await?;
         return Ok(());
     };
-    let lines = cart::lines(&services.ctx.db, who.id(), store_id(&store)).await?;
+    let lines = lines(services, who, store_id(&store)).await?;
     if lines.is_empty() {
         let markup = keyboards::rows(vec![vec![keyboards::button(
             who.lang,

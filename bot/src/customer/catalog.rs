@@ -1,5 +1,5 @@
 //! The catalog: pages of products with inline buttons, and product cards with photos.
-use domain::catalog::products;
+use domain::catalog::{products, texts};
 use i18n::ArgValue;
 use teloxide::prelude::*;
 use teloxide::types::MessageId;
@@ -36,7 +36,11 @@ pub async fn show(
             .await?;
         return Ok(());
     };
-    let all = products::list(&services.ctx.db, store_id(&store), true).await?;
+    let db = &services.ctx.db;
+    let mut all = products::list(db, store_id(&store), true).await?;
+    // In the customer's language, and in its alphabetical order.
+    texts::localize_all(db, &mut all, who.lang.as_str()).await?;
+    all.sort_by(|a, b| (&a.title, a.id).cmp(&(&b.title, b.id)));
     if all.is_empty() {
         bot.send_message(who.chat, t(who.lang, "bot-catalog-empty"))
             .await?;
@@ -93,6 +97,7 @@ pub async fn product(bot: &Bot, who: &Who, services: &Services, id: i64) -> Hand
     // Opening a product from a link also opens its store.
     domain::users::set_current_store(&services.ctx.db, who.id(), domain::StoreId(p.store_id))
         .await?;
+    let shown = texts::localized(&services.ctx.db, &p, who.lang.as_str()).await?;
     let available = i64::from(p.on_hand - p.reserved).max(0);
     let availability = if available > 0 {
         t_args(
@@ -107,13 +112,13 @@ pub async fn product(bot: &Bot, who: &Who, services: &Services, id: i64) -> Hand
         who.lang,
         "bot-product",
         &[
-            ("title", ArgValue::from(p.title.as_str())),
+            ("title", ArgValue::from(shown.title)),
             (
                 "price",
                 ArgValue::from(money(who.lang, p.price_minor, &p.currency)),
             ),
             ("availability", ArgValue::from(availability)),
-            ("description", ArgValue::from(p.description.as_str())),
+            ("description", ArgValue::from(shown.description)),
         ],
     );
     let mut row = Vec::new();

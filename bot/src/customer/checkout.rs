@@ -102,7 +102,7 @@ async fn summary(bot: &Bot, who: &Who, services: &Services, state: State) -> Han
         return Ok(());
     };
     let shop = domain::stores::load(&services.ctx.db, domain::StoreId(*store)).await?;
-    let lines = cart::lines(&services.ctx.db, who.id(), domain::StoreId(*store)).await?;
+    let lines = super::cart::lines(services, who, domain::StoreId(*store)).await?;
     let cart_text = super::cart::render(who, &lines, &shop.currency);
     let text = t_args(
         who.lang,
@@ -187,7 +187,10 @@ async fn placed(
     services: &Services,
     order: &entity::orders::Model,
 ) -> HandlerResult {
-    let store = domain::stores::load(&services.ctx.db, domain::StoreId(order.store_id)).await?;
+    let db = &services.ctx.db;
+    let store = domain::stores::load(db, domain::StoreId(order.store_id)).await?;
+    let instructions =
+        domain::store_texts::payment_instructions(db, &store, who.lang.as_str()).await?;
     let deadline = order
         .payment_due_at
         .map(|d| d.format("%d.%m.%Y %H:%M UTC").to_string())
@@ -201,10 +204,7 @@ async fn placed(
                 "total",
                 ArgValue::from(money(who.lang, order.total_minor, &order.currency)),
             ),
-            (
-                "instructions",
-                ArgValue::from(store.payment_instructions.as_str()),
-            ),
+            ("instructions", ArgValue::from(instructions)),
             ("deadline", ArgValue::from(deadline)),
         ],
     );

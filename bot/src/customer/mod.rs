@@ -2,6 +2,7 @@
 mod cart;
 mod catalog;
 mod checkout;
+mod invite;
 mod orders;
 mod receipt;
 mod start;

@@ -7,7 +7,8 @@ use crate::context::Who;
 use crate::reply::{error, t, t_args};
 use crate::{HandlerResult, Services, admin, keyboards};
 
-/// `start=store_<slug>`, `start=product_<id>`, `start=order_<number>`, `start=claim_<code>`.
+/// `start=store_<slug>`, `start=product_<id>`, `start=order_<number>`, `start=claim_<code>`,
+/// `start=login_<token>`, `start=invite_<token>`.
 pub async fn on_start(bot: &Bot, payload: &str, who: &Who, services: &Services) -> HandlerResult {
     dialogue(services, who).exit().await?;
     let db = &services.ctx.db;
@@ -34,6 +35,9 @@ pub async fn on_start(bot: &Bot, payload: &str, who: &Who, services: &Services) 
     }
     if let Some(token) = payload.strip_prefix("login_") {
         return login_card(bot, token, who, services).await;
+    }
+    if let Some(token) = payload.strip_prefix("invite_") {
+        return super::invite::accept(bot, token, who, services).await;
     }
     if let Some(code) = payload.strip_prefix("claim_") {
         return match domain::bootstrap::claim(&services.ctx, &who.actor, code).await {

@@ -2,9 +2,13 @@
 //! One test per process (nextest), as the mock server requires.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod admins;
+mod blocked;
 mod customers;
+mod invites;
 mod login;
 mod notifier;
+mod photo;
 mod receipts;
 mod runtime;
 mod support;
+mod texts;

@@ -19,13 +19,13 @@ use crate::ids::UserId;
 use crate::policy;
 
 /// `N` random bytes from the thread's CSPRNG, base64url without padding.
-fn random_token<const N: usize>() -> String {
+pub(crate) fn random_token<const N: usize>() -> String {
     let bytes: [u8; N] = rand::random();
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Lowercase hex SHA-256 of `secret`: what the database keeps instead of the secret.
-fn digest(secret: &str) -> String {
+pub(crate) fn digest(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

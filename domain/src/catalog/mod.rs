@@ -1,3 +1,8 @@
-//! Products and their stock.
+//! Products, their texts in other languages, their stock, and CSV import.
+pub mod csv;
+pub mod export;
+pub mod import;
+pub mod photo;
 pub mod products;
 pub mod stock;
+pub mod texts;

@@ -7,6 +7,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use super::texts::{self, Texts};
 use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::events::{DomainEvent, outbox};
@@ -33,6 +34,8 @@ pub struct ProductChanges {
     pub price_minor: Option<i64>,
     pub active: Option<bool>,
     pub low_stock_threshold: Option<Option<i32>>,
+    /// Per-language texts; languages not in the map stay as they are.
+    pub texts: Option<Texts>,
 }
 
 #[derive(Serialize)]
@@ -42,16 +45,21 @@ struct Snapshot<'a> {
     price_minor: i64,
     active: bool,
     low_stock_threshold: Option<i32>,
+    texts: Texts,
 }
 
-fn snapshot(p: &products::Model) -> Option<serde_json::Value> {
-    audit::snapshot(&Snapshot {
+async fn snapshot(
+    db: &impl ConnectionTrait,
+    p: &products::Model,
+) -> Result<Option<serde_json::Value>> {
+    Ok(audit::snapshot(&Snapshot {
         sku: &p.sku,
         title: &p.title,
         price_minor: p.price_minor,
         active: p.active,
         low_stock_threshold: p.low_stock_threshold,
-    })
+        texts: texts::of(db, ProductId(p.id)).await?,
+    }))
 }
 
 pub(crate) async fn load(db: &impl ConnectionTrait, id: ProductId) -> Result<products::Model> {
@@ -61,21 +69,43 @@ pub(crate) async fn load(db: &impl ConnectionTrait, id: ProductId) -> Result<pro
         .ok_or(Error::NotFound { what: "product" })
 }
 
-fn valid_sku(sku: &str) -> bool {
+pub(crate) fn valid_sku(sku: &str) -> bool {
     (1..=64).contains(&sku.len())
         && sku
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
-fn check_text(title: &str, price: i64) -> Result<()> {
-    if !(1..=255).contains(&title.trim().chars().count()) {
-        return Err(Error::Invalid { field: "title" });
-    }
+fn check_price(price: i64) -> Result<()> {
     if price < 0 {
         return Err(Error::Invalid { field: "price" });
     }
     Ok(())
+}
+
+fn check_threshold(threshold: Option<i32>) -> Result<()> {
+    if threshold.is_some_and(|t| t < 0) {
+        return Err(Error::Invalid {
+            field: "low_stock_threshold",
+        });
+    }
+    Ok(())
+}
+
+/// Checks a new product; answers its stock on hand as stored.
+pub(crate) fn check_new(new: &NewProduct, texts: &Texts) -> Result<i32> {
+    if !valid_sku(new.sku.trim()) {
+        return Err(Error::Invalid { field: "sku" });
+    }
+    texts::check_default(&new.title, &new.description)?;
+    check_price(new.price_minor)?;
+    let on_hand = i32::try_from(new.on_hand)
+        .ok()
+        .filter(|v| *v >= 0)
+        .ok_or(Error::Invalid { field: "on_hand" })?;
+    check_threshold(new.low_stock_threshold)?;
+    texts::check(texts)?;
+    Ok(on_hand)
 }
 
 pub async fn create(
@@ -84,55 +114,70 @@ pub async fn create(
     store: StoreId,
     new: NewProduct,
 ) -> Result<products::Model> {
-    let sku = new.sku.trim().to_owned();
-    if !valid_sku(&sku) {
-        return Err(Error::Invalid { field: "sku" });
-    }
-    check_text(&new.title, new.price_minor)?;
-    let on_hand = i32::try_from(new.on_hand)
-        .ok()
-        .filter(|v| *v >= 0)
-        .ok_or(Error::Invalid { field: "on_hand" })?;
-    if new.low_stock_threshold.is_some_and(|t| t < 0) {
-        return Err(Error::Invalid {
-            field: "low_stock_threshold",
-        });
-    }
+    create_with(ctx, actor, store, new, &Texts::new()).await
+}
+
+/// Creates a product with its texts in other languages.
+pub async fn create_with(
+    ctx: &Ctx,
+    actor: &Actor,
+    store: StoreId,
+    new: NewProduct,
+    texts: &Texts,
+) -> Result<products::Model> {
+    check_new(&new, texts)?;
     let now = ctx.now();
     let result = in_tx!(&ctx.db, |txn| async {
         policy::require(&txn, actor, store, Capability::ManageCatalog).await?;
         let shop = stores::load(&txn, store).await?;
-        let row = products::ActiveModel {
-            id: NotSet,
-            store_id: Set(store.0),
-            sku: Set(sku.clone()),
-            title: Set(new.title.trim().to_owned()),
-            description: Set(new.description.trim().to_owned()),
-            price_minor: Set(new.price_minor),
-            currency: Set(shop.currency),
-            on_hand: Set(on_hand),
-            reserved: Set(0),
-            low_stock_threshold: Set(new.low_stock_threshold),
-            active: Set(true),
-            photo_key: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        };
-        let id = ProductId(
-            products::Entity::insert(row)
-                .exec(&txn)
-                .await?
-                .last_insert_id,
-        );
-        let product = load(&txn, id).await?;
-        saved(&txn, now, actor, &product, "product.create", None).await?;
-        Ok(product)
+        create_in(&txn, now, actor, &shop, (&new, true), texts).await
     }
     .await);
     match result {
-        Err(Error::Db(e)) if db::is_unique_violation(&e) => Err(Error::SkuTaken { sku }),
+        Err(Error::Db(e)) if db::is_unique_violation(&e) => Err(Error::SkuTaken {
+            sku: new.sku.trim().to_owned(),
+        }),
         other => other,
     }
+}
+
+/// Inserts a product of `shop` (`new`, on sale or not) with its texts, audited, in the
+/// caller's transaction. The caller has checked that the actor may manage the store's catalog.
+pub(crate) async fn create_in(
+    txn: &impl ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+    actor: &Actor,
+    shop: &entity::stores::Model,
+    (new, active): (&NewProduct, bool),
+    texts: &Texts,
+) -> Result<products::Model> {
+    let on_hand = check_new(new, texts)?;
+    let row = products::ActiveModel {
+        id: NotSet,
+        store_id: Set(shop.id),
+        sku: Set(new.sku.trim().to_owned()),
+        title: Set(new.title.trim().to_owned()),
+        description: Set(new.description.trim().to_owned()),
+        price_minor: Set(new.price_minor),
+        currency: Set(shop.currency.clone()),
+        on_hand: Set(on_hand),
+        reserved: Set(0),
+        low_stock_threshold: Set(new.low_stock_threshold),
+        active: Set(active),
+        photo_key: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let id = ProductId(
+        products::Entity::insert(row)
+            .exec(txn)
+            .await?
+            .last_insert_id,
+    );
+    texts::set_in(txn, id, texts).await?;
+    let product = load(txn, id).await?;
+    saved(txn, now, actor, &product, "product.create", None).await?;
+    Ok(product)
 }
 
 pub async fn update(
@@ -151,43 +196,52 @@ pub async fn update(
             Capability::ManageCatalog,
         )
         .await?;
-        let title = changes
-            .title
-            .clone()
-            .unwrap_or_else(|| before.title.clone());
-        let price = changes.price_minor.unwrap_or(before.price_minor);
-        check_text(&title, price)?;
-        let mut row: products::ActiveModel = before.clone().into();
-        row.title = Set(title.trim().to_owned());
-        row.price_minor = Set(price);
-        if let Some(d) = &changes.description {
-            row.description = Set(d.trim().to_owned());
-        }
-        if let Some(a) = changes.active {
-            row.active = Set(a);
-        }
-        if let Some(t) = changes.low_stock_threshold {
-            if t.is_some_and(|t| t < 0) {
-                return Err(Error::Invalid {
-                    field: "low_stock_threshold",
-                });
-            }
-            row.low_stock_threshold = Set(t);
-        }
-        row.updated_at = Set(now);
-        let after = row.update(&txn).await?;
-        saved(
-            &txn,
-            now,
-            actor,
-            &after,
-            "product.update",
-            snapshot(&before),
-        )
-        .await?;
-        Ok(after)
+        update_in(&txn, now, actor, before, &changes).await
     }
     .await)
+}
+
+/// Applies `changes` to `before` (read in this transaction), audited. The caller has checked
+/// that the actor may manage the product's store's catalog.
+pub(crate) async fn update_in(
+    txn: &impl ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+    actor: &Actor,
+    before: products::Model,
+    changes: &ProductChanges,
+) -> Result<products::Model> {
+    let title = changes.title.as_deref().unwrap_or(&before.title);
+    let description = changes
+        .description
+        .as_deref()
+        .unwrap_or(&before.description);
+    texts::check_default(title, description)?;
+    let price = changes.price_minor.unwrap_or(before.price_minor);
+    check_price(price)?;
+    if let Some(t) = changes.low_stock_threshold {
+        check_threshold(t)?;
+    }
+    if let Some(t) = &changes.texts {
+        texts::check(t)?;
+    }
+    let old = snapshot(txn, &before).await?;
+    let mut row: products::ActiveModel = before.clone().into();
+    row.title = Set(title.trim().to_owned());
+    row.description = Set(description.trim().to_owned());
+    row.price_minor = Set(price);
+    if let Some(a) = changes.active {
+        row.active = Set(a);
+    }
+    if let Some(t) = changes.low_stock_threshold {
+        row.low_stock_threshold = Set(t);
+    }
+    row.updated_at = Set(now);
+    let after = row.update(txn).await?;
+    if let Some(t) = &changes.texts {
+        texts::set_in(txn, ProductId(after.id), t).await?;
+    }
+    saved(txn, now, actor, &after, "product.update", old).await?;
+    Ok(after)
 }
 
 async fn saved(
@@ -205,7 +259,7 @@ async fn saved(
         object_type: "product",
         object_id: product.id.to_string(),
         before,
-        after: snapshot(product),
+        after: snapshot(txn, product).await?,
     };
     audit::record(txn, now, actor, entry).await?;
     let event = DomainEvent::ProductSaved {

@@ -29,6 +29,8 @@ pub enum Reason {
     Release,
     /// Left the warehouse with an order.
     Ship,
+    /// Set by a CSV import of the catalog.
+    Import,
 }
 
 impl Reason {
@@ -40,6 +42,7 @@ impl Reason {
             Reason::Reserve => "reserve",
             Reason::Release => "release",
             Reason::Ship => "ship",
+            Reason::Import => "import",
         }
     }
 
@@ -191,63 +194,81 @@ pub async fn adjust(
     {
         return Err(Error::Invalid { field: "delta" });
     }
-    let delta32 = to_i32(delta)?;
     let now = ctx.now();
-    in_tx!(&ctx.db, |txn| {
-        async {
+    in_tx!(&ctx.db, |txn| async {
         let before = super::products::load(&txn, product).await?;
         let store = StoreId(before.store_id);
         policy::require(&txn, actor, store, Capability::ManageCatalog).await?;
-        let res = products::Entity::update_many()
-            .col_expr(products::Column::OnHand, Expr::col(products::Column::OnHand).add(delta32))
-            .col_expr(products::Column::UpdatedAt, Expr::value(now))
-            .filter(products::Column::Id.eq(product.0))
-            .filter(Expr::col(products::Column::OnHand).add(delta32).gte(Expr::col(products::Column::Reserved)))
-            .exec(&txn)
-            .await?;
-        if res.rows_affected != 1 {
-            let p = super::products::load(&txn, product).await?;
-            return Err(Error::InsufficientStock {
-                on_hand: i64::from(p.on_hand),
-                reserved: i64::from(p.reserved),
-            });
-        }
-        let after = super::products::load(&txn, product).await?;
-        let available = |p: &products::Model| i64::from(p.on_hand) - i64::from(p.reserved);
-        alert_if_low(&txn, now, &after, available(&before), available(&after)).await?;
-        let m = Movement {
-            delta_on_hand: delta,
-            delta_reserved: 0,
-            reason,
-            order: None,
-            note: note.map(str::to_owned),
-        };
-        record(&txn, now, &after, actor.user_id(), m).await?;
-        audit::record(
-            &txn,
-            now,
-            actor,
-            audit::Entry {
-                store: Some(store),
-                action: "stock.adjust",
-                object_type: "product",
-                object_id: product.to_string(),
-                before: Some(serde_json::json!({ "on_hand": before.on_hand })),
-                after: Some(serde_json::json!({ "on_hand": after.on_hand, "reason": reason.as_str(), "note": note })),
-            },
-        )
-        .await?;
-        let event = DomainEvent::StockAdjusted {
-            product_id: product,
-            store_id: store,
-            delta,
-            on_hand: i64::from(after.on_hand),
-        };
-        outbox::record(&txn, now, &event).await?;
-        Ok(after)
+        adjust_in(&txn, now, actor, &before, delta, reason, note).await
     }
-    .await
-    })
+    .await)
+}
+
+/// [`adjust`] in the caller's transaction, for a product `before` read in it whose store's
+/// catalog the actor may manage.
+pub(crate) async fn adjust_in(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    before: &products::Model,
+    delta: i64,
+    reason: Reason,
+    note: Option<&str>,
+) -> Result<products::Model> {
+    let delta32 = to_i32(delta)?;
+    let product = ProductId(before.id);
+    let store = StoreId(before.store_id);
+    let res = products::Entity::update_many()
+        .col_expr(
+            products::Column::OnHand,
+            Expr::col(products::Column::OnHand).add(delta32),
+        )
+        .col_expr(products::Column::UpdatedAt, Expr::value(now))
+        .filter(products::Column::Id.eq(product.0))
+        .filter(
+            Expr::col(products::Column::OnHand)
+                .add(delta32)
+                .gte(Expr::col(products::Column::Reserved)),
+        )
+        .exec(txn)
+        .await?;
+    if res.rows_affected != 1 {
+        let p = super::products::load(txn, product).await?;
+        return Err(Error::InsufficientStock {
+            on_hand: i64::from(p.on_hand),
+            reserved: i64::from(p.reserved),
+        });
+    }
+    let after = super::products::load(txn, product).await?;
+    let available = |p: &products::Model| i64::from(p.on_hand) - i64::from(p.reserved);
+    alert_if_low(txn, now, &after, available(before), available(&after)).await?;
+    let m = Movement {
+        delta_on_hand: delta,
+        delta_reserved: 0,
+        reason,
+        order: None,
+        note: note.map(str::to_owned),
+    };
+    record(txn, now, &after, actor.user_id(), m).await?;
+    let entry = audit::Entry {
+        store: Some(store),
+        action: "stock.adjust",
+        object_type: "product",
+        object_id: product.to_string(),
+        before: Some(serde_json::json!({ "on_hand": before.on_hand })),
+        after: Some(
+            serde_json::json!({ "on_hand": after.on_hand, "reason": reason.as_str(), "note": note }),
+        ),
+    };
+    audit::record(txn, now, actor, entry).await?;
+    let event = DomainEvent::StockAdjusted {
+        product_id: product,
+        store_id: store,
+        delta,
+        on_hand: i64::from(after.on_hand),
+    };
+    outbox::record(txn, now, &event).await?;
+    Ok(after)
 }
 
 /// The product's latest `limit` stock movements, newest first.

@@ -127,6 +127,8 @@ pub(crate) async fn place_in(
     by_staff: bool,
 ) -> Result<orders::Model> {
     crate::updates::claim_for(txn, actor, now).await?;
+    // Inside the transaction: a block committed before this order commits wins.
+    crate::customers::refuse_blocked(txn, new.store, new.customer).await?;
     let store = stores::load(txn, new.store).await?;
     let currency = Currency::parse(&store.currency)?;
     let mut total = Money::zero(currency);

@@ -70,6 +70,17 @@ pub fn thumb_key(sha256: &str) -> Result<String> {
     ))
 }
 
+/// The key of a product photo (always a JPEG we encoded ourselves): `photos/ab/cd/<sha256>.jpg`,
+/// `sha256` being the hash of the stored (re-encoded) bytes.
+pub fn photo_key(sha256: &str) -> Result<String> {
+    check_sha256(sha256)?;
+    Ok(format!(
+        "photos/{}/{}/{sha256}.jpg",
+        &sha256[..2],
+        &sha256[2..4]
+    ))
+}
+
 /// Whether `key` has the shape storage accepts: non-empty, at most 512 bytes, only
 /// `[a-z0-9/._-]`, relative, no empty segment (`//`, trailing `/`), no `..` anywhere and no
 /// segment starting with `.` (that is also how temporary files are kept out of reach).

@@ -1,0 +1,34 @@
+//! `start=invite_<token>`: a staff invitation opened in Telegram gives its role to the sender.
+use domain::invites::{self, Accepted};
+use i18n::ArgValue;
+use teloxide::prelude::*;
+
+use super::start::reply_error;
+use crate::context::Who;
+use crate::reply::{t, t_args};
+use crate::{HandlerResult, Services};
+
+pub async fn accept(bot: &Bot, token: &str, who: &Who, services: &Services) -> HandlerResult {
+    match invites::accept(&services.ctx, &who.actor, token).await {
+        Ok(accepted) => {
+            bot.send_message(who.chat, accepted_text(who, &accepted))
+                .await?;
+            Ok(())
+        }
+        Err(e) => reply_error(bot, who, &e).await,
+    }
+}
+
+fn accepted_text(who: &Who, accepted: &Accepted) -> String {
+    match &accepted.store {
+        Some(store) => t_args(
+            who.lang,
+            "bot-invite-accepted",
+            &[
+                ("role", ArgValue::from(accepted.role.as_str())),
+                ("store", ArgValue::from(store.name.as_str())),
+            ],
+        ),
+        None => t(who.lang, "bot-invite-accepted-owner"),
+    }
+}
