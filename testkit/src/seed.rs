@@ -54,3 +54,26 @@ pub async fn person(ctx: &Ctx, telegram_id: i64, name: &str, lang: &str) -> User
     };
     UserId(users::upsert(&ctx.db, ctx.now(), &p).await.unwrap().id)
 }
+
+/// An order of `qty` × `product` placed by `customer` through the bot, awaiting payment.
+pub async fn order(
+    ctx: &Ctx,
+    store: StoreId,
+    customer: UserId,
+    product: ProductId,
+    qty: u32,
+) -> entity::orders::Model {
+    let new = domain::orders::NewOrder {
+        store,
+        customer,
+        items: vec![(product, qty)],
+        delivery: domain::orders::Delivery {
+            name: "Olena".into(),
+            phone: "+380671234567".into(),
+            address: "Kyiv, Khreshchatyk 1".into(),
+        },
+    };
+    domain::orders::place(ctx, &Actor::user(customer, domain::Channel::Bot), &new)
+        .await
+        .unwrap()
+}

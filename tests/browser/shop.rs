@@ -108,23 +108,7 @@ impl Shop {
     /// A customer with an order of 2 mugs awaiting payment.
     pub async fn order_for_customer(&self) -> entity::orders::Model {
         let customer = known(&self.app, CUSTOMER, "carol").await;
-        let new = domain::orders::NewOrder {
-            store: self.store,
-            customer,
-            items: vec![(self.product, 2)],
-            delivery: domain::orders::Delivery {
-                name: "Olena".into(),
-                phone: "+380671234567".into(),
-                address: "Kyiv, Khreshchatyk 1".into(),
-            },
-        };
-        domain::orders::place(
-            &self.app.ctx,
-            &Actor::user(customer, domain::Channel::Bot),
-            &new,
-        )
-        .await
-        .unwrap()
+        testkit::seed::order(&self.app.ctx, self.store, customer, self.product, 2).await
     }
 
     pub async fn status(&self, order: i64) -> String {

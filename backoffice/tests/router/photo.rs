@@ -69,10 +69,6 @@ async fn fetch(w: &Web, id: i64, cookie: &str) -> (u16, axum::http::HeaderMap, V
     (status, headers, bytes)
 }
 
-fn en(key: &str, args: &[(&str, ArgValue)]) -> String {
-    i18n::t_args(Lang::En, key, args)
-}
-
 #[tokio::test]
 async fn a_vendor_uploads_a_photo_and_staff_of_the_store_see_it() {
     let w = Web::new().await;

@@ -12,18 +12,6 @@ use crate::support::*;
 const HEADER: &str = "sku,title,description,price,currency,on_hand,low_stock_threshold,active";
 const BOUNDARY: &str = "----vitrina-test-boundary";
 
-fn unescape(body: &str) -> String {
-    body.replace("&#39;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-fn en(key: &str, args: &[(&str, ArgValue)]) -> String {
-    i18n::t_args(Lang::En, key, args)
-}
-
 /// The import form posted from our own page with `file` (no file part when `None`).
 async fn upload(w: &Web, cookie: &str, file: Option<&[u8]>) -> Reply {
     let mut body = Vec::new();

@@ -6,19 +6,6 @@ use i18n::{ArgValue, Lang};
 
 use crate::support::*;
 
-/// The page text with askama's escapes undone, to compare with translated messages.
-fn text(body: &str) -> String {
-    body.replace("&#39;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-fn en(key: &str, args: &[(&str, ArgValue)]) -> String {
-    i18n::t_args(Lang::En, key, args)
-}
-
 async fn mug(w: &Web) -> entity::products::Model {
     let all = products::list(&w.ctx.db, w.store, false).await.unwrap();
     all.into_iter().find(|p| p.sku == "MUG").unwrap()
@@ -63,7 +50,7 @@ async fn a_vendor_creates_a_product_and_sees_it() {
     assert_eq!(form.status, 200);
     assert!(form.body.contains("name=\"sku\""), "{}", form.body);
     let hint = en("web-product-threshold-hint", &[("count", 3.into())]);
-    assert!(text(&form.body).contains(&hint), "{}", form.body);
+    assert!(unescape(&form.body).contains(&hint), "{}", form.body);
     let r = w
         .post(
             "/products",
@@ -109,7 +96,7 @@ async fn a_taken_sku_and_a_bad_price_are_refused_with_the_reason() {
         .await;
     assert_eq!(dup.status, 409);
     let msg = en("error-sku-taken", &[("sku", "MUG".into())]);
-    assert!(text(&dup.body).contains(&msg), "{}", dup.body);
+    assert!(unescape(&dup.body).contains(&msg), "{}", dup.body);
     for price in ["ten", "1.234", "", "-5"] {
         let r = w
             .post(
@@ -121,7 +108,7 @@ async fn a_taken_sku_and_a_bad_price_are_refused_with_the_reason() {
             .await;
         assert_eq!(r.status, 409, "{price:?}");
         let msg = en("error-invalid", &[("field", "price".into())]);
-        assert!(text(&r.body).contains(&msg), "{price:?}: {}", r.body);
+        assert!(unescape(&r.body).contains(&msg), "{price:?}: {}", r.body);
     }
     let all = products::list(&w.ctx.db, w.store, false).await.unwrap();
     assert_eq!(all.len(), 1, "nothing was created");
@@ -257,7 +244,7 @@ async fn stock_cannot_go_below_what_is_reserved() {
         "error-insufficient-stock",
         &[("on_hand", 10.into()), ("reserved", 2.into())],
     );
-    assert!(text(&r.body).contains(&msg), "{}", r.body);
+    assert!(unescape(&r.body).contains(&msg), "{}", r.body);
     assert_eq!(product(&w, id).await.on_hand, 10);
     for form in [
         "delta=0&reason=received",

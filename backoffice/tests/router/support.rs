@@ -211,3 +211,17 @@ impl Web {
 }
 
 pub const SAME: Option<&str> = Some("http://localhost");
+
+/// The page text with askama's escapes undone, to compare with translated messages.
+pub fn unescape(body: &str) -> String {
+    body.replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// An English text with its arguments.
+pub fn en(key: &str, args: &[(&str, i18n::ArgValue)]) -> String {
+    i18n::t_args(i18n::Lang::En, key, args)
+}

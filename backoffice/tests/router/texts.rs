@@ -6,14 +6,6 @@ use i18n::{ArgValue, Lang};
 
 use crate::support::*;
 
-fn unescape(body: &str) -> String {
-    body.replace("&#39;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
 fn form(pairs: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)

@@ -12,7 +12,7 @@ use domain::{Actor, Error, UserId};
 use futures::future::join_all;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 
-use crate::support::Fixture;
+use crate::support::{Fixture, one_winner};
 
 const SECRET: &[u8] = b"test-secret-of-at-least-32-bytes!!";
 const BROWSER: &str = "browser-secret-0123456789abcdef";
@@ -711,20 +711,8 @@ async fn racing_deciders_one_decision() {
                 async move { challenge::decide(&f.ctx, &f.bot(who), &token, i % 3 != 0).await },
             )
         });
-    let results: Vec<_> = join_all(tasks)
-        .await
-        .into_iter()
-        .map(|r| r.unwrap())
-        .collect();
-    assert_eq!(
-        results.iter().filter(|r| r.is_ok()).count(),
-        1,
-        "{results:?}"
-    );
-    for r in &results {
-        if let Err(e) = r {
-            assert!(matches!(e, Error::NotFound { what: "link" }), "{e:?}");
-        }
+    for e in one_winner(tasks).await {
+        assert!(matches!(e, Error::NotFound { what: "link" }), "{e:?}");
     }
     let decided = f
         .count("login_challenges", "status IN ('approved', 'denied')")

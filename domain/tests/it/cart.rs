@@ -6,7 +6,7 @@ use domain::catalog::products::{self, ProductChanges};
 use domain::{Actor, Error, OrderStatus, ProductId, StoreId};
 use futures::future::join_all;
 
-use crate::support::{Fixture, delivery, product};
+use crate::support::{Fixture, delivery, one_winner, product};
 
 fn quantities(lines: &[CartLine]) -> Vec<(ProductId, u32)> {
     lines.iter().map(|l| (l.product_id, l.quantity)).collect()
@@ -348,20 +348,8 @@ async fn concurrent_checkouts_of_one_cart_place_one_order() {
         let f = f.clone();
         tokio::spawn(async move { f.checkout(&f.bot(f.customer)).await })
     });
-    let results: Vec<_> = join_all(tasks)
-        .await
-        .into_iter()
-        .map(|r| r.unwrap())
-        .collect();
-    assert_eq!(
-        results.iter().filter(|r| r.is_ok()).count(),
-        1,
-        "{results:?}"
-    );
-    for r in &results {
-        if let Err(e) = r {
-            assert!(matches!(e, Error::EmptyOrder), "{e:?}");
-        }
+    for e in one_winner(tasks).await {
+        assert!(matches!(e, Error::EmptyOrder), "{e:?}");
     }
     assert_eq!(f.count("orders", "1 = 1").await, 1);
     assert_eq!(f.stock(f.product).await, (10, 2));

@@ -5,7 +5,7 @@ use domain::orders::{decide, fulfil};
 use domain::{Actor, Error, OrderStatus};
 use futures::future::join_all;
 
-use crate::support::{Fixture, user};
+use crate::support::{Fixture, one_winner, user};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_deciders_one_winner() {
@@ -21,20 +21,11 @@ async fn fifty_deciders_one_winner() {
             }
         })
     });
-    let results: Vec<_> = join_all(tasks)
-        .await
-        .into_iter()
-        .map(|r| r.unwrap())
-        .collect();
-    let winners = results.iter().filter(|r| r.is_ok()).count();
-    assert_eq!(winners, 1, "{results:?}");
-    for r in &results {
-        if let Err(e) = r {
-            assert!(
-                matches!(e, Error::AlreadyDecided { by: Some(_), .. }),
-                "{e:?}"
-            );
-        }
+    for e in one_winner(tasks).await {
+        assert!(
+            matches!(e, Error::AlreadyDecided { by: Some(_), .. }),
+            "{e:?}"
+        );
     }
     let decided = format!("order_id = {} AND from_status = 'payment_review'", order.0);
     assert_eq!(f.count("order_history", &decided).await, 1);
@@ -222,18 +213,8 @@ async fn twenty_staff_taking_one_order_one_gets_it() {
         let f = f.clone();
         tokio::spawn(async move { fulfil::take(&f.ctx, &f.web(u), order).await })
     });
-    let results: Vec<_> = join_all(tasks)
-        .await
-        .into_iter()
-        .map(|r| r.unwrap())
-        .collect();
-    assert_eq!(
-        results.iter().filter(|r| r.is_ok()).count(),
-        1,
-        "{results:?}"
-    );
-    for r in results.iter().filter_map(|r| r.as_ref().err()) {
-        assert!(matches!(r, Error::AlreadyTaken { .. }), "{r:?}");
+    for e in one_winner(tasks).await {
+        assert!(matches!(e, Error::AlreadyTaken { .. }), "{e:?}");
     }
     assert_eq!(f.count("order_history", "action = 'assigned'").await, 1);
 }

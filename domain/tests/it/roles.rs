@@ -6,7 +6,7 @@ use domain::policy::{is_owner, role_in};
 use domain::staff::{change_role, grant};
 use domain::{Actor, Error, Role};
 
-use crate::support::{Fixture, user};
+use crate::support::{Fixture, one_winner, user};
 
 #[tokio::test]
 async fn admins_move_people_between_admin_and_vendor_of_their_store() {
@@ -152,27 +152,15 @@ async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
             async move { change_role(&f.ctx, &f.web(by), target, f.store, Role::Vendor).await },
         )
     });
-    let results: Vec<_> = futures::future::join_all(tasks)
-        .await
-        .into_iter()
-        .map(|r| r.unwrap())
-        .collect();
-    assert_eq!(
-        results.iter().filter(|r| r.is_ok()).count(),
-        1,
-        "{results:?}"
-    );
-    for r in &results {
-        if let Err(e) = r {
-            // The loser is no OWNER any more (a VENDOR now, who grants nothing).
-            assert!(
-                matches!(
-                    e,
-                    Error::Forbidden | Error::RoleTooHigh { .. } | Error::LastOwner
-                ),
-                "{e:?}"
-            );
-        }
+    for e in one_winner(tasks).await {
+        // The loser is no OWNER any more (a VENDOR now, who grants nothing).
+        assert!(
+            matches!(
+                e,
+                Error::Forbidden | Error::RoleTooHigh { .. } | Error::LastOwner
+            ),
+            "{e:?}"
+        );
     }
     assert_eq!(
         f.count("staff_roles", "store_id IS NULL AND role = 'owner'")

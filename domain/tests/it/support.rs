@@ -181,3 +181,18 @@ impl Fixture {
 async fn store_other(ctx: &Ctx) -> StoreId {
     store(ctx, "other").await
 }
+
+/// Waits for racing tasks and checks that exactly one of them succeeded; returns the losers'
+/// errors for the caller to check.
+pub async fn one_winner<T: std::fmt::Debug>(
+    tasks: impl IntoIterator<Item = tokio::task::JoinHandle<domain::Result<T>>>,
+) -> Vec<domain::Error> {
+    let results: Vec<_> = futures::future::join_all(tasks)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
+    let winners = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(winners, 1, "{results:?}");
+    results.into_iter().filter_map(|r| r.err()).collect()
+}

@@ -111,23 +111,7 @@ impl World {
 
     /// Places an order for the customer through the domain (2 mugs).
     pub async fn order_for(&self, customer: UserId) -> entity::orders::Model {
-        let new = domain::orders::NewOrder {
-            store: self.store,
-            customer,
-            items: vec![(self.product, 2)],
-            delivery: domain::orders::Delivery {
-                name: "Olena".into(),
-                phone: "+380671234567".into(),
-                address: "Kyiv, Khreshchatyk 1".into(),
-            },
-        };
-        domain::orders::place(
-            &self.ctx,
-            &Actor::user(customer, domain::Channel::Bot),
-            &new,
-        )
-        .await
-        .unwrap()
+        testkit::seed::order(&self.ctx, self.store, customer, self.product, 2).await
     }
 
     pub async fn status(&self, order_id: i64) -> String {
