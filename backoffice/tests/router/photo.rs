@@ -6,7 +6,6 @@ use axum::http::Request;
 use domain::ProductId;
 use domain::catalog::products;
 use http_body_util::BodyExt;
-use i18n::{ArgValue, Lang};
 use tower::ServiceExt;
 
 use crate::support::*;

@@ -5,7 +5,6 @@ use axum::http::Request;
 use domain::catalog::import::MAX_BYTES;
 use domain::catalog::{products, texts};
 use domain::{ProductId, StoreId};
-use i18n::{ArgValue, Lang};
 
 use crate::support::*;
 

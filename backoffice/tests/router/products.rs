@@ -2,7 +2,6 @@
 //! store scoping as the orders pages.
 use domain::ProductId;
 use domain::catalog::products;
-use i18n::{ArgValue, Lang};
 
 use crate::support::*;
 
