@@ -6,14 +6,18 @@ pub mod telemetry;
 pub mod web;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use domain::Ctx;
+use domain::events::bus::{EventBus, InProcessBus};
+use domain::events::redis_bus::{RedisBus, RedisBusOptions};
 use migration::{Migrator, MigratorTrait};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use settings::Settings;
+use settings::{BusKind, Settings};
 
 /// What `serve` runs; all of them by default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -40,8 +44,9 @@ impl App {
         let db = domain::db::connect(url.expose(), settings.database.max_connections)
             .await
             .with_context(|| format!("connecting to {url:?}"))?;
+        let bus = event_bus(&settings, &db).await?;
         Ok(App {
-            ctx: Ctx::local(db),
+            ctx: Ctx::new(db, bus, Arc::new(domain::clock::SystemClock)),
             settings,
         })
     }
@@ -90,6 +95,14 @@ impl App {
         let owner = format!("{}-{}", hostname(), uuid_like());
         let mut tasks = Vec::new();
         let mut web_addr = None;
+        if roles.contains(&Role::Web)
+            && !roles.contains(&Role::Worker)
+            && self.settings.bus.kind == BusKind::Memory
+        {
+            tracing::warn!(
+                "the web role runs without the worker and bus.kind = \"memory\": pages get no live updates; set bus.kind = \"redis\""
+            );
+        }
         if roles.contains(&Role::Worker) {
             tracing::info!(%owner, "worker started: outbox relay and jobs");
             tasks.push(tokio::spawn(domain::worker::run(
@@ -124,6 +137,28 @@ impl Started {
             let _ = t.await;
         }
     }
+}
+
+/// The in-process bus, or Redis when several instances share the database.
+async fn event_bus(
+    settings: &Settings,
+    db: &sea_orm::DatabaseConnection,
+) -> anyhow::Result<Arc<dyn EventBus>> {
+    let bus = &settings.bus;
+    Ok(match bus.kind {
+        BusKind::Memory => Arc::new(InProcessBus::new(1024)),
+        BusKind::Redis => {
+            let options = RedisBusOptions {
+                poll: Duration::from_millis(bus.poll_ms.max(10)),
+                ..RedisBusOptions::new(bus.redis_url.expose(), bus.channel.as_str())
+            };
+            let redis = RedisBus::connect(db.clone(), options)
+                .await
+                .context("connecting to Redis (bus.redis_url)")?;
+            tracing::info!(channel = %bus.channel, "event bus: Redis");
+            Arc::new(redis)
+        }
+    })
 }
 
 fn hostname() -> String {

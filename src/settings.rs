@@ -74,6 +74,40 @@ pub struct Settings {
     pub telegram: TelegramSettings,
     pub server: ServerSettings,
     pub receipts: ReceiptSettings,
+    pub bus: BusSettings,
+}
+
+/// How events reach the other parts of this instance and of the others.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BusSettings {
+    pub kind: BusKind,
+    /// May carry a password, so it is kept out of logs.
+    pub redis_url: Secret,
+    /// The pub/sub channel every instance of one system shares.
+    pub channel: String,
+    /// How often the outbox is read when no doorbell rings (Redis only).
+    pub poll_ms: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BusKind {
+    /// One process: a broadcast channel in memory.
+    Memory,
+    /// Several instances: Redis pub/sub as the doorbell, the outbox as the log.
+    Redis,
+}
+
+impl Default for BusSettings {
+    fn default() -> Self {
+        Self {
+            kind: BusKind::Memory,
+            redis_url: Secret::new("redis://127.0.0.1:6379"),
+            channel: "vitrina:events".to_owned(),
+            poll_ms: 1000,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -179,6 +213,7 @@ impl Default for Settings {
             telegram: TelegramSettings::default(),
             server: ServerSettings::default(),
             receipts: ReceiptSettings::default(),
+            bus: BusSettings::default(),
         }
     }
 }
@@ -293,4 +328,29 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
         .with_context(|| format!("writing {}", path.display()))?;
     file.write_all(contents.as_bytes())?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // figment's `Jail` error type is large; it is not ours to box.
+    #[allow(clippy::result_large_err)]
+    #[test]
+    fn the_bus_is_chosen_by_config_and_its_url_never_prints() {
+        figment::Jail::expect_with(|jail| {
+            let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+            let committed = Settings::load(&config).map_err(|e| e.to_string())?;
+            assert_eq!(committed.bus.kind, BusKind::Memory);
+            assert_eq!(committed.bus.channel, "vitrina:events");
+
+            jail.set_env("VITRINA__BUS__KIND", "redis");
+            jail.set_env("VITRINA__BUS__REDIS_URL", "redis://:hunter2@cache:6379");
+            let scaled = Settings::load(&config).map_err(|e| e.to_string())?;
+            assert_eq!(scaled.bus.kind, BusKind::Redis);
+            assert_eq!(scaled.bus.redis_url.expose(), "redis://:hunter2@cache:6379");
+            assert!(!format!("{scaled:?}").contains("hunter2"));
+            Ok(())
+        });
+    }
 }

@@ -1,11 +1,13 @@
-//! Telegram notifications, fed by the outbox — never sent from inside another user's handler.
+//! Telegram notifications, sent from the claimed `telegram` deliveries (planned from the outbox
+//! by `domain::deliveries`) — never from inside another user's handler.
 //! Runs through teloxide's `Throttle` in production (1 message/s per chat, 30/s overall); a 429
 //! waits the time Telegram asks for and tries again, so nothing is dropped.
 use std::time::Duration;
 
 use domain::Ctx;
-use domain::events::consumer;
-use domain::notifications::{self, Notice, What};
+use domain::deliveries::send::{self, Failure};
+use domain::deliveries::{DeliveryChannel, plan};
+use domain::notifications::{Notice, What};
 use i18n::{ArgValue, Lang};
 use teloxide::RequestError;
 use teloxide::prelude::*;
@@ -15,8 +17,6 @@ use tokio::sync::watch;
 use crate::admin::{receipt_file, send_file};
 use crate::keyboards;
 use crate::reply::{money, t_args};
-
-pub const CONSUMER: &str = "telegram-notifier";
 
 /// What the notifier sends through: `Bot` in tests, `Throttle<Bot>` in production.
 pub trait Sender:
@@ -29,34 +29,77 @@ impl<R> Sender for R where
 {
 }
 const RETRIES: usize = 5;
+/// How long a claimed delivery is ours before another instance may take it over.
+const LEASE_SECS: i64 = 120;
+const BATCH: u64 = 100;
 
-/// Handles the events not yet notified. Returns how many events were done, or `None` when
-/// another instance is the notifier right now.
+/// Plans the outbox's new events into deliveries, then sends the due Telegram ones this
+/// instance claims. Returns how many were sent. Several instances may run it at once: each
+/// delivery is claimed by one.
 pub async fn run_once<R: Sender>(
     bot: &R,
     ctx: &Ctx,
     files: &dyn domain::receipts::storage::ReceiptStorage,
     owner: &str,
 ) -> Result<Option<usize>, domain::Error> {
-    let Some(batch) = consumer::next_batch(ctx, CONSUMER, owner, 100).await? else {
-        return Ok(None);
-    };
+    plan::run_once(ctx, owner).await?;
+    let lease = chrono::Duration::seconds(LEASE_SECS);
+    let claimed = send::claim(
+        &ctx.db,
+        DeliveryChannel::Telegram,
+        owner,
+        ctx.now(),
+        lease,
+        BATCH,
+    )
+    .await?;
     let mut done = 0;
-    for event in batch {
-        for notice in notifications::for_event(&ctx.db, &event.event).await? {
-            if let Err(e) = deliver(bot, files, &notice).await {
-                // Telegram unreachable: stop here and try this event again on the next pass.
-                tracing::warn!(error = %e, event = event.id, "notification not delivered; will retry");
-                return Ok(Some(done));
+    for delivery in claimed {
+        let Some(notice) = plan::notice_of(&ctx.db, &delivery).await? else {
+            let why = "the recipient is no longer concerned";
+            send::mark_failed(
+                &ctx.db,
+                delivery.id,
+                owner,
+                ctx.now(),
+                why,
+                Failure::Permanent,
+            )
+            .await?;
+            continue;
+        };
+        match deliver(bot, files, &notice).await {
+            Ok(()) => {
+                send::mark_sent(&ctx.db, delivery.id, owner, ctx.now()).await?;
+                done += 1;
+            }
+            Err(e) => {
+                let failure = match e {
+                    // Refused (the person blocked the bot, the chat is gone): waiting won't help.
+                    RequestError::Api(_) => Failure::Permanent,
+                    _ => Failure::Transient,
+                };
+                tracing::warn!(error = %e, delivery = delivery.id, "notification not delivered");
+                send::mark_failed(
+                    &ctx.db,
+                    delivery.id,
+                    owner,
+                    ctx.now(),
+                    &e.to_string(),
+                    failure,
+                )
+                .await?;
+                if failure == Failure::Transient {
+                    // Telegram unreachable: the rest of the batch waits for its lease to end.
+                    break;
+                }
             }
         }
-        consumer::ack(ctx, CONSUMER, owner, event.id).await?;
-        done += 1;
     }
     Ok(Some(done))
 }
 
-/// Sends one notice, waiting out 429s. A user who blocked the bot is skipped, not retried.
+/// Sends one notice, waiting out 429s.
 async fn deliver<R: Sender>(
     bot: &R,
     files: &dyn domain::receipts::storage::ReceiptStorage,
@@ -65,16 +108,11 @@ async fn deliver<R: Sender>(
     let mut attempt = 0;
     loop {
         match send(bot, files, notice).await {
-            Ok(()) => return Ok(()),
             Err(RequestError::RetryAfter(wait)) if attempt < RETRIES => {
                 attempt += 1;
                 tokio::time::sleep(wait.duration()).await;
             }
-            Err(RequestError::Api(e)) => {
-                tracing::info!(error = %e, chat = notice.telegram_id, "notification refused by Telegram; skipped");
-                return Ok(());
-            }
-            Err(e) => return Err(e),
+            other => return other,
         }
     }
 }

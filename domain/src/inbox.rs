@@ -1,5 +1,5 @@
-//! The notification center: in-app notifications for staff (new receipts to check), written
-//! from the outbox by one consumer, read and marked read in the backoffice.
+//! The notification center: in-app notifications for staff (new receipts to check, low stock),
+//! written from the planned `in_app` deliveries, read and marked read in the backoffice.
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -7,65 +7,84 @@ use sea_orm::{
     QuerySelect,
 };
 
+use crate::deliveries::{DeliveryChannel, plan, send};
 use crate::error::Result;
-use crate::events::consumer;
-use crate::notifications::{What, for_event};
-use crate::{Ctx, UserId};
+use crate::notifications::What;
+use crate::{Ctx, UserId, in_tx};
 use entity::notifications;
 
-pub const CONSUMER: &str = "inbox";
-
-/// Turns new events into notification rows. Idempotent by (user, event, kind): a replayed
-/// event adds nothing. Returns how many events were handled, `None` if another instance is.
+/// Writes the planned in-app deliveries as notification rows (planning the outbox's new events
+/// first). Each row is written and its delivery marked sent in one transaction, so a crash
+/// leaves the delivery pending and a replay adds nothing. Returns how many were handled.
 pub async fn fill(ctx: &Ctx, owner: &str) -> Result<Option<usize>> {
-    let Some(batch) = consumer::next_batch(ctx, CONSUMER, owner, 200).await? else {
-        return Ok(None);
-    };
+    plan::run_once(ctx, owner).await?;
+    let lease = chrono::Duration::seconds(60);
+    let claimed = send::claim(
+        &ctx.db,
+        DeliveryChannel::InApp,
+        owner,
+        ctx.now(),
+        lease,
+        500,
+    )
+    .await?;
     let mut done = 0;
-    for event in batch {
-        for notice in for_event(&ctx.db, &event.event).await? {
-            let (kind, priority, payload, store) = match &notice.what {
-                What::NewReceipt { order, .. } => (
-                    "new_receipt",
-                    "high",
-                    serde_json::json!({ "order_id": order.id, "number": order.number }),
-                    order.store_id,
-                ),
-                What::LowStock { title, available } => {
-                    let Some(store) = event.event.store_id() else {
-                        continue;
-                    };
-                    let payload = serde_json::json!({ "title": title, "available": available });
-                    ("low_stock", "normal", payload, store.0)
-                }
-                _ => continue,
-            };
-            let exists = notifications::Entity::find()
-                .filter(notifications::Column::UserId.eq(notice.user_id))
-                .filter(notifications::Column::EventId.eq(event.id))
-                .one(&ctx.db)
-                .await?
-                .is_some();
-            if exists {
-                continue;
+    for delivery in claimed {
+        let notice = plan::notice_of(&ctx.db, &delivery).await?;
+        let now = ctx.now();
+        in_tx!(&ctx.db, |txn| async {
+            if let Some(notice) = &notice {
+                write(&txn, &delivery, notice, now).await?;
             }
-            let row = notifications::ActiveModel {
-                id: NotSet,
-                user_id: Set(notice.user_id),
-                store_id: Set(Some(store)),
-                kind: Set(kind.to_owned()),
-                priority: Set(priority.to_owned()),
-                payload: Set(payload.to_string()),
-                event_id: Set(Some(event.id)),
-                read_at: Set(None),
-                created_at: Set(ctx.now()),
-            };
-            notifications::Entity::insert(row).exec(&ctx.db).await?;
+            send::mark_sent(&txn, delivery.id, owner, now).await
         }
-        consumer::ack(ctx, CONSUMER, owner, event.id).await?;
+        .await)?;
         done += 1;
     }
     Ok(Some(done))
+}
+
+/// One notification row for a delivery, unless it is there already.
+async fn write(
+    db: &impl ConnectionTrait,
+    delivery: &entity::notification_deliveries::Model,
+    notice: &crate::notifications::Notice,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let (payload, store) = match &notice.what {
+        What::NewReceipt { order, .. } => (
+            serde_json::json!({ "order_id": order.id, "number": order.number }),
+            Some(order.store_id),
+        ),
+        What::LowStock { title, available } => (
+            serde_json::json!({ "title": title, "available": available }),
+            delivery.store_id,
+        ),
+        // The notification center shows staff's kinds only (see `deliveries::KINDS`).
+        _ => return Ok(()),
+    };
+    let exists = notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(delivery.user_id))
+        .filter(notifications::Column::EventId.eq(delivery.outbox_event_id))
+        .one(db)
+        .await?
+        .is_some();
+    if exists {
+        return Ok(());
+    }
+    let row = notifications::ActiveModel {
+        id: NotSet,
+        user_id: Set(delivery.user_id),
+        store_id: Set(store),
+        kind: Set(delivery.kind.clone()),
+        priority: Set(delivery.priority.clone()),
+        payload: Set(payload.to_string()),
+        event_id: Set(Some(delivery.outbox_event_id)),
+        read_at: Set(None),
+        created_at: Set(now),
+    };
+    notifications::Entity::insert(row).exec(db).await?;
+    Ok(())
 }
 
 pub async fn unread(db: &impl ConnectionTrait, user: UserId) -> Result<u64> {

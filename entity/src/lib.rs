@@ -6,6 +6,8 @@ pub mod customer_blocks;
 pub mod dialogues;
 pub mod jobs;
 pub mod login_challenges;
+pub mod notification_deliveries;
+pub mod notification_preferences;
 pub mod notifications;
 pub mod order_history;
 pub mod order_items;
@@ -30,6 +32,8 @@ pub mod prelude {
     pub use super::dialogues::Entity as Dialogues;
     pub use super::jobs::Entity as Jobs;
     pub use super::login_challenges::Entity as LoginChallenges;
+    pub use super::notification_deliveries::Entity as NotificationDeliveries;
+    pub use super::notification_preferences::Entity as NotificationPreferences;
     pub use super::notifications::Entity as Notifications;
     pub use super::order_history::Entity as OrderHistory;
     pub use super::order_items::Entity as OrderItems;

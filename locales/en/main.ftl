@@ -42,6 +42,7 @@ error-not-found =
         [invite] Invitation not found.
         [link] This link is no longer valid.
         [session] Session not found.
+        [delivery] Notification not found.
        *[other] Not found.
     }
 

@@ -14,6 +14,7 @@ mod m20261121_000005_auth;
 mod m20261121_000006_bot;
 mod m20261121_000007_audit_append_only;
 mod m20261121_000008_people_texts;
+mod m20261121_000009_deliveries;
 
 pub struct Migrator;
 
@@ -29,12 +30,13 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000006_bot::Migration),
             Box::new(m20261121_000007_audit_append_only::Migration),
             Box::new(m20261121_000008_people_texts::Migration),
+            Box::new(m20261121_000009_deliveries::Migration),
         ]
     }
 }
 
 /// Every table the migrations create, in creation order.
-pub const TABLES: [&str; 22] = [
+pub const TABLES: [&str; 24] = [
     "stores",
     "users",
     "staff_roles",
@@ -57,4 +59,6 @@ pub const TABLES: [&str; 22] = [
     "store_texts",
     "staff_invites",
     "customer_blocks",
+    "notification_deliveries",
+    "notification_preferences",
 ];

@@ -961,6 +961,8 @@ async fn schema_matches_the_entities() {
         entity_columns::<store_texts::Entity>(b),
         entity_columns::<staff_invites::Entity>(b),
         entity_columns::<customer_blocks::Entity>(b),
+        entity_columns::<notification_deliveries::Entity>(b),
+        entity_columns::<notification_preferences::Entity>(b),
     ];
     let entity_tables: BTreeSet<String> = entities.iter().map(|(t, _)| t.clone()).collect();
     assert_eq!(entity_tables, app_tables());

@@ -7,7 +7,7 @@
 //! download URL `/file/bot<token>/<path>`.
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -20,6 +20,11 @@ use serde_json::{Value, json};
 /// How long an empty `getUpdates` waits before answering `[]`, whatever `timeout` it asked for:
 /// short, so that the bot shuts down quickly, but not a busy loop either.
 const EMPTY_POLL_WAIT: Duration = Duration::from_millis(100);
+
+/// How much earlier than a full second a send may arrive and still count as a second later, in
+/// [`FakeTelegram::enforce_rate_limits`]: the bot's throttle stamps a send when it lets it go,
+/// we stamp it on arrival, and loopback jitter between the two is a few milliseconds.
+const RATE_JITTER: Duration = Duration::from_millis(10);
 
 /// One request the bot made.
 #[derive(Clone, Debug)]
@@ -41,6 +46,20 @@ struct Inner {
     last_update_id: i64,
     /// file_id -> bytes; served under `file_path` `files/<file_id>`.
     files: HashMap<String, Vec<u8>>,
+    /// Telegram's sending limits, when enforced.
+    rate: Option<RateLimits>,
+    /// Sends let through: when, overall, within the last second.
+    recent_sends: VecDeque<Instant>,
+    /// chat_id -> when each recent send to it was let through (within the last second).
+    recent_by_chat: HashMap<i64, VecDeque<Instant>>,
+    /// How many sends were answered 429 for breaking the enforced limits.
+    rate_limited: u32,
+}
+
+#[derive(Clone, Copy)]
+struct RateLimits {
+    overall_per_sec: usize,
+    per_chat_per_sec: usize,
 }
 
 #[derive(Clone, Default)]
@@ -98,6 +117,21 @@ impl FakeTelegram {
             .lock()
             .throttle
             .insert(method.to_ascii_lowercase(), times);
+    }
+
+    /// Enforces Telegram's sending limits from now on: more than `overall_per_sec` messages
+    /// (sendMessage, sendPhoto, sendDocument) in any second, or more than `per_chat_per_sec` to
+    /// one chat, is answered 429 with `retry_after: 1` and counted in [`Self::rate_limited`].
+    pub fn enforce_rate_limits(&self, overall_per_sec: u32, per_chat_per_sec: u32) {
+        self.shared.lock().rate = Some(RateLimits {
+            overall_per_sec: overall_per_sec as usize,
+            per_chat_per_sec: per_chat_per_sec as usize,
+        });
+    }
+
+    /// How many sends were answered 429 by [`Self::enforce_rate_limits`].
+    pub fn rate_limited(&self) -> u32 {
+        self.shared.lock().rate_limited
     }
 
     /// Queues an update for `getUpdates`, numbering it (its `update_id` is replaced); returns
@@ -160,6 +194,18 @@ async fn answer(
             "parameters": { "retry_after": 1 }
         }));
     }
+    let is_send = matches!(
+        method.as_str(),
+        "sendmessage" | "sendphoto" | "senddocument"
+    );
+    if is_send && !within_rate(&mut inner, chat_id(&body)) {
+        inner.rate_limited += 1;
+        return axum::Json(json!({
+            "ok": false, "error_code": 429,
+            "description": "Too Many Requests: retry after 1",
+            "parameters": { "retry_after": 1 }
+        }));
+    }
     let result = match method.as_str() {
         "getme" => json!({
             "id": 123456, "is_bot": true, "first_name": "Vitrina", "username": "vitrina_test_bot",
@@ -186,10 +232,7 @@ async fn answer(
         }
         "sendmessage" | "sendphoto" | "senddocument" | "editmessagetext" => {
             inner.next_message_id += 1;
-            let chat = body["chat_id"]
-                .as_i64()
-                .or_else(|| body["chat_id"].as_str()?.parse().ok())
-                .unwrap_or(0);
+            let chat = chat_id(&body);
             json!({
                 "message_id": inner.next_message_id, "date": 1_700_000_000,
                 "chat": { "id": chat, "type": "private", "first_name": "someone" },
@@ -199,6 +242,39 @@ async fn answer(
         _ => json!(true),
     };
     axum::Json(json!({ "ok": true, "result": result }))
+}
+
+fn chat_id(body: &Value) -> i64 {
+    body["chat_id"]
+        .as_i64()
+        .or_else(|| body["chat_id"].as_str()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Whether a send to `chat` now keeps within the enforced limits (always, when none are); if so,
+/// it is recorded.
+fn within_rate(inner: &mut Inner, chat: i64) -> bool {
+    let Some(limits) = inner.rate else {
+        return true;
+    };
+    let now = Instant::now();
+    let window = Duration::from_secs(1).saturating_sub(RATE_JITTER);
+    let fresh = |t: &Instant| now.duration_since(*t) < window;
+    while inner.recent_sends.front().is_some_and(|t| !fresh(t)) {
+        inner.recent_sends.pop_front();
+    }
+    let per_chat = inner.recent_by_chat.entry(chat).or_default();
+    while per_chat.front().is_some_and(|t| !fresh(t)) {
+        per_chat.pop_front();
+    }
+    if per_chat.len() >= limits.per_chat_per_sec
+        || inner.recent_sends.len() >= limits.overall_per_sec
+    {
+        return false;
+    }
+    per_chat.push_back(now);
+    inner.recent_sends.push_back(now);
+    true
 }
 
 /// `getUpdates`: the queued updates from `offset` on (earlier ones are confirmed and dropped);
@@ -257,4 +333,30 @@ fn form_fields(body: &[u8]) -> Value {
         }
     }
     Value::Object(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enforced_limits_refuse_a_second_send_to_a_chat_and_sends_over_the_overall_rate() {
+        let mut inner = Inner {
+            rate: Some(RateLimits {
+                overall_per_sec: 2,
+                per_chat_per_sec: 1,
+            }),
+            ..Inner::default()
+        };
+        assert!(within_rate(&mut inner, 1));
+        assert!(!within_rate(&mut inner, 1), "a second message to chat 1");
+        assert!(within_rate(&mut inner, 2));
+        assert!(!within_rate(&mut inner, 3), "a third message this second");
+    }
+
+    #[test]
+    fn nothing_is_refused_when_no_limits_are_enforced() {
+        let mut inner = Inner::default();
+        assert!((0..100).all(|_| within_rate(&mut inner, 1)));
+    }
 }

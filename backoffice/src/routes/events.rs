@@ -1,5 +1,6 @@
 //! Live updates over SSE: events of the staff member's stores, resuming after `Last-Event-ID`
 //! from the outbox (the durable log) so a reconnect misses nothing, then live from the bus.
+use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -10,6 +11,8 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use domain::events::{DomainEvent, Published, outbox};
 use futures::stream::{self, Stream, StreamExt};
+use sea_orm::DatabaseConnection;
+use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::auth::Staff;
 use crate::{AppError, AppState};
@@ -58,32 +61,72 @@ async fn events(
     } else {
         Vec::new()
     };
-    let mut seen = backlog.last().map(|p| p.id).unwrap_or(last);
+    let seen = backlog.last().map(|p| p.id).unwrap_or(last);
     let filter = mine.clone();
     let replay: Vec<Result<Event, Infallible>> = backlog
         .iter()
         .filter(|p| filter(p))
         .map(|p| Ok(to_sse(p)))
         .collect();
-    let live = stream::unfold(live, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(p) => return Some((p, rx)),
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-            }
-        }
+    // Without Last-Event-ID the client wants what happens from now on: a catch-up after
+    // lagging starts no earlier than this.
+    let floor = if last >= 0 {
+        last
+    } else {
+        outbox::last_id(&state.ctx.db).await?
+    };
+    let follow = Follow {
+        rx: live,
+        db: state.ctx.db.clone(),
+        seen,
+        floor,
+        missed: VecDeque::new(),
+    };
+    let live = stream::unfold(follow, |mut f| async move {
+        let next = f.next().await?;
+        Some((next, f))
     })
     .filter(move |p| {
-        // Events already replayed from the backlog are not sent twice.
-        let fresh = p.id > seen;
-        if fresh {
-            seen = p.id;
-        }
-        let keep = fresh && mine(p);
+        let keep = mine(p);
         async move { keep }
     })
     .map(|p| Ok(to_sse(&p)));
     let all = stream::iter(replay).chain(live);
     Ok(Sse::new(all).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// The live part of one stream: events from the bus newer than the last one sent, and when
+/// this client fell behind the bus, the ones it missed, read back from the outbox.
+struct Follow {
+    rx: broadcast::Receiver<Published>,
+    db: DatabaseConnection,
+    seen: i64,
+    floor: i64,
+    missed: VecDeque<Published>,
+}
+
+impl Follow {
+    async fn next(&mut self) -> Option<Published> {
+        loop {
+            let p = match self.missed.pop_front() {
+                Some(p) => p,
+                None => match self.rx.recv().await {
+                    Ok(p) => p,
+                    Err(RecvError::Lagged(_)) => {
+                        match outbox::since(&self.db, self.seen.max(self.floor), 1000).await {
+                            Ok(rows) => self.missed.extend(rows),
+                            Err(e) => tracing::warn!(error = %e, "SSE catch-up failed"),
+                        }
+                        continue;
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+            };
+            // Events already sent (from the backlog or a catch-up) are not sent twice.
+            if p.id > self.seen {
+                self.seen = p.id;
+                return Some(p);
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@
 mod audit;
 mod csv;
 mod customers;
+mod deliveries;
 mod events;
 mod inbox;
 mod orders;
@@ -48,6 +49,7 @@ pub fn staff_routes() -> Router<AppState> {
         .merge(sessions::routes())
         .merge(events::routes())
         .merge(inbox::routes())
+        .merge(deliveries::routes())
         .merge(audit::routes())
         .merge(stores::routes())
 }

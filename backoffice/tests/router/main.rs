@@ -4,6 +4,8 @@
 mod access;
 mod audit;
 mod customers;
+mod deliveries;
+mod live;
 mod login;
 mod pages;
 mod people;

@@ -91,6 +91,15 @@ async fn staff_get_the_receipt_and_the_customer_the_verdict() {
         "each in their own language"
     );
 
+    // Each delivery is recorded as sent (the in-app ones wait for the notification center).
+    let telegram: Vec<_> = deliveries(&w)
+        .await
+        .into_iter()
+        .filter(|d| d.0 == "telegram")
+        .collect();
+    assert_eq!(telegram.len(), 2);
+    assert!(telegram.iter().all(|d| d.1 == "sent"), "{telegram:?}");
+
     // Nothing new: nothing sent again.
     w.run(&mut bot).await;
     assert!(bot.get_responses().sent_messages_photo.is_empty());
@@ -113,5 +122,39 @@ async fn staff_get_the_receipt_and_the_customer_the_verdict() {
             CUSTOMER as i64,
             t_args("uk", "notify-verified", &[("number", 1001.into())])
         )]
+    );
+}
+
+/// The deliveries of a status: (channel, status, attempts) for each.
+async fn deliveries(w: &World) -> Vec<(String, String, i32)> {
+    use sea_orm::EntityTrait;
+    entity::notification_deliveries::Entity::find()
+        .all(&w.ctx.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.channel, d.status, d.attempts))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_telegram_leaves_the_delivery_to_try_again_later() {
+    let w = World::new().await;
+    let customer = w.known(CUSTOMER, "carol", "en").await;
+    let order = w.order_for(customer).await;
+    domain::orders::fulfil::cancel(&w.ctx, &Actor::operator(), OrderId(order.id), Some("gone"))
+        .await
+        .unwrap();
+    // Nothing listens on this port.
+    let url = format!("http://127.0.0.1:{}", testkit::wait::free_port());
+    let bot = bot::runtime::make_bot("123456:TEST", &url).unwrap();
+    let sent = bot::notifier::run_once(&bot, &w.ctx, w.files.as_ref(), "n1")
+        .await
+        .unwrap();
+    assert_eq!(sent, Some(0));
+    assert_eq!(
+        deliveries(&w).await,
+        vec![("telegram".to_owned(), "pending".to_owned(), 1)],
+        "counted, kept, and due again after the backoff"
     );
 }

@@ -50,6 +50,16 @@ pub async fn since(db: &impl ConnectionTrait, after_id: i64, limit: u64) -> Resu
     rows.iter().map(decode).collect()
 }
 
+/// The newest event's id (0 when the outbox is empty): where a consumer that wants only what
+/// happens from now on starts.
+pub async fn last_id(db: &impl ConnectionTrait) -> Result<i64> {
+    let row = outbox_events::Entity::find()
+        .order_by_desc(outbox_events::Column::Id)
+        .one(db)
+        .await?;
+    Ok(row.map(|r| r.id).unwrap_or(0))
+}
+
 const RELAY_LEASE: &str = "lease:outbox-relay";
 
 /// One pass of the relay. Only the holder of the relay lease publishes, so events leave in id

@@ -1,0 +1,158 @@
+//! The failed-notifications page and its Retry button, store-scoped; each person's
+//! notification settings.
+use chrono::Duration;
+use domain::deliveries::send::{self, Failure};
+use domain::deliveries::{DeliveryChannel, plan};
+
+use crate::support::*;
+
+fn en(key: &str) -> String {
+    i18n::t(i18n::Lang::En, key)
+}
+
+/// Plans the receipt's notices and fails the first Telegram one for good; its id.
+async fn failed_one(w: &Web) -> i64 {
+    plan::run_once(&w.ctx, "w").await.unwrap();
+    let now = w.ctx.now();
+    let claimed = send::claim(
+        &w.ctx.db,
+        DeliveryChannel::Telegram,
+        "w",
+        now,
+        Duration::seconds(60),
+        1,
+    )
+    .await
+    .unwrap();
+    let id = claimed[0].id;
+    send::mark_failed(
+        &w.ctx.db,
+        id,
+        "w",
+        now,
+        "Forbidden: bot was blocked by the user",
+        Failure::Permanent,
+    )
+    .await
+    .unwrap();
+    id
+}
+
+async fn status(w: &Web, id: i64) -> String {
+    send::get(&w.ctx.db, id).await.unwrap().unwrap().status
+}
+
+#[tokio::test]
+async fn the_page_lists_failed_deliveries_and_retry_puts_one_back() {
+    let w = Web::new().await;
+    let id = failed_one(&w).await;
+    let anna = w.login(w.admin).await;
+    let page = w.get("/notifications/failed", Some(&anna)).await;
+    assert_eq!(page.status, 200);
+    let b = unescape(&page.body);
+    assert!(b.contains(&en("web-deliveries-title")), "{b}");
+    assert!(b.contains("bot was blocked by the user"), "{b}");
+    assert!(b.contains(&en("delivery-kind-new_receipt")), "{b}");
+    assert!(
+        b.contains(&format!("/notifications/deliveries/{id}/retry")),
+        "{b}"
+    );
+    let r = w
+        .post(
+            &format!("/notifications/deliveries/{id}/retry"),
+            Some(&anna),
+            "",
+            SAME,
+        )
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.location()),
+        (303, "/notifications/failed")
+    );
+    assert_eq!(status(&w, id).await, "pending");
+    let page = w.get("/notifications/failed", Some(&anna)).await;
+    assert!(unescape(&page.body).contains(&en("web-deliveries-empty")));
+}
+
+#[tokio::test]
+async fn other_stores_vendors_and_cross_site_posts_are_refused() {
+    let w = Web::new().await;
+    let id = failed_one(&w).await;
+    let path = format!("/notifications/deliveries/{id}/retry");
+    let otto = w.login(w.other_admin).await;
+    let r = w.post(&path, Some(&otto), "", SAME).await;
+    assert_eq!(r.status, 404, "another store's delivery");
+    let page = w.get("/notifications/failed", Some(&otto)).await;
+    assert!(!page.body.contains(&path), "{}", page.body);
+    let victor = w.login(w.vendor).await;
+    assert_eq!(
+        w.get("/notifications/failed", Some(&victor)).await.status,
+        403
+    );
+    assert_eq!(w.post(&path, Some(&victor), "", SAME).await.status, 403);
+    let anna = w.login(w.admin).await;
+    for origin in [None, Some("http://evil.example")] {
+        let r = w.post(&path, Some(&anna), "", origin).await;
+        assert_eq!(r.status, 403, "from {origin:?}");
+    }
+    let r = w.get("/notifications/failed", None).await;
+    assert_eq!((r.status.as_u16(), r.location()), (303, "/login"));
+    assert_eq!(status(&w, id).await, "failed");
+}
+
+#[tokio::test]
+async fn a_person_mutes_a_kind_on_a_channel() {
+    let w = Web::new().await;
+    let victor = w.login(w.vendor).await;
+    let page = w.get("/notifications/preferences", Some(&victor)).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains(r#"value="low_stock:telegram" aria-label"#),
+        "{}",
+        page.body
+    );
+    // Everything but low stock in Telegram.
+    let mut form: Vec<String> = domain::deliveries::KINDS
+        .iter()
+        .flat_map(|k| {
+            k.channels
+                .iter()
+                .map(move |c| format!("on={}%3A{}", k.name, c.as_str()))
+        })
+        .filter(|f| f != "on=low_stock%3Atelegram")
+        .collect();
+    form.sort();
+    let r = w
+        .post(
+            "/notifications/preferences",
+            Some(&victor),
+            &form.join("&"),
+            SAME,
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let grid = domain::deliveries::preferences::grid(&w.ctx.db, w.vendor)
+        .await
+        .unwrap();
+    let off: Vec<_> = grid
+        .iter()
+        .filter(|s| !s.enabled)
+        .map(|s| (s.kind, s.channel.as_str()))
+        .collect();
+    assert_eq!(off, vec![("low_stock", "telegram")]);
+    let page = w
+        .get("/notifications/preferences?saved=1", Some(&victor))
+        .await;
+    assert!(unescape(&page.body).contains(&en("web-preferences-saved")));
+    assert!(page.body.contains(r#"value="low_stock:in_app" aria-label"#));
+    let r = w
+        .post(
+            "/notifications/preferences",
+            Some(&victor),
+            "",
+            Some("http://evil.example"),
+        )
+        .await;
+    assert_eq!(r.status, 403);
+}

@@ -1,0 +1,134 @@
+//! Receipt pipeline: a 12 MP JPEG through `domain::receipts::pipeline::inspect` (type sniffing,
+//! limits, decoding with limits, thumbnail, sha256): milliseconds per image and peak memory.
+//!
+//! `cargo run --release -p bench --bin receipt -- --iterations 30`
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use bench::{Samples, XorShift, proc_status_kib, reset_peak_rss};
+use clap::Parser;
+use domain::receipts::pipeline::{Limits, inspect};
+use image::codecs::jpeg::JpegEncoder;
+use image::{ImageEncoder, RgbImage};
+
+#[derive(Parser, Debug)]
+struct Args {
+    /// Image width in pixels.
+    #[arg(long, default_value_t = 4000)]
+    width: u32,
+    /// Image height in pixels.
+    #[arg(long, default_value_t = 3000)]
+    height: u32,
+    /// JPEG quality of the generated photo.
+    /// (75 gives about 4.9 MiB, a phone photo's size; 90 is over the 10 MiB receipt limit.)
+    #[arg(long, default_value_t = 75)]
+    quality: u8,
+    /// Untimed runs before measuring.
+    #[arg(long, default_value_t = 3)]
+    warmup: usize,
+    /// Timed runs.
+    #[arg(long, default_value_t = 50)]
+    iterations: usize,
+}
+
+/// A photo-like image: smooth gradients, some structure and per-pixel noise, so the JPEG is the
+/// size of a real 12 MP phone photo rather than a trivially compressible block of colour.
+fn photo(width: u32, height: u32) -> RgbImage {
+    let mut rng = XorShift::new(0x5EED);
+    RgbImage::from_fn(width, height, |x, y| {
+        let fx = x as f32 / width as f32;
+        let fy = y as f32 / height as f32;
+        let wave = ((x as f32 / 37.0).sin() * (y as f32 / 53.0).cos() * 40.0) as i32;
+        let r = rng.next_u64();
+        let noise = |shift: u32| ((r >> shift) & 0x3F) as i32 - 32;
+        let px = |base: f32, shift: u32| (base * 200.0) as i32 + wave + noise(shift);
+        image::Rgb([
+            px(fx, 0).clamp(0, 255) as u8,
+            px(fy, 8).clamp(0, 255) as u8,
+            px(1.0 - fx * fy, 16).clamp(0, 255) as u8,
+        ])
+    })
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+
+    let started = Instant::now();
+    let jpeg = {
+        let img = photo(args.width, args.height);
+        let mut out = Vec::new();
+        JpegEncoder::new_with_quality(&mut out, args.quality).write_image(
+            img.as_raw(),
+            args.width,
+            args.height,
+            image::ExtendedColorType::Rgb8,
+        )?;
+        out
+    };
+    let limits = Limits::default();
+    println!(
+        "input: {}x{} JPEG (q{}), {:.2} MiB, generated in {:.1} s",
+        args.width,
+        args.height,
+        args.quality,
+        jpeg.len() as f64 / (1024.0 * 1024.0),
+        started.elapsed().as_secs_f64()
+    );
+    if jpeg.len() > limits.max_bytes {
+        bail!(
+            "the generated JPEG is over the receipt size limit ({} bytes); lower --quality",
+            limits.max_bytes
+        );
+    }
+
+    // Peak memory of one inspection, the input bytes excluded: reset the high-water mark to
+    // what the process holds now (the generator's buffers are freed), then run once.
+    let peak_reset = reset_peak_rss();
+    let rss_before = proc_status_kib("VmRSS").context("reading /proc/self/status")?;
+    let input = jpeg.clone();
+    let first = runtime.block_on(inspect(input, &limits))?;
+    let hwm = proc_status_kib("VmHWM").context("reading /proc/self/status")?;
+    println!(
+        "output: a {}x{} image; thumbnail {} bytes (longest side at most {}); sha256 {}…",
+        first.width.unwrap_or(0),
+        first.height.unwrap_or(0),
+        first.thumbnail.as_ref().map_or(0, Vec::len),
+        limits.thumb_size,
+        &first.sha256[..16]
+    );
+    drop(first);
+
+    for _ in 0..args.warmup {
+        runtime.block_on(inspect(jpeg.clone(), &limits))?;
+    }
+    let mut samples = Samples::with_capacity(args.iterations);
+    for _ in 0..args.iterations {
+        let input = jpeg.clone();
+        let t = Instant::now();
+        let inspected = runtime.block_on(inspect(input, &limits))?;
+        samples.push(t.elapsed());
+        drop(inspected);
+    }
+    let hwm_all = proc_status_kib("VmHWM").context("reading /proc/self/status")?;
+
+    println!("{}", samples.summary("inspect 12 MP JPEG"));
+    if peak_reset {
+        println!(
+            "peak memory, one inspection: +{:.1} MiB over a {:.1} MiB baseline (VmHWM {:.1} MiB; \
+             over all runs {:.1} MiB)",
+            (hwm.saturating_sub(rss_before)) as f64 / 1024.0,
+            rss_before as f64 / 1024.0,
+            hwm as f64 / 1024.0,
+            hwm_all as f64 / 1024.0,
+        );
+    } else {
+        println!(
+            "peak memory: could not reset VmHWM; process peak {:.1} MiB (includes the generator)",
+            hwm_all as f64 / 1024.0
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,130 @@
+//! Durable notification deliveries: every notice (see [`crate::notifications`]) becomes one row
+//! per recipient and channel, claimed by a sender under a lease, retried with backoff and kept
+//! as `failed` with the reason when it gives up, so no instance sends twice and no crash loses
+//! a send.
+//!
+//! - [`plan`]: fed by the outbox through a leased consumer; writes the rows idempotently.
+//! - [`send`]: what a sender does: claim due rows, then mark each sent or failed.
+//! - [`staff`]: the failed-deliveries page and its retry button.
+//! - [`preferences`]: a person's switches per kind and channel.
+use crate::error::{Error, Result};
+use crate::notifications::What;
+
+pub mod plan;
+pub mod preferences;
+pub mod send;
+pub mod staff;
+
+/// Where a delivery goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeliveryChannel {
+    Telegram,
+    /// The backoffice notification center.
+    InApp,
+}
+
+impl DeliveryChannel {
+    pub const ALL: [DeliveryChannel; 2] = [DeliveryChannel::Telegram, DeliveryChannel::InApp];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryChannel::Telegram => "telegram",
+            DeliveryChannel::InApp => "in_app",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or(Error::Invalid { field: "channel" })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Priority {
+    High,
+    Normal,
+}
+
+impl Priority {
+    /// Stored so that `high` sorts before `normal`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::High => "high",
+            Priority::Normal => "normal",
+        }
+    }
+}
+
+/// What kind of notice a delivery carries, its priority and the channels it can go to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kind {
+    pub name: &'static str,
+    pub priority: Priority,
+    pub channels: &'static [DeliveryChannel],
+}
+
+const TELEGRAM: &[DeliveryChannel] = &[DeliveryChannel::Telegram];
+const BOTH: &[DeliveryChannel] = &[DeliveryChannel::Telegram, DeliveryChannel::InApp];
+
+const fn kind(
+    name: &'static str,
+    priority: Priority,
+    channels: &'static [DeliveryChannel],
+) -> Kind {
+    Kind {
+        name,
+        priority,
+        channels,
+    }
+}
+
+pub const NEW_RECEIPT: Kind = kind("new_receipt", Priority::High, BOTH);
+pub const LOW_STOCK: Kind = kind("low_stock", Priority::Normal, BOTH);
+pub const VERIFIED: Kind = kind("verified", Priority::Normal, TELEGRAM);
+pub const REJECTED: Kind = kind("rejected", Priority::Normal, TELEGRAM);
+pub const SHIPPED: Kind = kind("shipped", Priority::Normal, TELEGRAM);
+pub const CANCELLED: Kind = kind("cancelled", Priority::Normal, TELEGRAM);
+pub const EXPIRED: Kind = kind("expired", Priority::Normal, TELEGRAM);
+pub const REFUNDED: Kind = kind("refunded", Priority::Normal, TELEGRAM);
+pub const COMPLETED: Kind = kind("completed", Priority::Normal, TELEGRAM);
+
+/// The table: every kind, its priority and channels. The notification center shows only the
+/// staff's kinds (receipts to check, low stock); customers hear about their orders in Telegram.
+pub const KINDS: [Kind; 9] = [
+    NEW_RECEIPT,
+    LOW_STOCK,
+    VERIFIED,
+    REJECTED,
+    SHIPPED,
+    CANCELLED,
+    EXPIRED,
+    REFUNDED,
+    COMPLETED,
+];
+
+/// The kind of a notice.
+pub fn kind_of(what: &What) -> &'static Kind {
+    match what {
+        What::NewReceipt { .. } => &NEW_RECEIPT,
+        What::LowStock { .. } => &LOW_STOCK,
+        What::Verified { .. } => &VERIFIED,
+        What::Rejected { .. } => &REJECTED,
+        What::Shipped { .. } => &SHIPPED,
+        What::Cancelled { .. } => &CANCELLED,
+        What::Expired { .. } => &EXPIRED,
+        What::Refunded { .. } => &REFUNDED,
+        What::Completed { .. } => &COMPLETED,
+    }
+}
+
+/// A kind by its stored name.
+pub fn find_kind(name: &str) -> Option<&'static Kind> {
+    KINDS.iter().find(|k| k.name == name)
+}
+
+/// Delivery states as stored.
+pub const PENDING: &str = "pending";
+pub const SENT: &str = "sent";
+pub const FAILED: &str = "failed";
