@@ -1,5 +1,6 @@
 //! Reading orders: the store's list (keyset-paged), a customer's own, one order in full.
 use chrono::{DateTime, Datelike, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -116,15 +117,14 @@ pub async fn search(
         q = q.filter(any);
     }
     if let Some(c) = after {
-        q = q.filter(
-            Condition::any()
-                .add(orders::Column::CreatedAt.lt(c.created_at))
-                .add(
-                    Condition::all()
-                        .add(orders::Column::CreatedAt.eq(c.created_at))
-                        .add(orders::Column::Id.lt(c.id)),
-                ),
-        );
+        // A row comparison, `(created_at, id) < (?, ?)`: the same order as the OR of its two
+        // halves, but one the database can start an index range scan from (measured in bench/:
+        // 54 ms → 0.06 ms at row 100,000 of a million on PostgreSQL).
+        let key = Expr::tuple([
+            Expr::col(orders::Column::CreatedAt),
+            Expr::col(orders::Column::Id),
+        ]);
+        q = q.filter(key.lt(Expr::tuple([Expr::val(c.created_at), Expr::val(c.id)])));
     }
     let mut rows = q
         .order_by_desc(orders::Column::CreatedAt)

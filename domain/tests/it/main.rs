@@ -13,6 +13,7 @@ mod invites;
 mod messages;
 mod notices;
 mod outbox;
+mod pages;
 mod photo;
 mod races;
 mod receipts;
