@@ -19,11 +19,23 @@ pub async fn ensure(
     due_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    ensure_with(db, key, kind, "{}", due_at, now).await
+}
+
+/// [`ensure`] with the payload a new row starts from.
+pub async fn ensure_with(
+    db: &impl ConnectionTrait,
+    key: &str,
+    kind: &str,
+    payload: &str,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let row = jobs::ActiveModel {
         id: NotSet,
         kind: Set(kind.to_owned()),
         key: Set(key.to_owned()),
-        payload: Set("{}".to_owned()),
+        payload: Set(payload.to_owned()),
         due_at: Set(due_at),
         lease_owner: Set(None),
         lease_until: Set(None),

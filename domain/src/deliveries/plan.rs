@@ -45,24 +45,7 @@ async fn start_where_the_old_notifier_stopped(ctx: &Ctx) -> Result<()> {
         return Ok(());
     };
     let now = ctx.now();
-    let row = jobs::ActiveModel {
-        id: NotSet,
-        kind: Set("lease".to_owned()),
-        key: Set(key),
-        payload: Set(legacy.payload),
-        due_at: Set(now),
-        lease_owner: Set(None),
-        lease_until: Set(None),
-        attempts: Set(0),
-        last_error: Set(None),
-        done_at: Set(None),
-        created_at: Set(now),
-    };
-    jobs::Entity::insert(row)
-        .on_conflict_do_nothing_on([jobs::Column::Key])
-        .exec(&ctx.db)
-        .await?;
-    Ok(())
+    crate::jobs::ensure_with(&ctx.db, &key, "lease", &legacy.payload, now, now).await
 }
 
 /// Writes the deliveries of one event, in one transaction. Returns how many rows were new.
