@@ -1,5 +1,6 @@
 //! The Vitrina application: settings and wiring. The binary (`main.rs`) only parses the CLI.
 pub mod cli;
+pub mod mail;
 pub mod settings;
 pub mod telegram;
 pub mod telemetry;
@@ -11,7 +12,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use domain::Ctx;
-use domain::events::bus::{EventBus, InProcessBus};
+use domain::events::bus::EventBus;
+use domain::events::local_bus::{LocalBus, LocalBusOptions};
 use domain::events::redis_bus::{RedisBus, RedisBusOptions};
 use migration::{Migrator, MigratorTrait};
 use tokio::sync::watch;
@@ -46,7 +48,8 @@ impl App {
             .with_context(|| format!("connecting to {url:?}"))?;
         let bus = event_bus(&settings, &db).await?;
         Ok(App {
-            ctx: Ctx::new(db, bus, Arc::new(domain::clock::SystemClock)),
+            ctx: Ctx::new(db, bus, Arc::new(domain::clock::SystemClock))
+                .with_email(settings.email.enabled()),
             settings,
         })
     }
@@ -108,14 +111,30 @@ impl App {
             tasks.push(tokio::spawn(domain::worker::run(
                 self.ctx.clone(),
                 owner.clone(),
+                self.settings.notifications.worker_options()?,
                 stop.clone(),
             )));
         }
+        if roles.contains(&Role::Worker)
+            && let Some(mailer) = mail::Mailer::from_settings(&self.settings.email)?
+        {
+            tracing::info!(host = ?self.settings.email.smtp_host, "email notifications on");
+            tasks.push(tokio::spawn(mail::run(
+                mailer,
+                self.ctx.clone(),
+                owner.clone(),
+                stop.clone(),
+            )));
+        }
+        let mut webhook_route = None;
         if roles.contains(&Role::Bot) {
-            tasks.extend(telegram::start(self, &owner, stop.clone()).await?);
+            let bot =
+                telegram::start(self, &owner, stop.clone(), roles.contains(&Role::Web)).await?;
+            tasks.extend(bot.tasks);
+            webhook_route = bot.webhook_route;
         }
         if roles.contains(&Role::Web) {
-            let (addr, task) = web::start(self, stop.clone()).await?;
+            let (addr, task) = web::start(self, webhook_route, stop.clone()).await?;
             web_addr = Some(addr);
             tasks.push(task);
         }
@@ -139,14 +158,21 @@ impl Started {
     }
 }
 
-/// The in-process bus, or Redis when several instances share the database.
+/// The in-process bus, or Redis when several instances share the database; both follow the
+/// outbox.
 async fn event_bus(
     settings: &Settings,
     db: &sea_orm::DatabaseConnection,
 ) -> anyhow::Result<Arc<dyn EventBus>> {
     let bus = &settings.bus;
     Ok(match bus.kind {
-        BusKind::Memory => Arc::new(InProcessBus::new(1024)),
+        BusKind::Memory => {
+            let options = LocalBusOptions {
+                poll: Duration::from_millis(bus.poll_ms.max(10)),
+                ..LocalBusOptions::default()
+            };
+            Arc::new(LocalBus::start(db.clone(), options).await)
+        }
         BusKind::Redis => {
             let options = RedisBusOptions {
                 poll: Duration::from_millis(bus.poll_ms.max(10)),

@@ -75,6 +75,95 @@ pub struct Settings {
     pub server: ServerSettings,
     pub receipts: ReceiptSettings,
     pub bus: BusSettings,
+    pub email: EmailSettings,
+    pub notifications: NotificationSettings,
+}
+
+/// When the scheduled notifications go out.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NotificationSettings {
+    /// The hour (0–23, UTC) the daily digest reaches the stores' ADMINs and OWNERs.
+    pub digest_hour: u32,
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        Self { digest_hour: 8 }
+    }
+}
+
+impl NotificationSettings {
+    /// The worker's options, refusing an hour outside 0–23.
+    pub fn worker_options(&self) -> anyhow::Result<domain::worker::Options> {
+        anyhow::ensure!(
+            self.digest_hour <= 23,
+            "notifications.digest_hour must be 0–23 (UTC), not {}",
+            self.digest_hour
+        );
+        Ok(domain::worker::Options {
+            digest_hour: self.digest_hour,
+        })
+    }
+}
+
+/// Email notifications over SMTP: off unless `smtp_host` is set.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EmailSettings {
+    /// Unset: no email is planned or sent.
+    pub smtp_host: Option<String>,
+    /// Unset: 25 without TLS, 587 with STARTTLS, 465 with TLS.
+    pub smtp_port: Option<u16>,
+    pub tls: EmailTls,
+    /// Unset: no authentication.
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    /// The sender, e.g. `Vitrina <shop@example.com>`.
+    pub from: String,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailTls {
+    /// Plain text (a relay on the same host or network only).
+    None,
+    /// Plain, then upgraded with STARTTLS, which is required.
+    Starttls,
+    /// TLS from the first byte (SMTPS).
+    Tls,
+}
+
+impl Default for EmailSettings {
+    fn default() -> Self {
+        Self {
+            smtp_host: None,
+            smtp_port: None,
+            tls: EmailTls::Starttls,
+            username: None,
+            password: None,
+            from: "Vitrina <vitrina@localhost>".to_owned(),
+        }
+    }
+}
+
+impl EmailSettings {
+    /// Whether email is on: an SMTP host is set.
+    pub fn enabled(&self) -> bool {
+        self.smtp_host
+            .as_deref()
+            .is_some_and(|h| !h.trim().is_empty())
+    }
+
+    /// The port: configured, or the usual one for the TLS mode.
+    pub fn port(&self) -> u16 {
+        self.smtp_port.unwrap_or(match self.tls {
+            EmailTls::None => 25,
+            EmailTls::Starttls => 587,
+            EmailTls::Tls => 465,
+        })
+    }
 }
 
 /// How events reach the other parts of this instance and of the others.
@@ -191,7 +280,8 @@ pub struct TelegramSettings {
     pub api_url: String,
     pub webhook_url: Option<String>,
     pub webhook_secret: Option<Secret>,
-    /// Where the webhook listens (until the backoffice serves it on its own port).
+    /// Where a bot-only instance listens for the webhook; with the web role in the same
+    /// instance the backoffice's server serves it (its path must begin with `/telegram/`).
     pub webhook_bind: String,
     /// The bot's @username, for the login QR code; asked from Telegram (getMe) when unset.
     pub bot_username: Option<String>,
@@ -214,6 +304,8 @@ impl Default for Settings {
             server: ServerSettings::default(),
             receipts: ReceiptSettings::default(),
             bus: BusSettings::default(),
+            email: EmailSettings::default(),
+            notifications: NotificationSettings::default(),
         }
     }
 }
@@ -350,6 +442,61 @@ mod tests {
             assert_eq!(scaled.bus.kind, BusKind::Redis);
             assert_eq!(scaled.bus.redis_url.expose(), "redis://:hunter2@cache:6379");
             assert!(!format!("{scaled:?}").contains("hunter2"));
+            Ok(())
+        });
+    }
+
+    #[allow(clippy::result_large_err)]
+    #[test]
+    fn email_is_off_unless_a_host_is_set_and_its_password_never_prints() {
+        figment::Jail::expect_with(|jail| {
+            let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+            let committed = Settings::load(&config).map_err(|e| e.to_string())?;
+            assert!(!committed.email.enabled());
+            assert_eq!(committed.email.tls, EmailTls::Starttls);
+            assert_eq!(committed.email.port(), 587);
+
+            jail.set_env("VITRINA__EMAIL__SMTP_HOST", "smtp.example.com");
+            jail.set_env("VITRINA__EMAIL__TLS", "tls");
+            jail.set_env("VITRINA__EMAIL__USERNAME", "shop");
+            jail.set_env("VITRINA__EMAIL__PASSWORD", "hunter2");
+            let on = Settings::load(&config).map_err(|e| e.to_string())?;
+            assert!(on.email.enabled());
+            assert_eq!((on.email.tls, on.email.port()), (EmailTls::Tls, 465));
+            assert_eq!(
+                on.email.password.as_ref().map(Secret::expose),
+                Some("hunter2")
+            );
+            assert!(!format!("{on:?}").contains("hunter2"));
+
+            jail.set_env("VITRINA__EMAIL__TLS", "ssl");
+            assert!(Settings::load(&config).is_err(), "an unknown TLS mode");
+            Ok(())
+        });
+    }
+    #[allow(clippy::result_large_err)]
+    #[test]
+    fn the_digest_hour_defaults_to_eight_and_must_be_an_hour() {
+        figment::Jail::expect_with(|jail| {
+            let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+            let committed = Settings::load(&config).map_err(|e| e.to_string())?;
+            let options = committed
+                .notifications
+                .worker_options()
+                .map_err(|e| e.to_string())?;
+            assert_eq!(options.digest_hour, 8);
+
+            jail.set_env("VITRINA__NOTIFICATIONS__DIGEST_HOUR", "23");
+            let late = Settings::load(&config).map_err(|e| e.to_string())?;
+            let options = late
+                .notifications
+                .worker_options()
+                .map_err(|e| e.to_string())?;
+            assert_eq!(options.digest_hour, 23);
+
+            jail.set_env("VITRINA__NOTIFICATIONS__DIGEST_HOUR", "24");
+            let bad = Settings::load(&config).map_err(|e| e.to_string())?;
+            assert!(bad.notifications.worker_options().is_err(), "no hour 24");
             Ok(())
         });
     }

@@ -6,7 +6,6 @@ use anyhow::Context;
 use bot::runtime::{self, Webhook};
 use domain::receipts::pipeline::Limits;
 use domain::receipts::storage::{LocalStorage, ReceiptStorage};
-use teloxide::adaptors::throttle::Limits as ThrottleLimits;
 use teloxide::prelude::*;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -48,18 +47,65 @@ fn s3_storage(_: &crate::settings::S3Settings) -> anyhow::Result<Arc<dyn Receipt
     anyhow::bail!("receipts.storage = \"s3\" needs a build with `--features s3`")
 }
 
-/// Starts the bot and its notifier; both stop when `stop` turns true.
+/// What [`start`] started: the bot's tasks, and in webhook mode with the web role in this
+/// instance, the route the backoffice's server must mount.
+pub struct BotRole {
+    pub tasks: Vec<JoinHandle<()>>,
+    pub webhook_route: Option<axum::Router>,
+}
+
+/// Where Telegram's updates come from.
+enum Updates {
+    Polling,
+    /// A webhook on `telegram.webhook_bind`.
+    OwnListener(Webhook),
+    /// A webhook served by the backoffice on `server.bind`.
+    Mounted {
+        url: url::Url,
+        secret: String,
+    },
+}
+
+fn updates(app: &App, web_here: bool) -> anyhow::Result<Updates> {
+    let tg = &app.settings.telegram;
+    let (url, secret) = match (&tg.webhook_url, &tg.webhook_secret) {
+        (Some(url), Some(secret)) => (url, secret.expose().to_owned()),
+        (Some(_), None) => anyhow::bail!("telegram.webhook_url needs telegram.webhook_secret"),
+        _ => return Ok(Updates::Polling),
+    };
+    let url: url::Url = url.parse().context("telegram.webhook_url")?;
+    if !web_here {
+        let bind = tg.webhook_bind.parse().context("telegram.webhook_bind")?;
+        return Ok(Updates::OwnListener(Webhook { url, secret, bind }));
+    }
+    anyhow::ensure!(
+        url.path().starts_with(WEBHOOK_PREFIX),
+        "telegram.webhook_url: with the web role the backoffice serves the webhook, so its path must begin with {WEBHOOK_PREFIX} (got {})",
+        url.path()
+    );
+    Ok(Updates::Mounted { url, secret })
+}
+
+/// Webhook paths served by the backoffice's server begin with this, clear of its pages.
+pub const WEBHOOK_PREFIX: &str = "/telegram/";
+
+/// Starts the bot and its notifier; both stop when `stop` turns true. `web_here`: this
+/// instance also runs the web role, whose server then serves the webhook.
 pub async fn start(
     app: &App,
     owner: &str,
     stop: watch::Receiver<bool>,
-) -> anyhow::Result<Vec<JoinHandle<()>>> {
+    web_here: bool,
+) -> anyhow::Result<BotRole> {
     let tg = &app.settings.telegram;
     let Some(token) = &tg.token else {
         tracing::warn!(
             "no telegram.token configured (VITRINA__TELEGRAM__TOKEN): the bot is not started"
         );
-        return Ok(Vec::new());
+        return Ok(BotRole {
+            tasks: Vec::new(),
+            webhook_route: None,
+        });
     };
     let bot = runtime::make_bot(token.expose(), &tg.api_url).map_err(|e| anyhow::anyhow!("{e}"))?;
     let me = bot
@@ -89,22 +135,36 @@ pub async fn start(
             "No owner yet. Open this link in Telegram to become the owner: https://t.me/{username}?start=claim_{code}"
         );
     }
-    let webhook = match (&tg.webhook_url, &tg.webhook_secret) {
-        (Some(url), Some(secret)) => Some(Webhook {
-            url: url.parse().context("telegram.webhook_url")?,
-            secret: secret.expose().to_owned(),
-            bind: tg.webhook_bind.parse().context("telegram.webhook_bind")?,
-        }),
-        (Some(_), None) => anyhow::bail!("telegram.webhook_url needs telegram.webhook_secret"),
-        _ => None,
+    let updates = updates(app, web_here)?;
+    let mode = match &updates {
+        Updates::Polling => "polling",
+        Updates::OwnListener(_) => "webhook on telegram.webhook_bind",
+        Updates::Mounted { .. } => "webhook on the backoffice's server",
     };
-    tracing::info!(bot = %username, mode = if webhook.is_some() { "webhook" } else { "polling" }, "bot starting");
+    tracing::info!(bot = %username, mode, "bot starting");
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
-    let dispatcher = tokio::spawn(async move {
-        if let Err(e) = runtime::dispatch(bot.clone(), services, webhook, ready_tx).await {
-            tracing::error!(error = %e, "the bot stopped");
+    let mut webhook_route = None;
+    let dispatcher = match updates {
+        Updates::Mounted { url, secret } => {
+            let (route, run) =
+                runtime::dispatch_mounted(bot.clone(), services, url, &secret, ready_tx)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("setting the webhook (setWebhook): {e}"))?;
+            webhook_route = Some(route);
+            tokio::spawn(run)
         }
-    });
+        Updates::Polling | Updates::OwnListener(_) => {
+            let webhook = match updates {
+                Updates::OwnListener(w) => Some(w),
+                _ => None,
+            };
+            tokio::spawn(async move {
+                if let Err(e) = runtime::dispatch(bot.clone(), services, webhook, ready_tx).await {
+                    tracing::error!(error = %e, "the bot stopped");
+                }
+            })
+        }
+    };
     let token = ready_rx.await.ok();
     let mut stop_dispatcher = stop.clone();
     let stopper = tokio::spawn(async move {
@@ -117,7 +177,7 @@ pub async fn start(
     });
     let notify_bot =
         runtime::make_bot(token_str(app)?, &tg.api_url).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let throttled = notify_bot.throttle(ThrottleLimits::default());
+    let throttled = notify_bot.throttle(bot::notifier::throttle_limits());
     let notifier = tokio::spawn(bot::notifier::run(
         throttled,
         app.ctx.clone(),
@@ -125,7 +185,10 @@ pub async fn start(
         owner.to_owned(),
         stop,
     ));
-    Ok(vec![dispatcher, stopper, notifier])
+    Ok(BotRole {
+        tasks: vec![dispatcher, stopper, notifier],
+        webhook_route,
+    })
 }
 
 fn token_str(app: &App) -> anyhow::Result<&str> {

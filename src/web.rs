@@ -29,10 +29,11 @@ async fn bot_username(app: &App) -> anyhow::Result<String> {
     Ok(me.username.clone().unwrap_or_default())
 }
 
-/// Serves the backoffice until `stop` turns true; returns the address actually bound (so
-/// `server.bind = "127.0.0.1:0"` works).
+/// Serves the backoffice (and the bot's webhook route, when given) until `stop` turns true;
+/// returns the address actually bound (so `server.bind = "127.0.0.1:0"` works).
 pub async fn start(
     app: &App,
+    webhook_route: Option<axum::Router>,
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<(SocketAddr, JoinHandle<()>)> {
     let secret = app.settings.jwt_secret()?;
@@ -47,7 +48,12 @@ pub async fn start(
         .with_context(|| format!("binding {}", app.settings.server.bind))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, "backoffice listening");
-    let service = backoffice::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let mut router = backoffice::router(state);
+    if let Some(route) = webhook_route {
+        // Outside the backoffice's layers: Telegram sends no cookies and no Origin.
+        router = router.merge(route);
+    }
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         let shutdown = async move {
             let _ = stop.changed().await;

@@ -4,10 +4,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "browser/chrome.rs"]
 mod chrome;
+#[path = "browser/login.rs"]
+mod login;
 #[path = "browser/photo.rs"]
 mod photo;
 #[path = "browser/shop.rs"]
 mod shop;
+#[path = "support/mod.rs"]
+mod support;
 
 use domain::events::DomainEvent;
 use serde_json::{Value, json};
@@ -40,7 +44,7 @@ async fn verify_from_the_queue() {
     let order = shop.order_for_customer().await;
     // Wait until the receipt's event has gone out, so that the queue page does not reload
     // under the click.
-    let mut events = shop.app.ctx.bus.subscribe();
+    let mut events = shop.app.ctx().bus.subscribe();
     shop.send_receipt("receipt-1");
     tokio::time::timeout(PATIENCE, async {
         loop {

@@ -4,107 +4,37 @@
 //!
 //! Needs Redis (`REDIS_URL`, default 127.0.0.1:6379; CI starts one).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-use std::path::Path;
+#[path = "support/mod.rs"]
+mod support;
 
 use domain::auth::challenge;
 use domain::{Actor, Channel, Role as StaffRole};
-use serde_json::json;
-use tempfile::TempDir;
 use testkit::TestDb;
 use testkit::wait::PATIENCE;
-use tokio::sync::watch;
-use vitrina::settings::{BusKind, Secret, Settings};
-use vitrina::{App, Role, Started};
+use vitrina::Role;
 
-struct Instance {
-    app: App,
-    base: String,
-    stop: watch::Sender<bool>,
-    started: Started,
-    _data: TempDir,
-}
+use support::app::{Instance, Options};
+use support::staff::cookies;
 
 impl Instance {
-    async fn start(db: &TestDb, channel: &str, roles: &[Role]) -> Instance {
-        let data = tempfile::Builder::new()
-            .prefix("vitrina-instance-")
-            .tempdir()
-            .unwrap();
-        let app = App::build(settings(db, channel, data.path()))
-            .await
-            .unwrap_or_else(|e| panic!("an instance on Redis (CI starts one): {e:#}"));
-        let (stop, stop_rx) = watch::channel(false);
-        let started = app.start(roles, stop_rx).await.unwrap();
-        let base = format!(
-            "http://{}",
-            started.web_addr.expect("the web role's address")
-        );
-        Instance {
-            app,
-            base,
-            stop,
-            started,
-            _data: data,
-        }
+    async fn on_redis(db: &TestDb, channel: &str, roles: &[Role]) -> Instance {
+        let options = Options {
+            redis_channel: Some(channel),
+            ..Options::default()
+        };
+        Instance::start(db, roles, options).await
     }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    async fn stop(self) {
-        let _ = self.stop.send(true);
-        let joined = tokio::time::timeout(PATIENCE, self.started.join()).await;
-        assert!(joined.is_ok(), "the roles did not stop within {PATIENCE:?}");
-    }
-}
-
-/// Every instance of one system shares the database, the Redis channel and the JWT secret;
-/// each keeps its own data folder.
-fn settings(db: &TestDb, channel: &str, data: &Path) -> Settings {
-    let mut settings = Settings {
-        data_dir: data.to_owned(),
-        ..Settings::default()
-    };
-    settings.database.url = Some(serde_json::from_value(json!(db.url())).unwrap());
-    settings.database.auto_migrate = Some(true);
-    settings.server.bind = "127.0.0.1:0".into();
-    settings.jwt.secret = Some(Secret::new("instances-test-secret-instances-test-secret"));
-    settings.telegram.bot_username = Some("vitrina_test_bot".into());
-    settings.bus.kind = BusKind::Redis;
-    if let Ok(url) = std::env::var("REDIS_URL") {
-        settings.bus.redis_url = Secret::new(url);
-    }
-    settings.bus.channel = channel.to_owned();
-    settings
-}
-
-/// `name=value` pairs from Set-Cookie, ready for a Cookie header.
-fn cookies(res: &reqwest::Response) -> String {
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .filter(|pair| !pair.ends_with('='))
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// A QR login approved in Telegram, with the browser polling instance `at`: its cookies.
 async fn log_in(http: &reqwest::Client, at: &Instance, staff: domain::UserId) -> String {
     let secret = "a-browser-secret-of-enough-length-0123456789";
-    let c = challenge::create(&at.app.ctx, secret, "test browser", None)
+    let c = challenge::create(at.ctx(), secret, "test browser", None)
         .await
         .unwrap();
-    challenge::decide(
-        &at.app.ctx,
-        &Actor::user(staff, Channel::Bot),
-        &c.token,
-        true,
-    )
-    .await
-    .unwrap();
+    challenge::decide(at.ctx(), &Actor::user(staff, Channel::Bot), &c.token, true)
+        .await
+        .unwrap();
     let res = http
         .get(at.url(&format!("/login/status?c={}", c.id)))
         .header("cookie", format!("__Host-vitrina-pre={secret}"))
@@ -123,10 +53,10 @@ async fn log_in(http: &reqwest::Client, at: &Instance, staff: domain::UserId) ->
 async fn an_event_on_one_instance_reaches_sse_clients_and_sessions_of_the_other() {
     let db = TestDb::new().await;
     let channel = format!("vitrina-test:{}", uuid::Uuid::new_v4());
-    let a = Instance::start(&db, &channel, &[Role::Web, Role::Worker]).await;
-    let b = Instance::start(&db, &channel, &[Role::Web]).await;
+    let a = Instance::on_redis(&db, &channel, &[Role::Web, Role::Worker]).await;
+    let b = Instance::on_redis(&db, &channel, &[Role::Web]).await;
 
-    let ctx = &a.app.ctx;
+    let ctx = a.ctx();
     let store = testkit::seed::store(ctx, "demo", "Demo Shop").await;
     let product = testkit::seed::product(ctx, store, "MUG", 25_000, 10).await;
     let staff = testkit::seed::person(ctx, 7001, "anna", "en").await;

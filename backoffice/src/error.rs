@@ -69,6 +69,11 @@ impl IntoResponse for AppError {
                 )
                     .into_response();
             }
+            AppError::Domain(e @ domain::Error::TooManyAttempts) => ErrorPage {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                key: e.key(),
+                args: vec![],
+            },
             AppError::Domain(e) => ErrorPage {
                 status: StatusCode::CONFLICT,
                 key: e.key(),

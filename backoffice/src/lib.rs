@@ -25,7 +25,6 @@ pub struct AppState {
     pub files: Arc<dyn ReceiptStorage>,
     /// `t.me/<bot_username>?start=login_…` in the QR code.
     pub bot_username: String,
-    pub login_limiter: Arc<security::IpLimiter>,
 }
 
 impl AppState {
@@ -40,10 +39,6 @@ impl AppState {
             keys: Arc::new(JwtKeys::new(jwt_secret)),
             files,
             bot_username: bot_username.to_owned(),
-            login_limiter: Arc::new(security::IpLimiter::new(
-                10,
-                std::time::Duration::from_secs(60),
-            )),
         }
     }
 }

@@ -1,9 +1,4 @@
-//! Security headers on every response, CSRF refusal of cross-site writes, and a per-IP limit
-//! for creating login challenges.
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+//! Security headers on every response, and CSRF refusal of cross-site writes.
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -70,37 +65,5 @@ pub async fn csrf(req: Request, next: Next) -> Response {
     } else {
         tracing::warn!(method = %req.method(), path = %req.uri().path(), "refused a cross-site request");
         (StatusCode::FORBIDDEN, "cross-site request refused").into_response()
-    }
-}
-
-/// At most `max` events per `per` for each IP address.
-pub struct IpLimiter {
-    max: usize,
-    per: Duration,
-    hits: Mutex<HashMap<IpAddr, Vec<Instant>>>,
-}
-
-impl IpLimiter {
-    pub fn new(max: usize, per: Duration) -> Self {
-        Self {
-            max,
-            per,
-            hits: Mutex::new(HashMap::new()),
-        }
-    }
-
-    pub fn allow(&self, ip: IpAddr) -> bool {
-        let now = Instant::now();
-        let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
-        if hits.len() > 50_000 {
-            hits.retain(|_, v| v.last().is_some_and(|t| now.duration_since(*t) < self.per));
-        }
-        let list = hits.entry(ip).or_default();
-        list.retain(|t| now.duration_since(*t) < self.per);
-        if list.len() >= self.max {
-            return false;
-        }
-        list.push(now);
-        true
     }
 }

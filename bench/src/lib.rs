@@ -1,6 +1,14 @@
 //! Shared pieces of the benchmark binaries (`src/bin/*`): timing samples, percentiles and the
-//! process's memory figures. Run the binaries in release mode; see `README.md`.
+//! process's memory figures, generated photos, the open-files limit; the app wired for the
+//! end-to-end benchmarks ([`app`]) and a light SSE client ([`sse`]). Run the binaries in release
+//! mode; see `README.md`.
+pub mod app;
+pub mod sse;
+
 use std::time::Duration;
+
+use image::codecs::jpeg::JpegEncoder;
+use image::{ImageEncoder, RgbImage};
 
 /// Durations of the measured runs of one benchmark.
 #[derive(Debug, Default)]
@@ -102,6 +110,72 @@ impl XorShift {
     }
 }
 
+/// A photo-like JPEG (gradients, waves and per-pixel noise, so it is the size of a real photo
+/// rather than a trivially compressible block of colour); `1600 × 1200` is a ~2 MP receipt.
+pub fn photo_jpeg(width: u32, height: u32, quality: u8) -> anyhow::Result<Vec<u8>> {
+    let mut rng = XorShift::new(0x5EED);
+    let img = RgbImage::from_fn(width, height, |x, y| {
+        let fx = x as f32 / width as f32;
+        let fy = y as f32 / height as f32;
+        let wave = ((x as f32 / 37.0).sin() * (y as f32 / 53.0).cos() * 40.0) as i32;
+        let r = rng.next_u64();
+        let noise = |shift: u32| ((r >> shift) & 0x3F) as i32 - 32;
+        let px = |base: f32, shift: u32| (base * 200.0) as i32 + wave + noise(shift);
+        image::Rgb([
+            px(fx, 0).clamp(0, 255) as u8,
+            px(fy, 8).clamp(0, 255) as u8,
+            px(1.0 - fx * fy, 16).clamp(0, 255) as u8,
+        ])
+    });
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, quality).write_image(
+        img.as_raw(),
+        width,
+        height,
+        image::ExtendedColorType::Rgb8,
+    )?;
+    Ok(out)
+}
+
+/// `jpeg` with a comment segment naming `n` after its start marker: the same picture (the same
+/// decoding work) but other bytes, so receipts are not flagged as duplicates of each other.
+pub fn numbered_jpeg(jpeg: &[u8], n: u64) -> Vec<u8> {
+    let comment = format!("bench receipt {n}");
+    let mut out = Vec::with_capacity(jpeg.len() + comment.len() + 4);
+    out.extend_from_slice(&jpeg[..2.min(jpeg.len())]);
+    out.extend([0xFF, 0xFE]);
+    out.extend(((comment.len() + 2) as u16).to_be_bytes());
+    out.extend(comment.as_bytes());
+    out.extend_from_slice(&jpeg[2.min(jpeg.len())..]);
+    out
+}
+
+/// Raises this process's open-files limit to `want` (the soft limit, and the hard one when that
+/// is lower and the process may raise it, as root may). Returns the soft limit now in force.
+pub fn raise_open_files(want: u64) -> u64 {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let now = getrlimit(Resource::Nofile);
+    let soft = now.current.unwrap_or(u64::MAX);
+    if soft >= want {
+        return soft;
+    }
+    let hard = now.maximum.unwrap_or(u64::MAX);
+    let raised = Rlimit {
+        current: Some(want),
+        maximum: Some(hard.max(want)),
+    };
+    if setrlimit(Resource::Nofile, raised).is_ok() {
+        return want;
+    }
+    // Not allowed to raise the hard limit: go as far as it lets us.
+    let capped = Rlimit {
+        current: Some(hard),
+        maximum: now.maximum,
+    };
+    let _ = setrlimit(Resource::Nofile, capped);
+    getrlimit(Resource::Nofile).current.unwrap_or(soft)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +190,14 @@ mod tests {
         assert_eq!(s.percentile(99.0), Duration::from_millis(99));
         assert_eq!(s.percentile(100.0), Duration::from_millis(100));
         assert_eq!(s.percentile(0.0), Duration::from_millis(1));
+    }
+
+    #[test]
+    fn numbered_jpegs_differ_and_still_decode() {
+        let jpeg = photo_jpeg(64, 48, 80).unwrap();
+        let (a, b) = (numbered_jpeg(&jpeg, 1), numbered_jpeg(&jpeg, 2));
+        assert_ne!(a, b);
+        let decoded = image::load_from_memory(&a).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (64, 48));
     }
 }

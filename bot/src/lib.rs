@@ -9,12 +9,15 @@ mod customer;
 pub mod detect;
 pub mod dialogue;
 pub mod download;
+pub mod intake;
 mod keyboards;
 pub mod limiter;
 pub mod notifier;
+pub mod polling;
 pub mod reply;
 pub mod runtime;
 pub mod storage;
+pub mod webhook;
 
 use std::sync::Arc;
 
@@ -47,7 +50,7 @@ pub struct Services {
 
 /// The one handler tree, used by polling, webhooks and the tests alike.
 pub fn handler_tree() -> UpdateHandler<BotError> {
-    dptree::entry()
+    intake::mark_handled()
         .filter_async(context::not_seen_before)
         .filter_map_async(context::identify)
         .branch(Update::filter_message().endpoint(customer::on_message))

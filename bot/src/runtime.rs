@@ -1,9 +1,10 @@
-//! Running the bot: long polling by default, or a webhook (secret token checked) when configured.
+//! Running the bot: long polling by default (kept before acknowledged: see [`crate::polling`]),
+//! or a webhook (secret token checked) when configured.
 use std::net::SocketAddr;
 
 use teloxide::dispatching::ShutdownToken;
 use teloxide::prelude::*;
-use teloxide::update_listeners::webhooks;
+use teloxide::update_listeners::UpdateListener;
 
 use crate::{BotError, Services, handler_tree};
 
@@ -30,35 +31,107 @@ pub fn make_bot(token: &str, api_url: &str) -> Result<Bot, BotError> {
     Ok(Bot::new(token).set_api_url(url))
 }
 
-/// Handles updates until the returned token is shut down (or Ctrl-C in the app).
+/// Handles updates until the token sent to `ready` is shut down (or Ctrl-C in the app): long
+/// polling, or a webhook served on its own address.
 pub async fn dispatch(
     bot: Bot,
     services: Services,
     webhook: Option<Webhook>,
     ready: tokio::sync::oneshot::Sender<ShutdownToken>,
 ) -> Result<(), BotError> {
+    let (ctx, bot_id) = (services.ctx.clone(), services.bot_id);
+    let hooked = match &webhook {
+        Some(w) => Some((
+            listen(&bot, &services, w.url.clone(), &w.secret).await?,
+            w.bind,
+        )),
+        None => None,
+    };
     let mut dispatcher = Dispatcher::builder(bot.clone(), handler_tree())
         .dependencies(dptree::deps![services])
         .build();
     let _ = ready.send(dispatcher.shutdown_token());
-    match webhook {
+    match hooked {
         None => {
             // A webhook left behind by an earlier run would stop getUpdates from working.
             bot.delete_webhook().await?;
-            dispatcher.dispatch().await;
+            let listener = crate::polling::listener(bot, ctx, bot_id);
+            dispatcher.dispatch_with_listener(listener, errors()).await;
         }
-        Some(w) => {
-            if !valid_secret(&w.secret) {
-                return Err(
-                    "telegram.webhook_secret must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
-                        .into(),
-                );
-            }
-            let options = webhooks::Options::new(w.bind, w.url).secret_token(w.secret);
-            let listener = webhooks::axum(bot, options).await?;
-            let errors = LoggingErrorHandler::with_custom_text("webhook listener error");
-            dispatcher.dispatch_with_listener(listener, errors).await;
+        Some(((listener, stopped, router), bind)) => {
+            let server = tokio::net::TcpListener::bind(bind).await?;
+            let serving = tokio::spawn(async move {
+                let served = axum::serve(server, router).with_graceful_shutdown(async move {
+                    stopped.await;
+                });
+                if let Err(e) = served.await {
+                    tracing::error!(error = %e, "the webhook listener stopped");
+                }
+            });
+            dispatcher.dispatch_with_listener(listener, errors()).await;
+            let _ = serving.await;
         }
     }
     Ok(())
+}
+
+fn errors() -> std::sync::Arc<LoggingErrorHandler> {
+    LoggingErrorHandler::with_custom_text("update listener error")
+}
+
+/// Webhook mode served by someone else's HTTP server (the backoffice's, when this instance
+/// also runs the web role): registers the webhook with Telegram and answers the router to
+/// mount (it serves only the URL's path) and the future that handles the updates it receives
+/// until the token sent to `ready` is shut down.
+pub async fn dispatch_mounted(
+    bot: Bot,
+    services: Services,
+    url: url::Url,
+    secret: &str,
+    ready: tokio::sync::oneshot::Sender<ShutdownToken>,
+) -> Result<(axum::Router, impl Future<Output = ()> + Send + use<>), BotError> {
+    let (listener, _stopped, router) = listen(&bot, &services, url, secret).await?;
+    let mut dispatcher = Dispatcher::builder(bot, handler_tree())
+        .dependencies(dptree::deps![services])
+        .build();
+    let _ = ready.send(dispatcher.shutdown_token());
+    let run = async move {
+        dispatcher.dispatch_with_listener(listener, errors()).await;
+    };
+    Ok((router, run))
+}
+
+/// Registers the webhook (with its secret) and makes the route that receives it. The webhook
+/// is not deleted when this instance stops: other instances may still be serving it. Other
+/// instances may be handling their updates right now, so only updates abandoned for
+/// [`crate::intake::STALE_AFTER`] are taken over.
+async fn listen(
+    bot: &Bot,
+    services: &Services,
+    url: url::Url,
+    secret: &str,
+) -> Result<
+    (
+        impl UpdateListener<Err = std::convert::Infallible> + Send + use<>,
+        teloxide::stop::StopFlag,
+        axum::Router,
+    ),
+    BotError,
+> {
+    if !valid_secret(secret) {
+        return Err(
+            "telegram.webhook_secret must be 1-256 characters of A-Z, a-z, 0-9, _ and -".into(),
+        );
+    }
+    bot.set_webhook(url.clone())
+        .secret_token(secret.to_owned())
+        .await?;
+    let (intake, listener) = crate::intake::open(
+        services.ctx.clone(),
+        services.bot_id,
+        crate::intake::STALE_AFTER,
+    );
+    let stopped = intake.stopped.clone();
+    let router = crate::webhook::route(url.path(), intake, secret);
+    Ok((listener, stopped, router))
 }

@@ -71,7 +71,7 @@ pub async fn claim(ctx: &Ctx, actor: &Actor, code: &str) -> Result<()> {
             .unwrap_or_default();
         let expires = payload.get("expires").and_then(|v| v.as_i64()).unwrap_or(0);
         if expected.len() != hash.len()
-            || !constant_time_eq(expected.as_bytes(), hash.as_bytes())
+            || !crate::auth::constant_time_eq(expected.as_bytes(), hash.as_bytes())
             || now.timestamp() > expires
         {
             return Err(Error::NotFound { what: "link" });
@@ -113,8 +113,4 @@ pub async fn claim(ctx: &Ctx, actor: &Actor, code: &str) -> Result<()> {
         Ok(())
     }
     .await)
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

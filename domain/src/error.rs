@@ -20,6 +20,9 @@ pub enum Error {
     Unauthorized,
     #[error("invalid {field}")]
     Invalid { field: &'static str },
+    /// Too many attempts from one place in a short time (e.g. login codes from one IP).
+    #[error("too many attempts")]
+    TooManyAttempts,
     #[error("an order needs at least one item")]
     EmptyOrder,
     #[error("{product} is out of stock ({available} available)")]
@@ -157,6 +160,7 @@ impl Error {
             Error::Forbidden => "error-forbidden",
             Error::Unauthorized => "error-unauthorized",
             Error::Invalid { .. } => "error-invalid",
+            Error::TooManyAttempts => "error-too-many-attempts",
             Error::EmptyOrder => "error-empty-order",
             Error::OutOfStock { .. } => "error-out-of-stock",
             Error::ProductUnavailable { .. } => "error-product-unavailable",

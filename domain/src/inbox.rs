@@ -1,5 +1,6 @@
-//! The notification center: in-app notifications for staff (new receipts to check, low stock),
-//! written from the planned `in_app` deliveries, read and marked read in the backoffice.
+//! The notification center: in-app notifications for staff (new receipts to check, low stock,
+//! the daily digest), written from the planned `in_app` deliveries, read and marked read in
+//! the backoffice.
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -58,6 +59,21 @@ async fn write(
         ),
         What::LowStock { title, available } => (
             serde_json::json!({ "title": title, "available": available }),
+            delivery.store_id,
+        ),
+        What::DailyDigest {
+            store,
+            orders,
+            revenue,
+            pending_receipts,
+        } => (
+            serde_json::json!({
+                "store": store,
+                "orders": orders,
+                "revenue_minor": revenue.minor,
+                "currency": revenue.currency.code(),
+                "pending_receipts": pending_receipts,
+            }),
             delivery.store_id,
         ),
         // The notification center shows staff's kinds only (see `deliveries::KINDS`).

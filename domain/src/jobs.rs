@@ -126,6 +126,8 @@ pub async fn claim_due(
             )
             .filter(jobs::Column::Id.eq(job.id))
             .filter(jobs::Column::DoneAt.is_null())
+            // Still due: another instance may have run it and rescheduled it since we looked.
+            .filter(jobs::Column::DueAt.lte(now))
             .filter(lease_free(owner, now))
             .exec(db)
             .await?;

@@ -17,9 +17,12 @@ pub mod db;
 pub mod deliveries;
 pub mod demo;
 pub mod dialogues;
+pub mod digest;
 pub mod error;
 pub mod events;
+pub mod housekeeping;
 pub mod ids;
+pub mod inbound;
 pub mod inbox;
 pub mod invites;
 pub mod jobs;
@@ -54,11 +57,25 @@ pub struct Ctx {
     pub db: DatabaseConnection,
     pub bus: Arc<dyn EventBus>,
     pub clock: Arc<dyn Clock>,
+    /// Whether this deployment sends email (an SMTP host is configured): only then are email
+    /// deliveries planned. Off unless the wiring turns it on ([`Ctx::with_email`]).
+    pub email: bool,
 }
 
 impl Ctx {
     pub fn new(db: DatabaseConnection, bus: Arc<dyn EventBus>, clock: Arc<dyn Clock>) -> Self {
-        Self { db, bus, clock }
+        Self {
+            db,
+            bus,
+            clock,
+            email: false,
+        }
+    }
+
+    /// The same context, with email deliveries planned (`true`) or not.
+    pub fn with_email(mut self, on: bool) -> Self {
+        self.email = on;
+        self
     }
 
     /// A context with the in-process bus and the system clock.

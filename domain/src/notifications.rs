@@ -7,8 +7,8 @@ use crate::error::Result;
 use crate::events::DomainEvent;
 use crate::orders::status::OrderStatus;
 use crate::policy::{self, Capability, Role};
-use crate::{Channel, StoreId};
-use entity::{orders, receipts, staff_roles, users};
+use crate::{Channel, Money, StoreId};
+use entity::{orders, receipts, staff_roles, stores, users};
 
 /// One message for one person.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +50,13 @@ pub enum What {
     LowStock {
         title: String,
         available: i64,
+    },
+    /// For a store's ADMINs and OWNERs: the day's figures (see `crate::digest`).
+    DailyDigest {
+        store: String,
+        orders: i64,
+        revenue: Money,
+        pending_receipts: i64,
     },
     /// For staff: a receipt to check.
     NewReceipt {
@@ -163,8 +170,43 @@ pub async fn for_event(db: &impl ConnectionTrait, event: &DomainEvent) -> Result
             }
             Ok(out)
         }
+        DomainEvent::DailyDigest {
+            store_id,
+            orders,
+            revenue,
+            pending_receipts,
+            ..
+        } => {
+            let Some(shop) = stores::Entity::find_by_id(store_id.0).one(db).await? else {
+                return Ok(Vec::new());
+            };
+            let what = What::DailyDigest {
+                store: shop.name,
+                orders: *orders,
+                revenue: *revenue,
+                pending_receipts: *pending_receipts,
+            };
+            Ok(digest_readers(db, *store_id)
+                .await?
+                .into_iter()
+                .map(|(user_id, telegram_id, language)| Notice {
+                    user_id,
+                    telegram_id,
+                    language,
+                    what: what.clone(),
+                })
+                .collect())
+        }
         _ => Ok(Vec::new()),
     }
+}
+
+/// Who gets a store's daily digest: those who run it, its ADMINs and the OWNERs.
+async fn digest_readers(
+    db: &impl ConnectionTrait,
+    store: StoreId,
+) -> Result<Vec<(i64, i64, String)>> {
+    staff_who(db, store, Capability::ManageStore, false).await
 }
 
 /// Staff who manage the store's catalog: its VENDORs and ADMINs, and the platform OWNERs.

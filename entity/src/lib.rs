@@ -23,6 +23,8 @@ pub mod staff_roles;
 pub mod stock_movements;
 pub mod store_texts;
 pub mod stores;
+pub mod telegram_inbox;
+pub mod user_emails;
 pub mod users;
 
 pub mod prelude {
@@ -49,5 +51,7 @@ pub mod prelude {
     pub use super::stock_movements::Entity as StockMovements;
     pub use super::store_texts::Entity as StoreTexts;
     pub use super::stores::Entity as Stores;
+    pub use super::telegram_inbox::Entity as TelegramInbox;
+    pub use super::user_emails::Entity as UserEmails;
     pub use super::users::Entity as Users;
 }

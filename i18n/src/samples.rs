@@ -43,6 +43,8 @@ pub fn sample_args() -> Vec<(&'static str, ArgValue)> {
         text("items", "• Mug × 2"),
         text("customer", "@carol"),
         num("receipts", 2),
+        num("orders", 12),
+        text("revenue", "$1,234.50"),
         num("duplicates", 1),
         num("duplicate", 1),
         text("reason", "blurry photo"),

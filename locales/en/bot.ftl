@@ -129,6 +129,11 @@ notify-low-stock =
         [one] “{ $title }” is running low: { $count } item left.
        *[other] “{ $title }” is running low: { $count } items left.
     }
+notify-daily-digest =
+    Daily digest: { $store }, the last 24 hours
+    Orders placed: { $orders }
+    Revenue: { $revenue }
+    Receipts awaiting review: { $receipts }
 staff-new-receipt =
     New receipt for order #{ $number }
     Amount: { $total }

@@ -101,6 +101,7 @@ error-product-unavailable = “{ $product }” is not available right now.
 
 error-insufficient-stock = Stock can't go below what is reserved for orders ({ $on_hand } on hand, { $reserved } reserved).
 
+error-too-many-attempts = Too many attempts. Please wait a minute and try again.
 error-invalid-transition =
     This order is “{ $from ->
         [awaiting_payment] Awaiting payment

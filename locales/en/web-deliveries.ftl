@@ -19,6 +19,7 @@ delivery-channel-telegram = Telegram
 delivery-channel-in_app = Notification center
 delivery-kind-new_receipt = New receipt to check
 delivery-kind-low_stock = Low stock
+delivery-kind-daily_digest = Daily digest
 delivery-kind-verified = Payment verified
 delivery-kind-rejected = Payment rejected
 delivery-kind-shipped = Order shipped

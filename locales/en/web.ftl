@@ -82,6 +82,7 @@ web-notifications = Notifications
 web-mark-all-read = Mark all as read
 web-no-notifications = No notifications yet.
 web-notification-new-receipt = New receipt for order #{ $number }
+web-notification-daily-digest = Daily digest, { $store }: orders { $orders }, revenue { $revenue }, receipts to check { $receipts }
 web-device = Device
 web-created = Logged in
 web-last-seen = Last seen

@@ -135,6 +135,11 @@ notify-low-stock =
         [many] «{ $title }» заканчивается: осталось { $count } штук.
        *[other] «{ $title }» заканчивается: осталось { $count } штуки.
     }
+notify-daily-digest =
+    Сводка за сутки: { $store }
+    Новых заказов: { $orders }
+    Выручка: { $revenue }
+    Квитанций ждут проверки: { $receipts }
 staff-new-receipt =
     Новая квитанция по заказу №{ $number }
     Сумма: { $total }

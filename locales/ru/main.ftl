@@ -104,6 +104,7 @@ error-product-unavailable = Товар «{ $product }» сейчас недос�
 
 error-insufficient-stock = Остаток не может быть меньше зарезервированного под заказы (на складе: { $on_hand }, в резерве: { $reserved }).
 
+error-too-many-attempts = Слишком много попыток. Подождите минуту и попробуйте снова.
 error-invalid-transition =
     Заказ в статусе «{ $from ->
         [awaiting_payment] Ожидает оплаты

@@ -19,6 +19,7 @@ delivery-channel-telegram = Telegram
 delivery-channel-in_app = Центр уведомлений
 delivery-kind-new_receipt = Новая квитанция на проверку
 delivery-kind-low_stock = Товар заканчивается
+delivery-kind-daily_digest = Ежедневная сводка
 delivery-kind-verified = Оплата подтверждена
 delivery-kind-rejected = Оплата отклонена
 delivery-kind-shipped = Заказ отправлен

@@ -81,6 +81,7 @@ web-notifications = Уведомления
 web-mark-all-read = Отметить все прочитанными
 web-no-notifications = Уведомлений пока нет.
 web-notification-new-receipt = Новая квитанция к заказу №{ $number }
+web-notification-daily-digest = Сводка за сутки, { $store }: заказов { $orders }, выручка { $revenue }, квитанций на проверке { $receipts }
 web-device = Устройство
 web-created = Вход
 web-last-seen = Последняя активность

@@ -135,6 +135,11 @@ notify-low-stock =
         [many] «{ $title }» закінчується: залишилося { $count } штук.
        *[other] «{ $title }» закінчується: залишилося { $count } штуки.
     }
+notify-daily-digest =
+    Зведення за добу: { $store }
+    Нових замовлень: { $orders }
+    Виторг: { $revenue }
+    Квитанцій чекають на перевірку: { $receipts }
 staff-new-receipt =
     Нова квитанція до замовлення №{ $number }
     Сума: { $total }

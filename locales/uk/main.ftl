@@ -104,6 +104,7 @@ error-product-unavailable = Товар «{ $product }» зараз недост�
 
 error-insufficient-stock = Залишок не може бути меншим за кількість, зарезервовану під замовлення (на складі: { $on_hand }, у резерві: { $reserved }).
 
+error-too-many-attempts = Забагато спроб. Зачекайте хвилину й спробуйте знову.
 error-invalid-transition =
     Замовлення зі статусом «{ $from ->
         [awaiting_payment] Очікує оплати

@@ -19,6 +19,7 @@ delivery-channel-telegram = Telegram
 delivery-channel-in_app = Центр сповіщень
 delivery-kind-new_receipt = Нова квитанція на перевірку
 delivery-kind-low_stock = Товар закінчується
+delivery-kind-daily_digest = Щоденне зведення
 delivery-kind-verified = Оплату підтверджено
 delivery-kind-rejected = Оплату відхилено
 delivery-kind-shipped = Замовлення відправлено

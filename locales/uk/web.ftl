@@ -81,6 +81,7 @@ web-notifications = Сповіщення
 web-mark-all-read = Позначити всі прочитаними
 web-no-notifications = Сповіщень поки немає.
 web-notification-new-receipt = Нова квитанція до замовлення №{ $number }
+web-notification-daily-digest = Зведення за добу, { $store }: замовлень { $orders }, виторг { $revenue }, квитанцій на перевірці { $receipts }
 web-device = Пристрій
 web-created = Вхід
 web-last-seen = Остання активність

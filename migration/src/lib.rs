@@ -15,6 +15,9 @@ mod m20261121_000006_bot;
 mod m20261121_000007_audit_append_only;
 mod m20261121_000008_people_texts;
 mod m20261121_000009_deliveries;
+mod m20261121_000010_user_emails;
+mod m20261121_000011_orders_list_index;
+mod m20261121_000012_telegram_inbox;
 
 pub struct Migrator;
 
@@ -31,12 +34,15 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000007_audit_append_only::Migration),
             Box::new(m20261121_000008_people_texts::Migration),
             Box::new(m20261121_000009_deliveries::Migration),
+            Box::new(m20261121_000010_user_emails::Migration),
+            Box::new(m20261121_000011_orders_list_index::Migration),
+            Box::new(m20261121_000012_telegram_inbox::Migration),
         ]
     }
 }
 
 /// Every table the migrations create, in creation order.
-pub const TABLES: [&str; 24] = [
+pub const TABLES: [&str; 26] = [
     "stores",
     "users",
     "staff_roles",
@@ -61,4 +67,6 @@ pub const TABLES: [&str; 24] = [
     "customer_blocks",
     "notification_deliveries",
     "notification_preferences",
+    "user_emails",
+    "telegram_inbox",
 ];

@@ -40,8 +40,8 @@ async fn catalog_tables(db: &DatabaseConnection) -> BTreeSet<String> {
         .collect()
 }
 
-/// Every base table, trigger (`trigger:<name>`) and, on PostgreSQL, function
-/// (`function:<name>`) of the test database: what a migration may create.
+/// Every base table, trigger (`trigger:<name>`), index (`index:<name>`) and, on PostgreSQL,
+/// function (`function:<name>`) of the test database: what a migration may create.
 async fn catalog_objects(db: &DatabaseConnection) -> BTreeSet<String> {
     let backend = db.get_database_backend();
     let mut objects = catalog_tables(db).await;
@@ -62,6 +62,26 @@ async fn catalog_objects(db: &DatabaseConnection) -> BTreeSet<String> {
             }
         },
     )];
+    // Indexes created on their own (`CREATE INDEX`), not those backing a key or constraint.
+    queries.push((
+        "index",
+        match backend {
+            DbBackend::Sqlite => {
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            }
+            DbBackend::Postgres => {
+                "SELECT i.relname::text AS name FROM pg_index x \
+                 JOIN pg_class i ON i.oid = x.indexrelid \
+                 JOIN pg_namespace n ON n.oid = i.relnamespace \
+                 WHERE n.nspname = current_schema() AND NOT x.indisprimary \
+                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)"
+            }
+            _ => {
+                "SELECT DISTINCT index_name AS name FROM information_schema.statistics \
+                 WHERE table_schema = DATABASE() AND index_name <> 'PRIMARY'"
+            }
+        },
+    ));
     if backend == DbBackend::Postgres {
         queries.push((
             "function",
@@ -963,6 +983,8 @@ async fn schema_matches_the_entities() {
         entity_columns::<customer_blocks::Entity>(b),
         entity_columns::<notification_deliveries::Entity>(b),
         entity_columns::<notification_preferences::Entity>(b),
+        entity_columns::<user_emails::Entity>(b),
+        entity_columns::<telegram_inbox::Entity>(b),
     ];
     let entity_tables: BTreeSet<String> = entities.iter().map(|(t, _)| t.clone()).collect();
     assert_eq!(entity_tables, app_tables());
@@ -1172,4 +1194,67 @@ async fn people_and_text_tables_reject_duplicates() {
     block(boris).await.unwrap();
     assert_unique_violation(block(boris).await, "customer_blocks (store_id, user_id)");
     assert_fk_violation(block(9_999_999).await, "customer_blocks.user_id");
+}
+
+/// The unfiltered order list's index (000011) comes with its migration and goes with it.
+#[tokio::test]
+async fn the_orders_list_index_comes_and_goes_with_its_migration() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    let name = "index:idx_orders_store_created".to_owned();
+    assert!(catalog_objects(db).await.contains(&name));
+    let since = Migrator::migrations()
+        .iter()
+        .rev()
+        .position(|m| m.name().contains("000011_orders_list_index"))
+        .expect("the orders list index migration") as u32
+        + 1;
+    Migrator::down(db, Some(since)).await.unwrap();
+    let objects = catalog_objects(db).await;
+    assert!(!objects.contains(&name));
+    assert!(objects.contains("index:idx_orders_store_status_created"));
+    Migrator::up(db, None).await.unwrap();
+    assert!(catalog_objects(db).await.contains(&name));
+}
+
+/// A person's email address (000010): one per person, only for a real person, and the table
+/// goes with its migration (undoing the later ones first) and comes back with `up`.
+#[tokio::test]
+async fn user_emails_hold_one_address_per_person_and_go_with_down() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    let anna = user(db, 42).await.unwrap();
+    let address = async |user_id: i64, email: &str| {
+        let stmt = Query::insert()
+            .into_table(Alias::new("user_emails"))
+            .columns([
+                Alias::new("user_id"),
+                Alias::new("email"),
+                Alias::new("updated_at"),
+            ])
+            .values_panic([Expr::val(user_id), Expr::val(email), Expr::val(now())])
+            .take();
+        db.execute(&stmt).await
+    };
+    address(anna, "anna@example.com").await.unwrap();
+    assert_unique_violation(
+        address(anna, "a@example.com").await,
+        "user_emails (user_id)",
+    );
+    assert_fk_violation(
+        address(9_999_999, "x@example.com").await,
+        "user_emails.user_id",
+    );
+    let since = Migrator::migrations()
+        .iter()
+        .rev()
+        .position(|m| m.name().contains("000010_user_emails"))
+        .expect("the user emails migration") as u32
+        + 1;
+    Migrator::down(db, Some(since)).await.unwrap();
+    assert!(!catalog_tables(db).await.contains("user_emails"));
+    assert_eq!(count(db, "users").await, 1);
+    Migrator::up(db, None).await.unwrap();
+    assert!(catalog_tables(db).await.contains("user_emails"));
+    address(anna, "anna@example.com").await.unwrap();
 }

@@ -40,6 +40,8 @@ struct Inner {
     calls: Vec<Call>,
     /// Method name -> how many more times to answer 429.
     throttle: HashMap<String, u32>,
+    /// Method name -> how many more calls to record and then never answer.
+    hang: HashMap<String, u32>,
     next_message_id: i64,
     /// Updates not yet confirmed by a `getUpdates` offset past them.
     updates: VecDeque<Value>,
@@ -119,6 +121,16 @@ impl FakeTelegram {
             .insert(method.to_ascii_lowercase(), times);
     }
 
+    /// Records the next `times` calls of `method` (Telegram took them) but never answers them:
+    /// the caller waits until it gives up or dies, as when the connection breaks after the
+    /// message went out.
+    pub fn hang(&self, method: &str, times: u32) {
+        self.shared
+            .lock()
+            .hang
+            .insert(method.to_ascii_lowercase(), times);
+    }
+
     /// Enforces Telegram's sending limits from now on: more than `overall_per_sec` messages
     /// (sendMessage, sendPhoto, sendDocument) in any second, or more than `per_chat_per_sec` to
     /// one chat, is answered 429 with `retry_after: 1` and counted in [`Self::rate_limited`].
@@ -145,6 +157,12 @@ impl FakeTelegram {
         }
         inner.updates.push_back(update);
         id
+    }
+
+    /// How many updates were queued with [`Self::push_update`] so far (also the last one's
+    /// `update_id`).
+    pub fn updates_pushed(&self) -> i64 {
+        self.shared.lock().last_update_id
     }
 
     /// A file the bot can fetch with `getFile` and download.
@@ -178,6 +196,13 @@ async fn answer(
     let method = method.to_ascii_lowercase();
     if method == "getupdates" {
         return axum::Json(updates(&shared, body).await);
+    }
+    if hangs(&shared, &method) {
+        shared.lock().calls.push(Call {
+            method: method.clone(),
+            body: body.clone(),
+        });
+        return std::future::pending().await;
     }
     let mut inner = shared.lock();
     inner.calls.push(Call {
@@ -242,6 +267,18 @@ async fn answer(
         _ => json!(true),
     };
     axum::Json(json!({ "ok": true, "result": result }))
+}
+
+/// Whether this call of `method` is one [`FakeTelegram::hang`] asked to leave unanswered.
+fn hangs(shared: &Shared, method: &str) -> bool {
+    let mut inner = shared.lock();
+    match inner.hang.get_mut(method) {
+        Some(left) if *left > 0 => {
+            *left -= 1;
+            true
+        }
+        _ => false,
+    }
 }
 
 fn chat_id(body: &Value) -> i64 {

@@ -8,6 +8,7 @@
 //! Test-only code: failing loudly is the right answer to a broken test environment.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod fake_smtp;
 pub mod fake_telegram;
 pub mod files;
 pub mod seed;

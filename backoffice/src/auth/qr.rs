@@ -52,11 +52,6 @@ pub async fn page(
     client: super::ClientIp,
 ) -> Result<Response, AppError> {
     let ip = client.0;
-    if let Some(ip) = ip
-        && !state.login_limiter.allow(ip)
-    {
-        return Err(AppError::Domain(domain::Error::Invalid { field: "rate" }));
-    }
     let secret = random_secret();
     let ua = user_agent(&headers);
     let ip_text = ip.map(|i| i.to_string());

@@ -1,9 +1,10 @@
 //! Failed notifications of the current store (ADMIN and OWNER) with a Retry button, and each
-//! person's own notification settings (kinds × channels).
+//! person's own notification settings (their email address, kinds × channels).
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::deliveries::{preferences, staff as failed};
@@ -89,6 +90,12 @@ struct Settings {
     channels: Vec<(String, String)>,
     lines: Vec<Line>,
     saved: bool,
+    /// The address in the field: the stored one, or what was typed when it was refused.
+    email: String,
+    /// Why the typed address was refused.
+    email_error: Option<String>,
+    /// Whether this deployment sends email at all.
+    email_on: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -101,6 +108,25 @@ async fn settings(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<Saved>,
+) -> Result<Settings, AppError> {
+    let email = preferences::email(&state.ctx.db, staff.id().0).await?;
+    page(
+        &state,
+        &staff,
+        q.saved.is_some(),
+        email.unwrap_or_default(),
+        None,
+    )
+    .await
+}
+
+/// The settings page: the email address, then the kinds × channels grid.
+async fn page(
+    state: &AppState,
+    staff: &Staff,
+    saved: bool,
+    email: String,
+    email_error: Option<String>,
 ) -> Result<Settings, AppError> {
     let tr = Tr(staff.lang);
     let grid = preferences::grid(&state.ctx.db, staff.id()).await?;
@@ -121,7 +147,7 @@ async fn settings(
         })
         .collect();
     Ok(Settings {
-        frame: frame(&state, &staff).await?,
+        frame: frame(state, staff).await?,
         channels: channels
             .iter()
             .map(|c| {
@@ -132,16 +158,38 @@ async fn settings(
             .collect(),
         tr,
         lines,
-        saved: q.saved.is_some(),
+        saved,
+        email,
+        email_error,
+        email_on: state.ctx.email,
     })
 }
 
-/// The ticked boxes come as repeated `on=<kind>:<channel>` fields.
+/// The ticked boxes come as repeated `on=<kind>:<channel>` fields, the address as `email`
+/// (blank clears it; absent leaves it as it is). A refused address saves nothing and shows
+/// the page again with the reason.
 async fn save(
     State(state): State<AppState>,
     staff: Staff,
     axum::Form(form): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let actor = staff.actor(None);
+    let email = form
+        .iter()
+        .find(|(name, _)| name == "email")
+        .map(|(_, v)| v);
+    if let Some(address) = email {
+        match preferences::set_email(&state.ctx, &actor, address).await {
+            Ok(_) => {}
+            Err(domain::Error::Invalid { field: "email" }) => {
+                let tr = Tr(staff.lang);
+                let why = tr.t1("mail-address-invalid", "address", address.trim());
+                let page = page(&state, &staff, false, address.clone(), Some(why)).await?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     let on: Vec<(String, String)> = form
         .into_iter()
         .filter(|(name, _)| name == "on")
@@ -150,6 +198,6 @@ async fn save(
             Some((kind.to_owned(), channel.to_owned()))
         })
         .collect();
-    preferences::set(&state.ctx, &staff.actor(None), &on).await?;
+    preferences::set(&state.ctx, &actor, &on).await?;
     Ok(Redirect::to("/notifications/preferences?saved=1").into_response())
 }

@@ -57,6 +57,8 @@ async fn page(State(state): State<AppState>, staff: Staff) -> Result<Page, AppEr
                     i18n::t_args(staff.lang, "notify-low-stock", &args),
                     "/products?low=1".to_owned(),
                 )
+            } else if n.kind == "daily_digest" {
+                (digest_text(&tr, &payload), "/queue".to_owned())
             } else {
                 let number = payload["number"].as_i64().unwrap_or_default();
                 let order = payload["order_id"].as_i64().unwrap_or_default();
@@ -82,6 +84,28 @@ async fn page(State(state): State<AppState>, staff: Staff) -> Result<Page, AppEr
         tr,
         items,
     })
+}
+
+/// A daily digest's line (see `domain::digest`).
+fn digest_text(tr: &Tr, payload: &serde_json::Value) -> String {
+    let minor = payload["revenue_minor"].as_i64().unwrap_or_default();
+    let currency = payload["currency"].as_str().unwrap_or_default();
+    let args = [
+        (
+            "store",
+            i18n::ArgValue::from(payload["store"].as_str().unwrap_or_default()),
+        ),
+        (
+            "orders",
+            i18n::ArgValue::from(payload["orders"].as_i64().unwrap_or_default()),
+        ),
+        ("revenue", i18n::ArgValue::from(tr.money(&minor, currency))),
+        (
+            "receipts",
+            i18n::ArgValue::from(payload["pending_receipts"].as_i64().unwrap_or_default()),
+        ),
+    ];
+    i18n::t_args(tr.0, "web-notification-daily-digest", &args)
 }
 
 /// The bell alone, refreshed when a receipt arrives.

@@ -5,6 +5,8 @@ mod access;
 mod audit;
 mod customers;
 mod deliveries;
+mod digest;
+mod email;
 mod live;
 mod login;
 mod pages;

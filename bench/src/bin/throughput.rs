@@ -4,13 +4,18 @@
 //! queued to the last reply received. The database is `DATABASE_URL` (a fresh one, as in the
 //! tests; SQLite in a temporary directory when unset).
 //!
-//! `cargo run --release -p bench --bin throughput -- --customers 100 --per-customer 20`
+//! With `--receipts`, then as many other customers, each with one order awaiting payment, send a
+//! ~2 MP JPEG receipt as a Telegram photo (one update each, all queued at once): the handlers
+//! fetch it through getFile and the download URL, inspect it, store it on disk and attach it.
+//!
+//! `cargo run --release -p bench --bin throughput -- --customers 100 --per-customer 20 --receipts`
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
 use clap::Parser;
-use serde_json::json;
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
 use teloxide::dispatching::ShutdownToken;
 use teloxide::prelude::*;
 use testkit::fake_telegram::FakeTelegram;
@@ -23,12 +28,20 @@ struct Args {
     /// `/orders` messages from each customer.
     #[arg(long, default_value_t = 20)]
     per_customer: usize,
+    /// Also measure receipt uploads: `--customers` more customers send a receipt photo each.
+    #[arg(long)]
+    receipts: bool,
+    /// Receipt photos: width, height and JPEG quality (1600x1200 at 80 is about 1.1 MiB).
+    #[arg(long, num_args = 3, default_values_t = [1600, 1200, 80])]
+    receipt: Vec<u32>,
     /// Give up waiting for replies after this many seconds.
     #[arg(long, default_value_t = 300)]
     timeout_secs: u64,
 }
 
 const FIRST_USER: i64 = 50_000;
+/// Customers who send receipts (one order each, so no "which order?" question).
+const FIRST_PAYER: i64 = 150_000;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -46,13 +59,13 @@ async fn main() -> anyhow::Result<()> {
         let mut dispatcher = Dispatcher::builder(bot, handler).build();
         let token = dispatcher.shutdown_token();
         let run = tokio::spawn(async move { dispatcher.dispatch().await });
-        let rate = measure(&fake, &args, total).await;
+        let rate = measure(&fake, orders_updates(&args), args.timeout_secs).await;
         stop(token).await;
         run.abort();
         rate?
     };
 
-    let vitrina = {
+    let (vitrina, receipts) = {
         let test_db = testkit::TestDb::new().await;
         let ctx = domain::Ctx::local(test_db.db.clone());
         let store = testkit::seed::store(&ctx, "bench", "Bench").await;
@@ -63,12 +76,20 @@ async fn main() -> anyhow::Result<()> {
             for _ in 0..3 {
                 testkit::seed::order(&ctx, store, customer, product, 1).await;
             }
+            if args.receipts {
+                let user = FIRST_PAYER + i;
+                let payer = testkit::seed::person(&ctx, user, &format!("c{user}"), "en").await;
+                testkit::seed::order(&ctx, store, payer, product, 1).await;
+            }
         }
+        let files_dir = tempfile::tempdir()?;
         let fake = FakeTelegram::start().await;
         let bot = make_bot(&fake)?;
         let services = bot::Services {
             ctx: ctx.clone(),
-            files: Arc::new(domain::receipts::storage::MemoryStorage::new()),
+            files: Arc::new(domain::receipts::storage::LocalStorage::new(
+                files_dir.path(),
+            )),
             limits: Arc::new(domain::receipts::pipeline::Limits::default()),
             bot_id: 123_456,
             bot_username: "vitrina_test_bot".into(),
@@ -85,15 +106,31 @@ async fn main() -> anyhow::Result<()> {
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
         let run = tokio::spawn(bot::runtime::dispatch(bot, services, None, ready_tx));
         let token = ready_rx.await?;
-        let rate = measure(&fake, &args, total).await;
+        let rate = measure(&fake, orders_updates(&args), args.timeout_secs).await;
+        let receipts = if args.receipts && rate.is_ok() {
+            Some(measure(&fake, receipt_updates(&fake, &args)?, args.timeout_secs).await)
+        } else {
+            None
+        };
         stop(token).await;
         run.abort();
-        // What the customers were told, to see the replies are order lists and not errors.
-        if let Some((chat, text)) = fake.sent_texts().into_iter().next() {
+        if args.receipts {
+            // Every photo was attached, not answered with an error.
+            let sql = "SELECT COUNT(*) AS n FROM receipts";
+            let row = ctx
+                .db
+                .query_one_raw(Statement::from_string(ctx.db.get_database_backend(), sql))
+                .await?;
+            let n: i64 = row.map(|r| r.try_get("", "n")).transpose()?.unwrap_or(0);
+            println!("receipts attached: {n} of {}", args.customers);
+        }
+        // What the customers were told, to see the replies are what was asked and not errors.
+        let texts = fake.sent_texts();
+        for (chat, text) in [texts.first(), texts.last()].into_iter().flatten() {
             let text: String = text.chars().take(120).collect();
             println!("a reply to {chat}: {text:?}");
         }
-        rate?
+        (rate?, receipts.transpose()?)
     };
 
     println!(
@@ -102,6 +139,12 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("teloxide echo bot (baseline): {echo:>8.1} updates/s");
     println!("vitrina handlers (/orders):   {vitrina:>8.1} updates/s");
+    if let Some(rate) = receipts {
+        println!(
+            "vitrina handlers (receipts):  {rate:>8.1} updates/s ({} photos of {}x{}, q{})",
+            args.customers, args.receipt[0], args.receipt[1], args.receipt[2]
+        );
+    }
     Ok(())
 }
 
@@ -109,15 +152,15 @@ fn make_bot(fake: &FakeTelegram) -> anyhow::Result<Bot> {
     bot::runtime::make_bot("123456:bench", &fake.url).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-/// Queues every update at once, then waits until each has had a reply: updates per second.
-async fn measure(fake: &FakeTelegram, args: &Args, total: usize) -> anyhow::Result<f64> {
-    let started = Instant::now();
+/// `/orders` from every customer, `--per-customer` times.
+fn orders_updates(args: &Args) -> Vec<Value> {
+    let mut updates = Vec::new();
     let mut message_id = 0;
     for _ in 0..args.per_customer {
         for i in 0..args.customers {
             let user = FIRST_USER + i;
             message_id += 1;
-            fake.push_update(json!({
+            updates.push(json!({
                 "update_id": 0,
                 "message": {
                     "message_id": message_id, "date": 1_700_000_000, "text": "/orders",
@@ -129,18 +172,59 @@ async fn measure(fake: &FakeTelegram, args: &Args, total: usize) -> anyhow::Resu
             }));
         }
     }
-    let deadline = Duration::from_secs(args.timeout_secs);
-    loop {
-        let replies = fake
-            .calls()
+    updates
+}
+
+/// A receipt photo from each paying customer, its file served by the fake API (each with other
+/// bytes, so none is a duplicate of another).
+fn receipt_updates(fake: &FakeTelegram, args: &Args) -> anyhow::Result<Vec<Value>> {
+    let [width, height, quality] = args.receipt[..] else {
+        bail!("--receipt takes width, height and quality");
+    };
+    let jpeg = bench::photo_jpeg(width, height, u8::try_from(quality)?)?;
+    let updates = (0..args.customers)
+        .map(|i| {
+            let user = FIRST_PAYER + i;
+            let file_id = format!("receipt-{user}");
+            let bytes = bench::numbered_jpeg(&jpeg, i as u64);
+            let update = bench::app::photo_update(user, i, &file_id, bytes.len(), width, height);
+            fake.add_file(&file_id, bytes);
+            update
+        })
+        .collect();
+    Ok(updates)
+}
+
+/// Queues every update at once, then waits until each has had a reply (one `sendMessage`
+/// more each): updates per second.
+async fn measure(
+    fake: &FakeTelegram,
+    updates: Vec<Value>,
+    timeout_secs: u64,
+) -> anyhow::Result<f64> {
+    let replies = || {
+        fake.calls()
             .iter()
             .filter(|c| c.method == "sendmessage")
-            .count();
-        if replies >= total {
+            .count()
+    };
+    let total = updates.len();
+    let wanted = replies() + total;
+    let started = Instant::now();
+    for update in updates {
+        fake.push_update(update);
+    }
+    let deadline = Duration::from_secs(timeout_secs);
+    loop {
+        let now = replies();
+        if now >= wanted {
             return Ok(total as f64 / started.elapsed().as_secs_f64());
         }
         if started.elapsed() > deadline {
-            bail!("only {replies} of {total} replies after {deadline:?}");
+            bail!(
+                "only {} of {total} replies after {deadline:?}",
+                now + total - wanted
+            );
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }

@@ -3,11 +3,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod admins;
 mod blocked;
+mod broadcast;
 mod customers;
+mod digest;
 mod invites;
 mod login;
 mod notifier;
 mod photo;
+mod polling;
 mod receipts;
 mod runtime;
 mod support;

@@ -75,6 +75,19 @@ async fn webhook_mode_refuses_requests_without_the_secret() {
         api.sent_texts(),
         vec![(CUSTOMER as i64, t("en", "bot-help"))]
     );
+    // Kept before Telegram got its 200, and marked handled once answered.
+    let bot_id = w.services.bot_id;
+    assert!(
+        !domain::inbound::keep(&w.ctx.db, bot_id, 1, "{}", w.ctx.now())
+            .await
+            .unwrap(),
+        "the posted update was kept"
+    );
+    testkit::wait::eventually("the update marked handled", || async {
+        let pending = domain::inbound::pending(&w.ctx.db, bot_id).await.unwrap();
+        pending.is_empty().then_some(())
+    })
+    .await;
 
     token.shutdown().unwrap().await;
     let _ = tokio::time::timeout(Duration::from_secs(5), running).await;

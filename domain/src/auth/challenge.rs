@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, EntityTrait, QueryFilter,
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
 };
 
 use super::{clip, constant_time_eq, digest, is_staff, random_token, useragent};
@@ -32,6 +32,11 @@ const IP_MAX: usize = 64;
 const TOKEN_MAX_LEN: usize = 64;
 
 const LINK: Error = Error::NotFound { what: "link" };
+
+/// Login codes one IP address may ask for per [`PER_IP_WINDOW_SECS`]. Counted in the database,
+/// so the limit holds across every web instance.
+pub const PER_IP_LIMIT: u64 = 10;
+pub const PER_IP_WINDOW_SECS: i64 = 60;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Status {
@@ -104,6 +109,7 @@ pub async fn create(
         });
     }
     let now = ctx.now();
+    let ip = ip.map(|ip| clip(ip, IP_MAX));
     // 192 bits; "login_" + 32 characters stays well inside Telegram's 64-character payload.
     let token = random_token::<24>();
     let expires_at = now + Duration::seconds(CHALLENGE_TTL_SECS);
@@ -114,7 +120,7 @@ pub async fn create(
         status: Set(Status::Pending.as_str().to_owned()),
         user_id: Set(None),
         user_agent: Set(clip(user_agent, UA_MAX)),
-        ip: Set(ip.map(|ip| clip(ip, IP_MAX))),
+        ip: Set(ip.clone()),
         created_at: Set(now),
         expires_at: Set(expires_at),
         decided_at: Set(None),
@@ -124,11 +130,29 @@ pub async fn create(
         .exec(&ctx.db)
         .await?
         .last_insert_id;
+    if let Some(ip) = ip
+        && over_the_limit(ctx, &ip, now).await?
+    {
+        challenges::Entity::delete_by_id(id).exec(&ctx.db).await?;
+        return Err(Error::TooManyAttempts);
+    }
     Ok(Challenge {
         id,
         token,
         expires_at,
     })
+}
+
+/// Counted after our own row is in: whichever of several concurrent requests counts last sees
+/// every request let through before it, so no more than [`PER_IP_LIMIT`] ever pass in a
+/// window, on any number of instances (a refused request takes its row back out).
+async fn over_the_limit(ctx: &Ctx, ip: &str, now: DateTime<Utc>) -> Result<bool> {
+    let recent = challenges::Entity::find()
+        .filter(challenges::Column::Ip.eq(ip))
+        .filter(challenges::Column::CreatedAt.gt(now - Duration::seconds(PER_IP_WINDOW_SECS)))
+        .count(&ctx.db)
+        .await?;
+    Ok(recent > PER_IP_LIMIT)
 }
 
 /// For the bot's approval card. Unknown, expired or already decided: `NotFound { what: "link" }`.

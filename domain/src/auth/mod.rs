@@ -34,7 +34,7 @@ pub(crate) fn digest(secret: &str) -> String {
 
 /// Compares without stopping at the first difference, so timing tells nothing about how much
 /// of a guess was right.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

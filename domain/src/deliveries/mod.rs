@@ -21,15 +21,22 @@ pub enum DeliveryChannel {
     Telegram,
     /// The backoffice notification center.
     InApp,
+    /// SMTP, to the address the person set; only where the deployment configured email.
+    Email,
 }
 
 impl DeliveryChannel {
-    pub const ALL: [DeliveryChannel; 2] = [DeliveryChannel::Telegram, DeliveryChannel::InApp];
+    pub const ALL: [DeliveryChannel; 3] = [
+        DeliveryChannel::Telegram,
+        DeliveryChannel::InApp,
+        DeliveryChannel::Email,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             DeliveryChannel::Telegram => "telegram",
             DeliveryChannel::InApp => "in_app",
+            DeliveryChannel::Email => "email",
         }
     }
 
@@ -66,7 +73,12 @@ pub struct Kind {
 }
 
 const TELEGRAM: &[DeliveryChannel] = &[DeliveryChannel::Telegram];
-const BOTH: &[DeliveryChannel] = &[DeliveryChannel::Telegram, DeliveryChannel::InApp];
+/// The staff's kinds: Telegram, the notification center and email.
+const STAFF: &[DeliveryChannel] = &[
+    DeliveryChannel::Telegram,
+    DeliveryChannel::InApp,
+    DeliveryChannel::Email,
+];
 
 const fn kind(
     name: &'static str,
@@ -80,8 +92,9 @@ const fn kind(
     }
 }
 
-pub const NEW_RECEIPT: Kind = kind("new_receipt", Priority::High, BOTH);
-pub const LOW_STOCK: Kind = kind("low_stock", Priority::Normal, BOTH);
+pub const NEW_RECEIPT: Kind = kind("new_receipt", Priority::High, STAFF);
+pub const LOW_STOCK: Kind = kind("low_stock", Priority::Normal, STAFF);
+pub const DAILY_DIGEST: Kind = kind("daily_digest", Priority::Normal, STAFF);
 pub const VERIFIED: Kind = kind("verified", Priority::Normal, TELEGRAM);
 pub const REJECTED: Kind = kind("rejected", Priority::Normal, TELEGRAM);
 pub const SHIPPED: Kind = kind("shipped", Priority::Normal, TELEGRAM);
@@ -91,10 +104,11 @@ pub const REFUNDED: Kind = kind("refunded", Priority::Normal, TELEGRAM);
 pub const COMPLETED: Kind = kind("completed", Priority::Normal, TELEGRAM);
 
 /// The table: every kind, its priority and channels. The notification center shows only the
-/// staff's kinds (receipts to check, low stock); customers hear about their orders in Telegram.
-pub const KINDS: [Kind; 9] = [
+/// staff's kinds (receipts to check, low stock, the daily digest); customers hear about their orders in Telegram.
+pub const KINDS: [Kind; 10] = [
     NEW_RECEIPT,
     LOW_STOCK,
+    DAILY_DIGEST,
     VERIFIED,
     REJECTED,
     SHIPPED,
@@ -109,6 +123,7 @@ pub fn kind_of(what: &What) -> &'static Kind {
     match what {
         What::NewReceipt { .. } => &NEW_RECEIPT,
         What::LowStock { .. } => &LOW_STOCK,
+        What::DailyDigest { .. } => &DAILY_DIGEST,
         What::Verified { .. } => &VERIFIED,
         What::Rejected { .. } => &REJECTED,
         What::Shipped { .. } => &SHIPPED,

@@ -4,7 +4,7 @@
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::{PENDING, kind_of, preferences};
+use super::{DeliveryChannel, PENDING, kind_of, preferences};
 use crate::error::Result;
 use crate::events::{Published, consumer, outbox};
 use crate::notifications::{Notice, for_event};
@@ -61,6 +61,10 @@ pub async fn plan_event(ctx: &Ctx, event: &Published) -> Result<usize> {
                 if muted.contains(&(kind.name.to_owned(), channel.as_str().to_owned())) {
                     continue;
                 }
+                if *channel == DeliveryChannel::Email && !emailed(ctx, &txn, notice.user_id).await?
+                {
+                    continue;
+                }
                 let row = deliveries::ActiveModel {
                     id: NotSet,
                     outbox_event_id: Set(event.id),
@@ -94,6 +98,12 @@ pub async fn plan_event(ctx: &Ctx, event: &Published) -> Result<usize> {
         Ok(added)
     }
     .await)
+}
+
+/// Whether an email to `user` is planned at all: only where this deployment sends email and
+/// the person set an address (so no email rows pile up where nobody will send them).
+async fn emailed(ctx: &Ctx, db: &impl ConnectionTrait, user: i64) -> Result<bool> {
+    Ok(ctx.email && preferences::email(db, user).await?.is_some())
 }
 
 /// The notice a delivery carries, worked out again from its event (the outbox keeps events,

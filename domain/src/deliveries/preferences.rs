@@ -1,6 +1,8 @@
-//! A person's notification switches: one per (kind, channel), on unless turned off. Each person
-//! sets their own (it is not a staff action on someone else, so it is not audited).
+//! A person's notification switches: one per (kind, channel), on unless turned off, and the
+//! email address email notifications go to. Each person sets their own (it is not a staff
+//! action on someone else, so it is not audited).
 use std::collections::HashSet;
+use std::str::FromStr;
 
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::OnConflict;
@@ -10,6 +12,7 @@ use super::{DeliveryChannel, KINDS, find_kind};
 use crate::error::{Error, Result};
 use crate::{Actor, Ctx, UserId, in_tx};
 use entity::notification_preferences as prefs;
+use entity::user_emails;
 
 /// One switch of the grid.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,11 +83,63 @@ pub async fn set(ctx: &Ctx, actor: &Actor, on: &[(String, String)]) -> Result<Ve
                         .update_column(prefs::Column::Enabled)
                         .to_owned(),
                     )
-                    .exec(&txn)
+                    // MySQL reports a switch saved unchanged as not inserted.
+                    .exec_without_returning(&txn)
                     .await?;
             }
         }
         grid(&txn, user).await
     }
     .await)
+}
+
+/// The longest address accepted (RFC 5321 caps a path at 256 octets, brackets included).
+pub const EMAIL_MAX: usize = 254;
+
+/// The address `user` gets email notifications at, if they set one.
+pub async fn email(db: &impl ConnectionTrait, user: i64) -> Result<Option<String>> {
+    Ok(user_emails::Entity::find_by_id(user)
+        .one(db)
+        .await?
+        .map(|row| row.email))
+}
+
+/// Checks an address as an SMTP server will see it: `local@domain`, no spaces or angle
+/// brackets, at most [`EMAIL_MAX`] characters. Answers it as stored.
+pub fn parse_email(address: &str) -> Result<String> {
+    let address = address.trim();
+    let invalid = Error::Invalid { field: "email" };
+    if address.len() > EMAIL_MAX {
+        return Err(invalid);
+    }
+    let parsed = lettre::Address::from_str(address).map_err(|_| invalid)?;
+    Ok(parsed.to_string())
+}
+
+/// Sets the actor's own email address, or clears it when `address` is blank. A bad address
+/// is refused (`Invalid { field: "email" }`) and the stored one kept. Answers what is stored.
+pub async fn set_email(ctx: &Ctx, actor: &Actor, address: &str) -> Result<Option<String>> {
+    let user = actor.user_id().ok_or(Error::Forbidden)?;
+    if address.trim().is_empty() {
+        user_emails::Entity::delete_by_id(user.0)
+            .exec(&ctx.db)
+            .await?;
+        return Ok(None);
+    }
+    let address = parse_email(address)?;
+    let row = user_emails::ActiveModel {
+        user_id: Set(user.0),
+        email: Set(address.clone()),
+        updated_at: Set(ctx.now()),
+    };
+    user_emails::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(user_emails::Column::UserId)
+                .update_columns([user_emails::Column::Email, user_emails::Column::UpdatedAt])
+                .to_owned(),
+        )
+        // Without RETURNING: MySQL reports an unchanged row as not inserted.
+        .exec_without_returning(&ctx.db)
+        .await?;
+    Ok(Some(address))
 }

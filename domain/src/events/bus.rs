@@ -12,7 +12,9 @@ pub trait EventBus: Send + Sync {
     fn subscribe(&self) -> broadcast::Receiver<Published>;
 }
 
-/// The default bus for one process: a broadcast channel.
+/// A plain broadcast channel: whatever the relay publishes, in the order it publishes. Tests
+/// use it; the app uses [`super::local_bus::LocalBus`], which also keeps id order when a lower
+/// id commits late.
 pub struct InProcessBus {
     tx: broadcast::Sender<Published>,
 }

@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::actor::Channel;
 use crate::ids::{OrderId, ProductId, ReceiptId, StoreId, UserId};
+use crate::money::Money;
 use crate::orders::status::OrderStatus;
 use crate::policy::Role;
 
@@ -75,6 +76,14 @@ pub enum DomainEvent {
         user_id: UserId,
         store_id: Option<StoreId>,
     },
+    /// A store's figures for the 24 hours before `until` (see `crate::digest`).
+    DailyDigest {
+        store_id: StoreId,
+        until: DateTime<Utc>,
+        orders: i64,
+        revenue: Money,
+        pending_receipts: i64,
+    },
 }
 
 impl DomainEvent {
@@ -91,6 +100,7 @@ impl DomainEvent {
             DomainEvent::LowStock { .. } => "low_stock",
             DomainEvent::RoleGranted { .. } => "role_granted",
             DomainEvent::RoleRevoked { .. } => "role_revoked",
+            DomainEvent::DailyDigest { .. } => "daily_digest",
         }
     }
 
@@ -104,7 +114,8 @@ impl DomainEvent {
             | DomainEvent::OrderAssigned { store_id, .. }
             | DomainEvent::ProductSaved { store_id, .. }
             | DomainEvent::StockAdjusted { store_id, .. }
-            | DomainEvent::LowStock { store_id, .. } => Some(*store_id),
+            | DomainEvent::LowStock { store_id, .. }
+            | DomainEvent::DailyDigest { store_id, .. } => Some(*store_id),
             DomainEvent::RoleGranted { store_id, .. }
             | DomainEvent::RoleRevoked { store_id, .. } => *store_id,
         }

@@ -15,7 +15,7 @@ use tokio::task::AbortHandle;
 
 use super::bus::EventBus;
 use super::event::Published;
-use super::outbox;
+use super::follower::Follower;
 use crate::error::{Error, Result};
 
 /// How a [`RedisBus`] connects and how patiently it follows the outbox.
@@ -57,7 +57,6 @@ pub struct RedisBus {
 /// Neither a doorbell nor a connection attempt may hold the relay up for long.
 const REDIS_TIMEOUT: Duration = Duration::from_secs(3);
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
-const BATCH: u64 = 500;
 
 fn redis_error(e: impl std::fmt::Display) -> Error {
     Error::Internal(format!("redis: {e}"))
@@ -70,13 +69,7 @@ impl RedisBus {
         let client = redis::Client::open(options.url.as_str()).map_err(redis_error)?;
         let publisher = open(&client).await?;
         let (tx, _) = broadcast::channel(options.capacity.max(1));
-        let follower = Follower {
-            db,
-            tx: tx.clone(),
-            last: None,
-            gap: None,
-            grace: options.gap_grace,
-        };
+        let follower = Follower::new(db, tx.clone(), options.gap_grace);
         let (ready_tx, ready_rx) = oneshot::channel();
         let task = tokio::spawn(follow(
             client.clone(),
@@ -152,69 +145,6 @@ async fn open(client: &redis::Client) -> Result<redis::aio::MultiplexedConnectio
         .map_err(redis_error)
 }
 
-/// The local side of delivery: the outbox read in id order from the last id delivered.
-struct Follower {
-    db: DatabaseConnection,
-    tx: broadcast::Sender<Published>,
-    /// The last id delivered; unknown until the outbox could be read (before the first
-    /// migration it cannot).
-    last: Option<i64>,
-    /// The first missing id and since when it has been missing.
-    gap: Option<(i64, Instant)>,
-    grace: Duration,
-}
-
-impl Follower {
-    /// Delivers every event after `last`, stopping at a hole younger than the grace period.
-    async fn catch_up(&mut self) {
-        if let Err(e) = self.deliver().await {
-            tracing::warn!(error = %e, "reading the outbox for the bus failed; retrying on the next tick");
-        }
-    }
-
-    async fn deliver(&mut self) -> Result<()> {
-        let Some(mut last) = self.last else {
-            // Subscribers get what happens from now on.
-            self.last = Some(outbox::last_id(&self.db).await?);
-            return Ok(());
-        };
-        loop {
-            let batch = outbox::since(&self.db, last, BATCH).await?;
-            let full = batch.len() as u64 == BATCH;
-            for event in batch {
-                if event.id != last + 1 && !self.may_skip_gap(last) {
-                    return Ok(());
-                }
-                self.gap = None;
-                last = event.id;
-                self.last = Some(last);
-                // No subscriber is fine: SSE clients that come later replay from the outbox.
-                let _ = self.tx.send(event);
-            }
-            if !full {
-                return Ok(());
-            }
-        }
-    }
-
-    fn may_skip_gap(&mut self, last: i64) -> bool {
-        let missing = last + 1;
-        match self.gap {
-            Some((id, since)) if id == missing => {
-                let skip = since.elapsed() >= self.grace;
-                if skip {
-                    tracing::debug!(after = last, "skipping a hole in the outbox ids");
-                }
-                skip
-            }
-            _ => {
-                self.gap = Some((missing, Instant::now()));
-                self.grace.is_zero()
-            }
-        }
-    }
-}
-
 /// Follows the channel for the bus's lifetime, reconnecting with backoff; `ready` reports the
 /// first subscription (or why it failed).
 async fn follow(
@@ -280,7 +210,7 @@ async fn listen(pubsub: &mut redis::aio::PubSub, poll: Duration, follower: &mut 
                 let Some(message) = message else { return };
                 // The id is only a hint: one read serves every doorbell rung so far.
                 let rung: Option<i64> = message.get_payload().ok();
-                if rung.is_none_or(|id| follower.last.is_none_or(|last| id > last)) {
+                if rung.is_none_or(|id| follower.last().is_none_or(|last| id > last)) {
                     follower.catch_up().await;
                 }
             }

@@ -3,18 +3,13 @@
 //! delivered once and in id order. Each test has a channel of its own, so they run in parallel.
 use std::time::Duration;
 
-use chrono::Utc;
-use domain::UserId;
 use domain::events::bus::EventBus;
+use domain::events::outbox;
 use domain::events::redis_bus::{RedisBus, RedisBusOptions};
-use domain::events::{DomainEvent, Published, outbox};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::DatabaseConnection;
 use testkit::TestDb;
-use testkit::wait::PATIENCE;
-use tokio::sync::broadcast;
 
-/// Long enough that in a test only the doorbell (or a reconnect) can deliver.
-const NEVER: Duration = Duration::from_secs(3600);
+use crate::bus_support::{NEVER, next, write, write_as};
 
 fn options(channel: &str, poll: Duration, gap_grace: Duration) -> RedisBusOptions {
     let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
@@ -34,51 +29,6 @@ async fn bus(db: &DatabaseConnection, options: RedisBusOptions) -> RedisBus {
     RedisBus::connect(db.clone(), options)
         .await
         .unwrap_or_else(|e| panic!("these tests need Redis at {url} (CI starts one): {e}"))
-}
-
-fn event(n: i64) -> DomainEvent {
-    DomainEvent::RoleRevoked {
-        user_id: UserId(n),
-        store_id: None,
-    }
-}
-
-/// Writes an event to the outbox only: no doorbell.
-async fn write(db: &DatabaseConnection, n: i64) -> Published {
-    let e = event(n);
-    let now = Utc::now();
-    let id = outbox::record(db, now, &e).await.unwrap();
-    Published {
-        id,
-        at: now,
-        event: e,
-    }
-}
-
-/// Writes an event under an id of our choosing, as a transaction that got its id earlier but
-/// committed later would appear.
-async fn write_as(db: &DatabaseConnection, id: i64) {
-    let e = event(id);
-    let row = entity::outbox_events::ActiveModel {
-        id: Set(id),
-        event_type: Set(e.event_type().to_owned()),
-        store_id: Set(None),
-        payload: Set(serde_json::to_string(&e).unwrap()),
-        created_at: Set(Utc::now()),
-        published_at: Set(None),
-    };
-    entity::outbox_events::Entity::insert(row)
-        .exec(db)
-        .await
-        .unwrap();
-}
-
-async fn next(rx: &mut broadcast::Receiver<Published>) -> i64 {
-    tokio::time::timeout(PATIENCE, rx.recv())
-        .await
-        .expect("an event within the time limit")
-        .expect("the bus is open")
-        .id
 }
 
 #[tokio::test]
@@ -186,4 +136,100 @@ async fn an_unreachable_redis_is_an_error_at_start() {
     let mut opts = options(&channel(), NEVER, NEVER);
     opts.url = format!("redis://127.0.0.1:{port}");
     assert!(RedisBus::connect(db.db.clone(), opts).await.is_err());
+}
+
+/// A Redis server of the test's own, so it can be killed and started again without
+/// disturbing the other tests.
+struct OwnRedis {
+    port: u16,
+    child: std::process::Child,
+}
+
+impl OwnRedis {
+    fn start(port: u16) -> OwnRedis {
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server on PATH (CI installs it)");
+        OwnRedis { port, child }
+    }
+
+    async fn ready(self) -> OwnRedis {
+        let url = self.url();
+        testkit::wait::eventually("the test's Redis to accept connections", || {
+            let url = url.clone();
+            async move {
+                let client = redis::Client::open(url).ok()?;
+                client
+                    .get_multiplexed_async_connection()
+                    .await
+                    .ok()
+                    .map(|_| ())
+            }
+        })
+        .await;
+        self
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Redis goes away and comes back: what was written meanwhile arrives (from the outbox, on
+/// reconnect), and doorbells work again afterwards, for both the ringing and the listening
+/// instance.
+#[tokio::test]
+async fn a_redis_restart_loses_nothing_and_the_doorbell_works_again() {
+    let db = TestDb::new().await;
+    let port = testkit::wait::free_port();
+    let redis = OwnRedis::start(port).ready().await;
+    let channel = channel();
+    let mut opts = options(&channel, NEVER, NEVER);
+    opts.url = redis.url();
+    let a = bus(&db.db, opts.clone()).await;
+    let b = bus(&db.db, opts).await;
+    let mut rx = b.subscribe();
+
+    let before = write(&db.db, 1).await;
+    a.publish(&before).await.unwrap();
+    assert_eq!(next(&mut rx).await, before.id);
+
+    redis.kill();
+    // Written and rung while Redis is down: the doorbell is lost, publishing still succeeds.
+    let during = write(&db.db, 2).await;
+    a.publish(&during).await.unwrap();
+
+    let _redis = OwnRedis::start(port).ready().await;
+    assert_eq!(next(&mut rx).await, during.id, "caught up on reconnect");
+
+    let after = write(&db.db, 3).await;
+    // The first ring after the restart may still find the old connection broken; ring until
+    // the listener hears one (each ring is only a hint, so extra rings deliver nothing twice).
+    let deadline = std::time::Instant::now() + testkit::wait::PATIENCE;
+    let heard = loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no doorbell heard after the restart"
+        );
+        a.publish(&after).await.unwrap();
+        if let Ok(Ok(p)) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await {
+            break p.id;
+        }
+    };
+    assert_eq!(heard, after.id);
 }

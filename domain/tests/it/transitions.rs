@@ -338,7 +338,11 @@ async fn unpaid_orders_expire_after_the_deadline_once() {
         "deadline not reached"
     );
     f.clock.advance(chrono::Duration::minutes(61));
-    assert_eq!(domain::worker::run_due_jobs(&f.ctx, "w1").await.unwrap(), 1);
+    assert_eq!(
+        domain::worker::run_due_jobs(&f.ctx, "w1").await.unwrap(),
+        2,
+        "the expiry, and the hourly housekeeping"
+    );
     assert_eq!(f.status(unpaid).await, OrderStatus::Cancelled);
     assert_eq!(
         f.status(in_review).await,

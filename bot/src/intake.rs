@@ -1,0 +1,159 @@
+//! Where updates enter, whether fetched (long polling) or posted (webhook): each is kept in the
+//! database (`domain::inbound`) before Telegram is told it arrived, then handed to the
+//! dispatcher, and marked handled when the handler tree finishes with it ([`mark_handled`]).
+//! Updates whose handling never finished (the process died) are taken over again: at start
+//! and then every [`REPLAY_EVERY`], those left for [`STALE_AFTER`].
+use std::convert::Infallible;
+use std::time::Duration;
+
+use domain::{Ctx, inbound};
+use futures::StreamExt as _;
+use futures::channel::mpsc;
+use futures::stream::TakeUntil;
+use teloxide::dispatching::DpHandlerDescription;
+use teloxide::dptree::HandlerDescription as _;
+use teloxide::prelude::*;
+use teloxide::stop::{StopFlag, StopToken, mk_stop_token};
+use teloxide::types::Update;
+use teloxide::update_listeners::{StatefulListener, UpdateListener};
+
+use crate::{BotError, Services};
+
+/// How often updates left unhandled are looked for.
+pub const REPLAY_EVERY: Duration = Duration::from_secs(30);
+/// How long an update may be in a handler's hands before it counts as abandoned.
+pub const STALE_AFTER: Duration = Duration::from_secs(120);
+const REPLAY_BATCH: u64 = 500;
+
+type Sent = Result<Update, Infallible>;
+type Updates = mpsc::UnboundedReceiver<Sent>;
+
+/// The sending side: keeps an update, then hands it to the dispatcher.
+#[derive(Clone)]
+pub struct Intake {
+    tx: mpsc::UnboundedSender<Sent>,
+    ctx: Ctx,
+    bot_id: i64,
+    /// Turns stopped when the dispatcher stops the listener.
+    pub stopped: StopFlag,
+}
+
+impl Intake {
+    /// Keeps `update` and hands it over unless it was kept before (Telegram sending it again
+    /// because our acknowledgement was lost). Once this returns `Ok`, the update may be
+    /// acknowledged: it is safe in the database.
+    pub async fn receive(&self, update: Update) -> Result<(), BotError> {
+        let payload = serde_json::to_string(&update)?;
+        let id = i64::from(update.id.0);
+        let fresh = inbound::keep(&self.ctx.db, self.bot_id, id, &payload, self.ctx.now()).await?;
+        if fresh {
+            // A dispatcher that has stopped leaves it kept, for the next start to take over.
+            let _ = self.tx.unbounded_send(Ok(update));
+        }
+        Ok(())
+    }
+
+    /// Hands over updates abandoned for `stale_after` (see the module docs).
+    async fn replay(&self, stale_after: Duration) {
+        let stale = chrono::Duration::from_std(stale_after).unwrap_or_default();
+        let taken = inbound::take_stale(
+            &self.ctx.db,
+            self.bot_id,
+            self.ctx.now(),
+            stale,
+            REPLAY_BATCH,
+        );
+        let rows = match taken.await {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not look for updates left unhandled");
+                return;
+            }
+        };
+        if !rows.is_empty() {
+            tracing::info!(count = rows.len(), "handling updates left unhandled");
+        }
+        for (id, payload) in rows {
+            match serde_json::from_str::<Update>(&payload) {
+                Ok(update) => {
+                    let _ = self.tx.unbounded_send(Ok(update));
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, update = id, "a kept update no longer parses; dropped");
+                    let _ = inbound::handled(&self.ctx.db, self.bot_id, id, self.ctx.now()).await;
+                }
+            }
+        }
+    }
+}
+
+type State = (Updates, StopToken, StopFlag);
+
+/// The dispatcher's stream: ends when the listener is stopped, even though the webhook route
+/// (which can send) lives on in a server that stops later. What is still queued then stays
+/// kept and unhandled, for the next start to take over.
+fn updates_of(state: &mut State) -> TakeUntil<&mut Updates, StopFlag> {
+    let stopped = state.2.clone();
+    (&mut state.0).take_until(stopped)
+}
+
+/// Opens an intake and the listener the dispatcher reads it through. `first_replay`: how old
+/// an unhandled update must be to be taken over at start — zero when this process is the
+/// only one receiving updates (long polling), [`STALE_AFTER`] when others may be handling
+/// theirs right now (webhooks behind a load balancer).
+pub fn open(
+    ctx: Ctx,
+    bot_id: i64,
+    first_replay: Duration,
+) -> (Intake, impl UpdateListener<Err = Infallible> + Send) {
+    let (tx, rx) = mpsc::unbounded();
+    let (token, stopped) = mk_stop_token();
+    let intake = Intake {
+        tx,
+        ctx,
+        bot_id,
+        stopped: stopped.clone(),
+    };
+    let replayer = intake.clone();
+    tokio::spawn(async move {
+        let replaying = async {
+            replayer.replay(first_replay).await;
+            let mut tick = tokio::time::interval(REPLAY_EVERY);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                replayer.replay(STALE_AFTER).await;
+            }
+        };
+        tokio::select! {
+            _ = replayer.stopped.clone() => {}
+            _ = replaying => {}
+        }
+    });
+    let listener = StatefulListener::new((rx, token, stopped), updates_of, |state: &mut State| {
+        state.1.clone()
+    });
+    (intake, listener)
+}
+
+/// The first step of the handler tree: runs the rest, then marks the update handled,
+/// whatever the outcome (an error was answered or logged; trying again would not help).
+pub fn mark_handled() -> teloxide::dispatching::UpdateHandler<BotError> {
+    dptree::from_fn_with_description(
+        DpHandlerDescription::entry(),
+        |deps: DependencyMap, cont| async move {
+            let update = deps.try_get::<Update>();
+            let services = deps.try_get::<Services>();
+            let outcome = cont(deps).await;
+            if let (Some(update), Some(services)) = (update, services) {
+                let ctx = &services.ctx;
+                let id = i64::from(update.id.0);
+                if let Err(e) = inbound::handled(&ctx.db, services.bot_id, id, ctx.now()).await {
+                    tracing::warn!(error = %e, update = id, "could not mark an update handled");
+                }
+            }
+            outcome
+        },
+        dptree::HandlerSignature::Entry,
+    )
+}

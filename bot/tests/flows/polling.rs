@@ -1,0 +1,104 @@
+//! Long polling keeps each update before acknowledging it: an update a killed process fetched
+//! but never handled is handled after the restart, once; one it did handle is not handled
+//! again when Telegram sends it a second time.
+use std::time::Duration;
+
+use bot::runtime::{dispatch, make_bot};
+use domain::inbound;
+use serde_json::{Value, json};
+use testkit::fake_telegram::FakeTelegram;
+
+use crate::support::*;
+
+fn help(update_id: i64) -> Value {
+    json!({
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id, "date": 1_700_000_000,
+            "chat": { "id": CUSTOMER, "type": "private", "first_name": "carol" },
+            "from": { "id": CUSTOMER, "is_bot": false, "first_name": "carol", "language_code": "en" },
+            "text": "/help"
+        }
+    })
+}
+
+async fn run_bot_until<F: Fn() -> bool>(w: &World, api: &FakeTelegram, what: &str, done: F) {
+    let bot = make_bot("123456:TEST", &api.url).unwrap();
+    let (ready, token) = tokio::sync::oneshot::channel();
+    let running = tokio::spawn(dispatch(bot, w.services.clone(), None, ready));
+    let token = token.await.unwrap();
+    testkit::wait::eventually(what, || async { done().then_some(()) }).await;
+    // A moment for anything that should not happen to show up.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    token.shutdown().unwrap().await;
+    let _ = tokio::time::timeout(Duration::from_secs(5), running).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_update_kept_but_not_handled_before_a_crash_is_handled_after_the_restart() {
+    let w = World::new().await;
+    let api = FakeTelegram::start().await;
+    let bot_id = w.services.bot_id;
+    // The last process fetched (and so acknowledged) update 41 and died before handling it;
+    // update 40 it had handled.
+    let now = w.ctx.now();
+    inbound::keep(&w.ctx.db, bot_id, 40, &help(40).to_string(), now)
+        .await
+        .unwrap();
+    inbound::handled(&w.ctx.db, bot_id, 40, now).await.unwrap();
+    inbound::keep(&w.ctx.db, bot_id, 41, &help(41).to_string(), now)
+        .await
+        .unwrap();
+
+    run_bot_until(&w, &api, "the answer to the kept update", || {
+        !api.sent_texts().is_empty()
+    })
+    .await;
+
+    assert_eq!(
+        api.sent_texts(),
+        vec![(CUSTOMER as i64, t("en", "bot-help"))],
+        "update 41 answered once, update 40 not again"
+    );
+    let left = inbound::pending(&w.ctx.db, bot_id).await.unwrap();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_update_telegram_sends_again_after_it_was_kept_is_not_handled_twice() {
+    let w = World::new().await;
+    let api = FakeTelegram::start().await;
+    let bot_id = w.services.bot_id;
+    // The last process kept and handled update 1, and died before acknowledging it, so
+    // Telegram sends it again.
+    let now = w.ctx.now();
+    inbound::keep(&w.ctx.db, bot_id, 1, &help(1).to_string(), now)
+        .await
+        .unwrap();
+    inbound::handled(&w.ctx.db, bot_id, 1, now).await.unwrap();
+    assert_eq!(api.push_update(help(0)), 1);
+    let next = api.push_update(help(0));
+
+    run_bot_until(&w, &api, "the answer to the next update", || {
+        !api.sent_texts().is_empty()
+    })
+    .await;
+
+    assert_eq!(
+        api.sent_texts().len(),
+        1,
+        "update 1 not handled again; update {next} handled once"
+    );
+    // Everything fetched is kept and handled.
+    assert!(
+        inbound::pending(&w.ctx.db, bot_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !inbound::keep(&w.ctx.db, bot_id, next, "{}", w.ctx.now())
+            .await
+            .unwrap()
+    );
+}
