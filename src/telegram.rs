@@ -1,6 +1,5 @@
 //! Starting the bot role: the dispatcher (polling or webhook) and the notifier.
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use bot::runtime::{self, Webhook};
@@ -169,10 +168,10 @@ pub async fn start(
     let mut stop_dispatcher = stop.clone();
     let stopper = tokio::spawn(async move {
         let _ = stop_dispatcher.changed().await;
-        if let Some(token) = token
-            && let Ok(done) = token.shutdown()
-        {
-            let _ = tokio::time::timeout(Duration::from_secs(10), done).await;
+        // Only asks: the dispatcher's task (joined with the others) ends when it is done.
+        // (teloxide's shutdown future can miss a quick "done" and wait forever.)
+        if let Some(token) = token {
+            let _ = token.shutdown();
         }
     });
     let notify_bot =

@@ -8,7 +8,7 @@
 mod support;
 
 use domain::auth::challenge;
-use domain::{Actor, Channel, Role as StaffRole};
+use domain::{Actor, Channel};
 use testkit::TestDb;
 use testkit::wait::PATIENCE;
 use vitrina::Role;
@@ -59,17 +59,8 @@ async fn an_event_on_one_instance_reaches_sse_clients_and_sessions_of_the_other(
     let ctx = a.ctx();
     let store = testkit::seed::store(ctx, "demo", "Demo Shop").await;
     let product = testkit::seed::product(ctx, store, "MUG", 25_000, 10).await;
-    let staff = testkit::seed::person(ctx, 7001, "anna", "en").await;
+    let staff = testkit::seed::admin(ctx, store, 7001, "anna", "en").await;
     let customer = testkit::seed::person(ctx, 7002, "carol", "en").await;
-    domain::staff::grant(
-        ctx,
-        &Actor::operator(),
-        staff,
-        StaffRole::Admin,
-        Some(store),
-    )
-    .await
-    .unwrap();
 
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

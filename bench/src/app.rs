@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use domain::auth::challenge;
-use domain::{Actor, Channel, ProductId, Role as StaffRole, StoreId, UserId};
+use domain::{Actor, Channel, ProductId, StoreId, UserId};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use testkit::TestDb;
@@ -67,15 +67,7 @@ impl Shop {
         let ctx = &app.ctx;
         let store = testkit::seed::store(ctx, "bench", "Bench Shop").await;
         let product = testkit::seed::product(ctx, store, "MUG", 25_000, 10_000_000).await;
-        let staff = testkit::seed::person(ctx, STAFF, "anna", "en").await;
-        domain::staff::grant(
-            ctx,
-            &Actor::operator(),
-            staff,
-            StaffRole::Admin,
-            Some(store),
-        )
-        .await?;
+        let staff = testkit::seed::admin(ctx, store, STAFF, "anna", "en").await;
 
         let (stop, stop_rx) = watch::channel(false);
         let started = app.start(roles, stop_rx).await?;

@@ -16,6 +16,7 @@ use teloxide::prelude::*;
 use teloxide::stop::{StopFlag, StopToken, mk_stop_token};
 use teloxide::types::Update;
 use teloxide::update_listeners::{StatefulListener, UpdateListener};
+use tokio::sync::watch;
 
 use crate::{BotError, Services};
 
@@ -34,8 +35,7 @@ pub struct Intake {
     tx: mpsc::UnboundedSender<Sent>,
     ctx: Ctx,
     bot_id: i64,
-    /// Turns stopped when the dispatcher stops the listener.
-    pub stopped: StopFlag,
+    stop: watch::Receiver<bool>,
 }
 
 impl Intake {
@@ -51,6 +51,12 @@ impl Intake {
             let _ = self.tx.unbounded_send(Ok(update));
         }
         Ok(())
+    }
+
+    /// Resolves once the dispatcher has stopped the listener.
+    pub async fn stopped(&self) {
+        let mut stop = self.stop.clone();
+        let _ = stop.wait_for(|stopped| *stopped).await;
     }
 
     /// Hands over updates abandoned for `stale_after` (see the module docs).
@@ -87,14 +93,27 @@ impl Intake {
     }
 }
 
-type State = (Updates, StopToken, StopFlag);
+type State = (Updates, StopToken, watch::Receiver<bool>);
+type Stopped = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
-/// The dispatcher's stream: ends when the listener is stopped, even though the webhook route
-/// (which can send) lives on in a server that stops later. What is still queued then stays
-/// kept and unhandled, for the next start to take over.
-fn updates_of(state: &mut State) -> TakeUntil<&mut Updates, StopFlag> {
-    let stopped = state.2.clone();
+/// The dispatcher's stream: what is queued until the listener is stopped.
+fn updates_of(state: &mut State) -> TakeUntil<&mut Updates, Stopped> {
+    let mut stop = state.2.clone();
+    let stopped: Stopped = Box::pin(async move {
+        let _ = stop.wait_for(|stopped| *stopped).await;
+    });
     (&mut state.0).take_until(stopped)
+}
+
+/// When the dispatcher stops the listener: closes the channel, so the dispatcher's stream ends
+/// once what is queued is handled (even though the webhook route, which can send, lives on in
+/// a server that stops later; what it keeps after this is taken over by the next start), and
+/// tells [`Intake::stopped`] waiters. teloxide's stop flag wakes only one waiter, so this is
+/// its only one.
+async fn close_on_stop(flag: StopFlag, tx: mpsc::UnboundedSender<Sent>, stop: watch::Sender<bool>) {
+    flag.await;
+    tx.close_channel();
+    let _ = stop.send(true);
 }
 
 /// Opens an intake and the listener the dispatcher reads it through. `first_replay`: how old
@@ -107,12 +126,14 @@ pub fn open(
     first_replay: Duration,
 ) -> (Intake, impl UpdateListener<Err = Infallible> + Send) {
     let (tx, rx) = mpsc::unbounded();
-    let (token, stopped) = mk_stop_token();
+    let (token, flag) = mk_stop_token();
+    let (stop_tx, stop) = watch::channel(false);
+    tokio::spawn(close_on_stop(flag, tx.clone(), stop_tx));
     let intake = Intake {
         tx,
         ctx,
         bot_id,
-        stopped: stopped.clone(),
+        stop: stop.clone(),
     };
     let replayer = intake.clone();
     tokio::spawn(async move {
@@ -126,11 +147,11 @@ pub fn open(
             }
         };
         tokio::select! {
-            _ = replayer.stopped.clone() => {}
+            _ = replayer.stopped() => {}
             _ = replaying => {}
         }
     });
-    let listener = StatefulListener::new((rx, token, stopped), updates_of, |state: &mut State| {
+    let listener = StatefulListener::new((rx, token, stop), updates_of, |state: &mut State| {
         state.1.clone()
     });
     (intake, listener)

@@ -23,7 +23,7 @@ pub fn listener(bot: Bot, ctx: Ctx, bot_id: i64) -> impl UpdateListener<Err = In
     let (intake, listener) = intake::open(ctx, bot_id, Duration::ZERO);
     tokio::spawn(async move {
         tokio::select! {
-            _ = intake.stopped.clone() => {}
+            _ = intake.stopped() => {}
             _ = fetch(bot, &intake) => {}
         }
     });

@@ -58,11 +58,11 @@ pub async fn dispatch(
             let listener = crate::polling::listener(bot, ctx, bot_id);
             dispatcher.dispatch_with_listener(listener, errors()).await;
         }
-        Some(((listener, stopped, router), bind)) => {
+        Some(((listener, intake, router), bind)) => {
             let server = tokio::net::TcpListener::bind(bind).await?;
             let serving = tokio::spawn(async move {
                 let served = axum::serve(server, router).with_graceful_shutdown(async move {
-                    stopped.await;
+                    intake.stopped().await;
                 });
                 if let Err(e) = served.await {
                     tracing::error!(error = %e, "the webhook listener stopped");
@@ -113,7 +113,7 @@ async fn listen(
 ) -> Result<
     (
         impl UpdateListener<Err = std::convert::Infallible> + Send + use<>,
-        teloxide::stop::StopFlag,
+        crate::intake::Intake,
         axum::Router,
     ),
     BotError,
@@ -131,7 +131,6 @@ async fn listen(
         services.bot_id,
         crate::intake::STALE_AFTER,
     );
-    let stopped = intake.stopped.clone();
-    let router = crate::webhook::route(url.path(), intake, secret);
-    Ok((listener, stopped, router))
+    let router = crate::webhook::route(url.path(), intake.clone(), secret);
+    Ok((listener, intake, router))
 }

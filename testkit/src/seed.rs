@@ -55,6 +55,21 @@ pub async fn person(ctx: &Ctx, telegram_id: i64, name: &str, lang: &str) -> User
     UserId(users::upsert(&ctx.db, ctx.now(), &p).await.unwrap().id)
 }
 
+/// A person Telegram knows, made ADMIN of `store` by the operator.
+pub async fn admin(ctx: &Ctx, store: StoreId, telegram_id: i64, name: &str, lang: &str) -> UserId {
+    let user = person(ctx, telegram_id, name, lang).await;
+    domain::staff::grant(
+        ctx,
+        &Actor::operator(),
+        user,
+        domain::Role::Admin,
+        Some(store),
+    )
+    .await
+    .unwrap();
+    user
+}
+
 /// An order of `qty` × `product` placed by `customer` through the bot, awaiting payment.
 pub async fn order(
     ctx: &Ctx,

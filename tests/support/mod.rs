@@ -7,7 +7,7 @@ pub mod process;
 pub mod staff;
 pub mod telegram;
 
-use domain::{Actor, ProductId, Role as StaffRole, StoreId};
+use domain::{ProductId, StoreId};
 use sea_orm::EntityTrait;
 
 use telegram::Person;
@@ -24,16 +24,7 @@ pub const STOCK: i64 = 10;
 pub async fn seed_shop(ctx: &domain::Ctx) -> (StoreId, ProductId) {
     let store = testkit::seed::store(ctx, STORE, "Demo Shop").await;
     let product = testkit::seed::product(ctx, store, "MUG", 25_000, STOCK).await;
-    let staff = testkit::seed::person(ctx, STAFF.id, STAFF.name, STAFF.lang).await;
-    domain::staff::grant(
-        ctx,
-        &Actor::operator(),
-        staff,
-        StaffRole::Admin,
-        Some(store),
-    )
-    .await
-    .unwrap();
+    testkit::seed::admin(ctx, store, STAFF.id, STAFF.name, STAFF.lang).await;
     (store, product)
 }
 

@@ -5,11 +5,9 @@
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use bench::{Samples, XorShift, proc_status_kib, reset_peak_rss};
+use bench::{Samples, proc_status_kib, reset_peak_rss};
 use clap::Parser;
 use domain::receipts::pipeline::{Limits, inspect};
-use image::codecs::jpeg::JpegEncoder;
-use image::{ImageEncoder, RgbImage};
 
 #[derive(Parser, Debug)]
 struct Args {
@@ -31,25 +29,6 @@ struct Args {
     iterations: usize,
 }
 
-/// A photo-like image: smooth gradients, some structure and per-pixel noise, so the JPEG is the
-/// size of a real 12 MP phone photo rather than a trivially compressible block of colour.
-fn photo(width: u32, height: u32) -> RgbImage {
-    let mut rng = XorShift::new(0x5EED);
-    RgbImage::from_fn(width, height, |x, y| {
-        let fx = x as f32 / width as f32;
-        let fy = y as f32 / height as f32;
-        let wave = ((x as f32 / 37.0).sin() * (y as f32 / 53.0).cos() * 40.0) as i32;
-        let r = rng.next_u64();
-        let noise = |shift: u32| ((r >> shift) & 0x3F) as i32 - 32;
-        let px = |base: f32, shift: u32| (base * 200.0) as i32 + wave + noise(shift);
-        image::Rgb([
-            px(fx, 0).clamp(0, 255) as u8,
-            px(fy, 8).clamp(0, 255) as u8,
-            px(1.0 - fx * fy, 16).clamp(0, 255) as u8,
-        ])
-    })
-}
-
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -57,17 +36,7 @@ fn main() -> anyhow::Result<()> {
         .build()?;
 
     let started = Instant::now();
-    let jpeg = {
-        let img = photo(args.width, args.height);
-        let mut out = Vec::new();
-        JpegEncoder::new_with_quality(&mut out, args.quality).write_image(
-            img.as_raw(),
-            args.width,
-            args.height,
-            image::ExtendedColorType::Rgb8,
-        )?;
-        out
-    };
+    let jpeg = bench::photo_jpeg(args.width, args.height, args.quality)?;
     let limits = Limits::default();
     println!(
         "input: {}x{} JPEG (q{}), {:.2} MiB, generated in {:.1} s",

@@ -22,6 +22,18 @@ fn help(update_id: i64) -> Value {
     })
 }
 
+/// Asks the dispatcher to stop and waits for `dispatch` to return. (teloxide's shutdown
+/// future can miss the dispatcher's "done" when it finishes very quickly, so the task is
+/// what is awaited.)
+pub async fn stop(
+    token: teloxide::dispatching::ShutdownToken,
+    running: tokio::task::JoinHandle<Result<(), bot::BotError>>,
+) {
+    drop(token.shutdown().unwrap());
+    let ended = tokio::time::timeout(testkit::wait::PATIENCE, running).await;
+    assert!(ended.is_ok(), "the dispatcher did not stop");
+}
+
 async fn run_bot_until<F: Fn() -> bool>(w: &World, api: &FakeTelegram, what: &str, done: F) {
     let bot = make_bot("123456:TEST", &api.url).unwrap();
     let (ready, token) = tokio::sync::oneshot::channel();
@@ -30,8 +42,7 @@ async fn run_bot_until<F: Fn() -> bool>(w: &World, api: &FakeTelegram, what: &st
     testkit::wait::eventually(what, || async { done().then_some(()) }).await;
     // A moment for anything that should not happen to show up.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    token.shutdown().unwrap().await;
-    let _ = tokio::time::timeout(Duration::from_secs(5), running).await;
+    stop(token, running).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

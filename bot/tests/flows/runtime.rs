@@ -1,6 +1,5 @@
 //! The real runtime against our own fake Bot API on loopback: webhook mode with its secret, and
 //! the notifier waiting out 429s.
-use std::time::Duration;
 
 use bot::runtime::{Webhook, dispatch, make_bot};
 use domain::{Actor, Channel};
@@ -89,8 +88,7 @@ async fn webhook_mode_refuses_requests_without_the_secret() {
     })
     .await;
 
-    token.shutdown().unwrap().await;
-    let _ = tokio::time::timeout(Duration::from_secs(5), running).await;
+    crate::polling::stop(token, running).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

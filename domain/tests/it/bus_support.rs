@@ -55,3 +55,29 @@ pub async fn next(rx: &mut broadcast::Receiver<Published>) -> i64 {
         .expect("the bus is open")
         .id
 }
+
+/// Writes 20 events and rings `ring`'s doorbell for them backwards, then again for every third
+/// (some never): `rx` must get each event once and in id order, and nothing twice afterwards.
+pub async fn every_event_once_in_order(
+    db: &DatabaseConnection,
+    ring: &dyn domain::events::bus::EventBus,
+    rx: &mut broadcast::Receiver<Published>,
+) {
+    let mut written = Vec::new();
+    for n in 0..20 {
+        written.push(write(db, n).await);
+    }
+    for p in written.iter().rev().chain(written.iter().step_by(3)) {
+        ring.publish(p).await.unwrap();
+    }
+    let mut got = Vec::new();
+    for _ in 0..written.len() {
+        got.push(next(rx).await);
+    }
+    let expected: Vec<i64> = written.iter().map(|p| p.id).collect();
+    assert_eq!(got, expected);
+
+    let sentinel = write(db, 99).await;
+    ring.publish(&sentinel).await.unwrap();
+    assert_eq!(next(rx).await, sentinel.id, "nothing came twice");
+}

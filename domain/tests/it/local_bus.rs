@@ -12,7 +12,7 @@ use domain::events::outbox;
 use sea_orm::{DatabaseConnection, DbBackend, TransactionTrait};
 use testkit::TestDb;
 
-use crate::bus_support::{NEVER, event, next, write, write_as};
+use crate::bus_support::{NEVER, event, every_event_once_in_order, next, write_as};
 
 async fn bus(db: &DatabaseConnection, poll: Duration, gap_grace: Duration) -> LocalBus {
     let options = LocalBusOptions {
@@ -28,24 +28,7 @@ async fn every_event_arrives_once_and_in_order_whatever_the_doorbells() {
     let db = TestDb::new().await;
     let b = bus(&db.db, NEVER, NEVER).await;
     let mut rx = b.subscribe();
-
-    let mut written = Vec::new();
-    for n in 0..20 {
-        written.push(write(&db.db, n).await);
-    }
-    for p in written.iter().rev().chain(written.iter().step_by(4)) {
-        b.publish(p).await.unwrap();
-    }
-    let mut got = Vec::new();
-    for _ in 0..written.len() {
-        got.push(next(&mut rx).await);
-    }
-    let expected: Vec<i64> = written.iter().map(|p| p.id).collect();
-    assert_eq!(got, expected);
-
-    let sentinel = write(&db.db, 99).await;
-    b.publish(&sentinel).await.unwrap();
-    assert_eq!(next(&mut rx).await, sentinel.id, "nothing came twice");
+    every_event_once_in_order(&db.db, &b, &mut rx).await;
 }
 
 #[tokio::test]
