@@ -7,9 +7,7 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use domain::{Ctx, inbound};
-use futures::StreamExt as _;
 use futures::channel::mpsc;
-use futures::stream::TakeUntil;
 use teloxide::dispatching::DpHandlerDescription;
 use teloxide::dptree::HandlerDescription as _;
 use teloxide::prelude::*;
@@ -93,16 +91,10 @@ impl Intake {
     }
 }
 
-type State = (Updates, StopToken, watch::Receiver<bool>);
-type Stopped = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+type State = (Updates, StopToken);
 
-/// The dispatcher's stream: what is queued until the listener is stopped.
-fn updates_of(state: &mut State) -> TakeUntil<&mut Updates, Stopped> {
-    let mut stop = state.2.clone();
-    let stopped: Stopped = Box::pin(async move {
-        let _ = stop.wait_for(|stopped| *stopped).await;
-    });
-    (&mut state.0).take_until(stopped)
+fn updates_of(state: &mut State) -> &mut Updates {
+    &mut state.0
 }
 
 /// When the dispatcher stops the listener: closes the channel, so the dispatcher's stream ends
@@ -133,7 +125,7 @@ pub fn open(
         tx,
         ctx,
         bot_id,
-        stop: stop.clone(),
+        stop,
     };
     let replayer = intake.clone();
     tokio::spawn(async move {
@@ -151,9 +143,8 @@ pub fn open(
             _ = replaying => {}
         }
     });
-    let listener = StatefulListener::new((rx, token, stop), updates_of, |state: &mut State| {
-        state.1.clone()
-    });
+    let listener =
+        StatefulListener::new((rx, token), updates_of, |state: &mut State| state.1.clone());
     (intake, listener)
 }
 

@@ -143,10 +143,7 @@ impl<R: Sender> Pass<'_, R> {
     /// Sends one delivery and records the outcome; true if it was sent.
     async fn send_one(&self, delivery: &Delivery) -> Result<bool, domain::Error> {
         let (db, owner) = (&self.ctx.db, self.owner);
-        let Some(notice) = plan::notice_of(db, delivery).await? else {
-            let why = "the recipient is no longer concerned";
-            let now = self.ctx.now();
-            send::mark_failed(db, delivery.id, owner, now, why, Failure::Permanent).await?;
+        let Some(notice) = send::notice_or_fail(db, delivery, owner, self.ctx.now()).await? else {
             return Ok(false);
         };
         let Err(e) = deliver(self.bot, self.files, &notice).await else {

@@ -12,6 +12,7 @@ use anyhow::Context;
 use domain::Ctx;
 use domain::deliveries::send::{self, Failure};
 use domain::deliveries::{DeliveryChannel, plan, preferences};
+use domain::notifications::Notice;
 use entity::notification_deliveries as deliveries;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox};
@@ -88,7 +89,10 @@ pub async fn run_once(mailer: &Mailer, ctx: &Ctx, owner: &str) -> Result<usize, 
     .await?;
     let mut sent = 0;
     for delivery in claimed {
-        let message = match message(mailer, ctx, &delivery).await? {
+        let Some(notice) = send::notice_or_fail(&ctx.db, &delivery, owner, ctx.now()).await? else {
+            continue;
+        };
+        let message = match message(mailer, ctx, &delivery, &notice).await? {
             Ok(message) => message,
             Err(why) => {
                 send::mark_failed(
@@ -140,14 +144,12 @@ async fn message(
     mailer: &Mailer,
     ctx: &Ctx,
     delivery: &deliveries::Model,
+    notice: &Notice,
 ) -> Result<Result<Message, String>, domain::Error> {
-    let Some(notice) = plan::notice_of(&ctx.db, delivery).await? else {
-        return Ok(Err("the recipient is no longer concerned".to_owned()));
-    };
     let Some(address) = preferences::email(&ctx.db, delivery.user_id).await? else {
         return Ok(Err("the recipient has no email address any more".to_owned()));
     };
-    let Some(Rendered { subject, body }) = render(&notice) else {
+    let Some(Rendered { subject, body }) = render(notice) else {
         return Ok(Err(format!("{} is not sent by email", delivery.kind)));
     };
     let built = address

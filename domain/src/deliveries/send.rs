@@ -11,6 +11,7 @@ use sea_orm::{
 
 use super::{DeliveryChannel, FAILED, PENDING, SENT};
 use crate::error::Result;
+use crate::notifications::Notice;
 use entity::notification_deliveries as deliveries;
 
 /// Attempts before a delivery is given up as failed.
@@ -151,6 +152,23 @@ pub async fn mark_failed(
         .exec(db)
         .await?;
     Ok((res.rows_affected == 1).then_some(status))
+}
+
+/// The notice a claimed delivery carries. When its event no longer names the recipient (they
+/// lost the role meanwhile, say), nothing is sent: the delivery is failed for good, with that
+/// reason, and `None` is answered.
+pub async fn notice_or_fail(
+    db: &impl ConnectionTrait,
+    delivery: &deliveries::Model,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Notice>> {
+    let notice = super::plan::notice_of(db, delivery).await?;
+    if notice.is_none() {
+        let why = "the recipient is no longer concerned";
+        mark_failed(db, delivery.id, owner, now, why, Failure::Permanent).await?;
+    }
+    Ok(notice)
 }
 
 /// A delivery by id.
