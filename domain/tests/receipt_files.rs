@@ -277,6 +277,65 @@ async fn a_pdf_stream_that_inflates_too_far_is_too_large() {
 }
 
 #[tokio::test]
+async fn objects_inside_object_streams_are_scanned() {
+    use testkit::hostile::{object_stream, object_stream_body, pdf_with_objects_in_stream, zlib};
+    let limits = Limits::default();
+    // A script hidden in a compressed object stream is found.
+    let hidden = pdf_with_objects_in_stream(&[
+        "<< /Type /Action /S /JavaScript /JS (app.alert\\(1\\)) >>".to_owned(),
+    ]);
+    let got = inspect(hidden, &limits).await.unwrap();
+    assert_eq!(got.pdf_flags, vec![PdfFlag::JavaScript]);
+    // An /OpenAction pointing into the stream: an array there is a destination, not an action.
+    let body = object_stream_body(5, &["[3 0 R /Fit]".to_owned()]);
+    let stream = object_stream(1, 4, "/FlateDecode", "", &zlib(&body));
+    let objects: [&[u8]; 4] = [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        &stream,
+    ];
+    let got = inspect(pdf_bytes(&objects), &limits).await.unwrap();
+    assert_eq!(got.pdf_flags, Vec::<PdfFlag>::new());
+    // Pages that live only in an object stream count, through any chain of known filters.
+    let pages: Vec<String> = (0..3)
+        .map(|_| "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>".to_owned())
+        .collect();
+    let body = object_stream_body(3, &pages);
+    let first = body.iter().position(|&c| c == b'<').unwrap();
+    let mut hex: Vec<u8> = zlib(&body)
+        .iter()
+        .flat_map(|b| format!("{b:02x}").into_bytes())
+        .collect();
+    hex.push(b'>');
+    let stream = object_stream(3, first, "[/AHx /FlateDecode]", "", &hex);
+    let objects: [&[u8]; 3] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 4 0 R 5 0 R] /Count 3 >>",
+        &stream,
+    ];
+    let file = pdf_bytes(&objects);
+    assert!(inspect(file.clone(), &limits).await.is_ok());
+    let two_pages = Limits {
+        pdf_max_pages: 2,
+        ..Limits::default()
+    };
+    assert_eq!(inspect(file, &two_pages).await, Err(Rejection::TooLarge));
+    // A cross-reference stream with a predictor and an image behind DCT are not decoded, and
+    // fine.
+    let xref = b"<< /Type /XRef /Size 5 /W [1 2 1] /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >> /Length 3 >>\nstream\nabc\nendstream";
+    let image = b"<< /Type /XObject /Subtype /Image /Filter /DCTDecode /Length 4 >>\nstream\n\xFF\xD8\xFF\xD9\nendstream";
+    let objects: [&[u8]; 5] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        xref,
+        image,
+    ];
+    assert!(inspect(pdf_bytes(&objects), &limits).await.is_ok());
+}
+
+#[tokio::test]
 async fn too_many_pdf_pages_is_too_large() {
     let limits = Limits {
         pdf_max_pages: 2,

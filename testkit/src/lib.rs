@@ -11,6 +11,7 @@
 pub mod fake_smtp;
 pub mod fake_telegram;
 pub mod files;
+pub mod hostile;
 pub mod seed;
 pub mod wait;
 

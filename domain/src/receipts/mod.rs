@@ -1,6 +1,8 @@
 //! Receipts: what a customer sent as proof of payment. This module records the file's
 //! metadata and moves the order into review; the file pipeline (sniffing, limits, thumbnails,
 //! storage) feeds it.
+mod pdf;
+mod pdf_filters;
 pub mod pipeline;
 #[cfg(feature = "s3")]
 pub mod s3;

@@ -6,7 +6,6 @@
 //! The original bytes are passed through unchanged together with their sha256; storing them is
 //! [`super::storage`]'s job. Nothing here knows about Telegram or HTTP.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::Cursor;
 
@@ -16,6 +15,7 @@ use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Rg
 use sha2::{Digest, Sha256};
 
 use super::ReceiptKind;
+pub use super::pdf::PdfFlag;
 
 /// What a receipt file may be. The defaults suit a Telegram shop bot.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,7 +34,8 @@ pub struct Limits {
     pub thumb_size: u32,
     /// Pages of a PDF. Default 50.
     pub pdf_max_pages: usize,
-    /// Bytes all of a PDF's compressed streams may inflate to, together. Default 64 MiB.
+    /// Bytes all of a PDF's streams may decode to, together (object streams are kept in
+    /// memory while they are scanned, one at a time). Default 64 MiB.
     pub pdf_max_inflated: u64,
 }
 
@@ -49,34 +50,6 @@ impl Default for Limits {
             thumb_size: 512,
             pdf_max_pages: 50,
             pdf_max_inflated: 64 * 1024 * 1024,
-        }
-    }
-}
-
-/// Active content found in a PDF. Not a reason to refuse the file; staff are warned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PdfFlag {
-    /// `/JS` or `/JavaScript` (a script action or the document-level script name tree).
-    JavaScript,
-    /// `/Launch`: an action that starts a program or opens a file.
-    Launch,
-    /// `/EmbeddedFile`, `/EmbeddedFiles` or `/EF`: files hidden inside the PDF.
-    EmbeddedFile,
-    /// `/OpenAction` with an action (a plain "open at page N" destination is not flagged).
-    OpenAction,
-    /// `/AA`: actions triggered by opening pages, fields and the like.
-    AdditionalActions,
-}
-
-impl PdfFlag {
-    /// A stable code (for storage, logs and an i18n key suffix, e.g. `pdf-flag-javascript`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PdfFlag::JavaScript => "javascript",
-            PdfFlag::Launch => "launch",
-            PdfFlag::EmbeddedFile => "embedded-file",
-            PdfFlag::OpenAction => "open-action",
-            PdfFlag::AdditionalActions => "additional-actions",
         }
     }
 }
@@ -169,9 +142,6 @@ pub fn sniff(bytes: &[u8]) -> Option<ReceiptKind> {
     }
 }
 
-/// Checks a receipt file and prepares it for storage. The cheap checks (empty, size, type) run
-/// here; decoding and parsing run on the blocking pool, and a panic there is a refusal
-/// ([`Rejection::Unreadable`]), never a crash of the caller.
 /// What customers may send as a receipt: a PDF with active content (scripts, launch actions,
 /// embedded files) is refused rather than shown to staff.
 pub fn screen(inspected: Inspected) -> Result<Inspected, Rejection> {
@@ -183,7 +153,30 @@ pub fn screen(inspected: Inspected) -> Result<Inspected, Rejection> {
     }
 }
 
+/// Checks a receipt file and prepares it for storage, on the blocking pool. A panic there is
+/// a refusal ([`Rejection::Unreadable`]), never a crash of the caller; nothing in the pipeline
+/// recurses without a bound, so a file cannot overflow the stack either.
 pub async fn inspect(bytes: Vec<u8>, limits: &Limits) -> Result<Inspected, Rejection> {
+    let started = std::time::Instant::now();
+    let limits = limits.clone();
+    let result = match tokio::task::spawn_blocking(move || inspect_sync(bytes, &limits)).await {
+        Ok(result) => result,
+        Err(e) => {
+            tracing::warn!(error = %e, "receipt inspection failed");
+            Err(Rejection::Unreadable)
+        }
+    };
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        ok = result.is_ok(),
+        "receipt inspected"
+    );
+    result
+}
+
+/// [`inspect`] on the calling thread (for fuzzing, benchmarks and callers already on a blocking
+/// thread). The cheap checks (empty, size, type) come first.
+pub fn inspect_sync(bytes: Vec<u8>, limits: &Limits) -> Result<Inspected, Rejection> {
     if bytes.is_empty() {
         return Err(Rejection::Empty);
     }
@@ -193,14 +186,7 @@ pub async fn inspect(bytes: Vec<u8>, limits: &Limits) -> Result<Inspected, Rejec
         });
     }
     let kind = sniff(&bytes).ok_or(Rejection::UnsupportedType)?;
-    let limits = limits.clone();
-    match tokio::task::spawn_blocking(move || inspect_blocking(bytes, kind, &limits)).await {
-        Ok(result) => result,
-        Err(e) => {
-            tracing::warn!(error = %e, ?kind, "receipt inspection failed");
-            Err(Rejection::Unreadable)
-        }
-    }
+    inspect_blocking(bytes, kind, limits)
 }
 
 fn inspect_blocking(
@@ -225,7 +211,10 @@ fn inspect_blocking(
             inspected.height = Some(image.height);
             inspected.thumbnail = Some(image.thumbnail);
         }
-        ReceiptKind::Pdf => inspected.pdf_flags = inspect_pdf(&bytes, limits)?,
+        ReceiptKind::Pdf => {
+            inspected.pdf_flags =
+                super::pdf::inspect(&bytes, limits.pdf_max_pages, limits.pdf_max_inflated)?;
+        }
     }
     inspected.bytes = bytes;
     Ok(inspected)
@@ -363,299 +352,4 @@ fn thumbnail(
             Rejection::Unreadable
         })?;
     Ok(out)
-}
-
-// ---------------------------------------------------------------------------------------------
-// PDFs
-
-/// Nesting of arrays and dictionaries allowed in a PDF object. Real documents stay far below.
-/// lopdf recurses per level without a limit of its own, and a stack overflow aborts the whole
-/// process instead of failing one upload: in a debug build it overflows a 2 MiB thread stack
-/// at about 70 nested dictionaries (85 arrays); release frames are much smaller.
-const PDF_MAX_NESTING: usize = 32;
-
-/// Known gap: while loading, lopdf 0.40 inflates object streams and cross-reference streams
-/// with no size limit (a 2 MB file can make it allocate 300 MB, a 10 MB one far more), and the
-/// nesting check above cannot see inside those compressed streams. Closing that needs a
-/// bounded inflate before parsing, or parsing in a memory-limited child process.
-fn inspect_pdf(bytes: &[u8], limits: &Limits) -> Result<Vec<PdfFlag>, Rejection> {
-    let mut flags = prescan_pdf(bytes)?;
-    // lopdf inflates object and xref streams with no cap: measure first, with one.
-    if inflated_size(bytes, limits.pdf_max_inflated) > limits.pdf_max_inflated {
-        return Err(Rejection::TooLarge);
-    }
-    let doc = lopdf::Document::load_mem(bytes).map_err(|e| {
-        tracing::debug!(error = %e, "receipt PDF did not parse");
-        Rejection::Unreadable
-    })?;
-    // Bounded by lopdf (depth and object count); take one more than allowed to tell "too many".
-    let pages = doc.page_iter().take(limits.pdf_max_pages + 1).count();
-    if pages == 0 {
-        // No page to show: broken, or encrypted with a password we don't have.
-        return Err(Rejection::Unreadable);
-    }
-    if pages > limits.pdf_max_pages {
-        return Err(Rejection::TooLarge);
-    }
-    scan_pdf_objects(&doc, &mut flags);
-    Ok(flags.into_iter().collect())
-}
-
-/// How many bytes the file's Flate streams inflate to, counted up to just past `budget` (a
-/// stream that fails to inflate counts what it gave). Streams are found by their `stream` /
-/// `endstream` keywords, whatever the xref says.
-fn inflated_size(bytes: &[u8], budget: u64) -> u64 {
-    use std::io::Read as _;
-    let mut total = 0u64;
-    let mut at = 0;
-    while let Some(start) = find(bytes, at, b"stream") {
-        at = start + 6;
-        if start >= 3 && &bytes[start - 3..start] == b"end" {
-            continue;
-        }
-        let data_start = match bytes.get(at..at + 2) {
-            Some(b"\r\n") => at + 2,
-            Some([b'\n', _]) => at + 1,
-            _ => continue,
-        };
-        let Some(end) = find(bytes, data_start, b"endstream") else {
-            break;
-        };
-        let len = end - data_start;
-        let dict_from = start.saturating_sub(2048);
-        if !bytes[dict_from..start]
-            .windows(12)
-            .any(|w| w == b"/FlateDecode")
-        {
-            continue;
-        }
-        let decoder = flate2::read::ZlibDecoder::new(&bytes[data_start..data_start + len]);
-        let left = budget + 1 - total.min(budget + 1);
-        let mut counted = Counter(0);
-        // A stream that breaks off still counts what it inflated to before.
-        let _ = std::io::copy(&mut decoder.take(left), &mut counted);
-        total += counted.0;
-        if total > budget {
-            return total;
-        }
-        at = data_start + len;
-    }
-    total
-}
-
-/// A writer that only counts.
-struct Counter(u64);
-
-impl std::io::Write for Counter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0 += buf.len() as u64;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn flag_for_key(key: &[u8]) -> Option<PdfFlag> {
-    match key {
-        b"JS" | b"JavaScript" => Some(PdfFlag::JavaScript),
-        b"Launch" => Some(PdfFlag::Launch),
-        b"EmbeddedFile" | b"EmbeddedFiles" | b"EF" => Some(PdfFlag::EmbeddedFile),
-        b"AA" => Some(PdfFlag::AdditionalActions),
-        // `/OpenAction` depends on its value; see `scan_pdf_objects`.
-        _ => None,
-    }
-}
-
-/// Name values that mean active content (`/S /JavaScript`, `/S /Launch`, `/Type /EmbeddedFile`).
-fn flag_for_name(name: &[u8]) -> Option<PdfFlag> {
-    match name {
-        b"JavaScript" => Some(PdfFlag::JavaScript),
-        b"Launch" => Some(PdfFlag::Launch),
-        b"EmbeddedFile" | b"EmbeddedFiles" => Some(PdfFlag::EmbeddedFile),
-        _ => None,
-    }
-}
-
-/// Walks every parsed object (those from object streams included) and the trailer without
-/// recursion, looking at dictionary keys and name values.
-fn scan_pdf_objects(doc: &lopdf::Document, flags: &mut BTreeSet<PdfFlag>) {
-    use lopdf::Object;
-
-    let mut stack: Vec<&Object> = doc.objects.values().collect();
-    let mut dicts: Vec<&lopdf::Dictionary> = vec![&doc.trailer];
-    loop {
-        if let Some(dict) = dicts.pop() {
-            for (key, value) in dict.iter() {
-                if let Some(flag) = flag_for_key(key) {
-                    flags.insert(flag);
-                }
-                // An explicit destination (an array, e.g. "open at page 1, fit") is harmless.
-                if key.as_slice() == b"OpenAction" && !matches!(value, Object::Array(_)) {
-                    let is_destination = value
-                        .as_reference()
-                        .ok()
-                        .and_then(|id| doc.objects.get(&id))
-                        .is_some_and(|target| matches!(target, Object::Array(_)));
-                    if !is_destination {
-                        flags.insert(PdfFlag::OpenAction);
-                    }
-                }
-                stack.push(value);
-            }
-            continue;
-        }
-        let Some(object) = stack.pop() else { break };
-        match object {
-            Object::Dictionary(dict) => dicts.push(dict),
-            Object::Stream(stream) => dicts.push(&stream.dict),
-            Object::Array(items) => stack.extend(items.iter()),
-            Object::Name(name) => {
-                if let Some(flag) = flag_for_name(name) {
-                    flags.insert(flag);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// A lexical pass over the raw file before it is parsed: refuses nesting deep enough to overflow
-/// the parser's stack, and collects active-content names from objects the parser may later drop
-/// as malformed. Skips comments, strings and stream data, so bytes inside those never count.
-/// Objects inside compressed object streams are not visible here.
-fn prescan_pdf(bytes: &[u8]) -> Result<BTreeSet<PdfFlag>, Rejection> {
-    let mut flags = BTreeSet::new();
-    let mut depth = 0usize;
-    let mut i = 0usize;
-    let n = bytes.len();
-    while i < n {
-        match bytes[i] {
-            b'%' => {
-                while i < n && bytes[i] != b'\r' && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'(' => {
-                // Literal string: balanced parentheses, backslash escapes.
-                let mut open = 0usize;
-                while i < n {
-                    match bytes[i] {
-                        b'\\' => i += 1,
-                        b'(' => open += 1,
-                        b')' => {
-                            open -= 1;
-                            if open == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'<' if bytes.get(i + 1) == Some(&b'<') => {
-                depth += 1;
-                i += 2;
-            }
-            b'<' => {
-                // Hex string.
-                while i < n && bytes[i] != b'>' {
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'>' if bytes.get(i + 1) == Some(&b'>') => {
-                depth = depth.saturating_sub(1);
-                i += 2;
-            }
-            b'[' => {
-                depth += 1;
-                i += 1;
-            }
-            b']' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
-            b'/' => {
-                i += 1;
-                let start = i;
-                while i < n && !is_pdf_delimiter_or_space(bytes[i]) {
-                    i += 1;
-                }
-                let name = unescape_pdf_name(&bytes[start..i]);
-                if let Some(flag) = flag_for_key(&name).or_else(|| flag_for_name(&name)) {
-                    flags.insert(flag);
-                }
-            }
-            b'e' if keyword_at(bytes, i, b"endobj") => {
-                // Objects are parsed one by one: nesting does not carry over.
-                depth = 0;
-                i += b"endobj".len();
-            }
-            b's' if keyword_at(bytes, i, b"stream") => {
-                i += b"stream".len();
-                i = find(bytes, i, b"endstream").map_or(n, |at| at + b"endstream".len());
-            }
-            _ => i += 1,
-        }
-        if depth > PDF_MAX_NESTING {
-            return Err(Rejection::Unreadable);
-        }
-    }
-    Ok(flags)
-}
-
-fn is_pdf_delimiter_or_space(b: u8) -> bool {
-    matches!(
-        b,
-        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
-    ) || matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0C' | b'\0')
-}
-
-/// `word` at `i`, not glued to a regular character on either side.
-fn keyword_at(bytes: &[u8], i: usize, word: &[u8]) -> bool {
-    bytes[i..].starts_with(word)
-        && (i == 0 || is_pdf_delimiter_or_space(bytes[i - 1]))
-        && bytes
-            .get(i + word.len())
-            .is_none_or(|&b| is_pdf_delimiter_or_space(b))
-}
-
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|at| from + at)
-}
-
-/// `#xx` escapes in a name, as the parser decodes them (`/J#53` is `/JS`).
-fn unescape_pdf_name(raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        if raw[i] == b'#'
-            && let Some(&[hi, lo]) = raw.get(i + 1..i + 3)
-            && let (Some(hi), Some(lo)) = (hex_value(hi), hex_value(lo))
-        {
-            out.push(hi << 4 | lo);
-            i += 3;
-            continue;
-        }
-        out.push(raw[i]);
-        i += 1;
-    }
-    out
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
 }
