@@ -132,7 +132,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load(&cli.config)?;
     telemetry::init(&settings.log, cli.log_json);
     tracing::debug!(?settings, "settings loaded");
-    let app = App::build(settings).await?;
+    let mut app = App::build(settings).await?;
     match cli.command {
         Command::Serve { only } => {
             let roles = if only.is_empty() {

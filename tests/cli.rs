@@ -178,3 +178,35 @@ fn environment_overrides_local_overrides_default() {
         Ok(())
     });
 }
+
+/// `serve` on a fresh database migrates before anything reads a table: no follower of the
+/// outbox starts on a schema that is not there yet.
+#[test]
+fn serve_on_a_fresh_database_migrates_before_following_the_outbox() {
+    let data = tempfile::tempdir().unwrap();
+    let log = data.path().join("serve.log");
+    let url = format!("sqlite://{}/fresh.db?mode=rwc", data.path().display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vitrina"))
+        .args(["serve", "--only", "worker"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("VITRINA__DATABASE__URL", &url)
+        .env("VITRINA__DATA_DIR", data.path())
+        .env("VITRINA__LOG__FILTER", "debug,sqlx=warn,sea_orm=warn")
+        .env("VITRINA__BUS__POLL_MS", "20")
+        .stderr(std::fs::File::create(&log).unwrap())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let read = || std::fs::read_to_string(&log).unwrap_or_default();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !read().contains("applying pending migrations") && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // Long enough for many bus polls and a relay pass after the migrations.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = read();
+    assert!(text.contains("applying pending migrations"), "{text}");
+    assert!(!text.contains("no such table"), "{text}");
+}

@@ -47,7 +47,7 @@ async fn the_backoffice_serves_the_webhook_with_its_secret() {
     let api = FakeTelegram::start().await;
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
-    let app = App::build(settings(&db, data.path(), &api.url, port, "/telegram/hook"))
+    let mut app = App::build(settings(&db, data.path(), &api.url, port, "/telegram/hook"))
         .await
         .unwrap();
     let (stop, stop_rx) = watch::channel(false);
@@ -119,7 +119,7 @@ async fn a_webhook_path_among_the_backoffice_pages_is_refused_at_start() {
     let api = FakeTelegram::start().await;
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
-    let app = App::build(settings(&db, data.path(), &api.url, port, "/orders"))
+    let mut app = App::build(settings(&db, data.path(), &api.url, port, "/orders"))
         .await
         .unwrap();
     let (_stop, stop_rx) = watch::channel(false);

@@ -37,6 +37,7 @@ pub async fn keep(
         received_at: Set(now),
         replays: Set(0),
         handled_at: Set(None),
+        quarantined_at: Set(None),
     };
     let res = inbox::Entity::insert(row)
         .on_conflict_do_nothing_on([inbox::Column::BotId, inbox::Column::UpdateId])
@@ -62,13 +63,16 @@ pub async fn handled(
     Ok(())
 }
 
-/// Gives up on an update handed over this many times without its handler finishing.
-pub const MAX_REPLAYS: i32 = 3;
+/// Times an update is handed over again after its handler did not finish. One: an update
+/// whose handling killed the process, and killed it again when replayed, is a poison update;
+/// it is set aside ([`quarantine_stale`]) instead of being replayed into another crash.
+pub const MAX_REPLAYS: i32 = 1;
 
 /// Takes over kept updates whose handling has not finished `stale_after` after they were
 /// kept (or last taken): the process that had them died. Each is taken by one caller (a
-/// conditional update), at most [`MAX_REPLAYS`] times, and only within Telegram's 24 hours.
-/// Oldest first, as (update id, payload).
+/// conditional update), at most [`MAX_REPLAYS`] times, and only within Telegram's 24 hours;
+/// those already replayed that many times are quarantined first. Oldest first, as (update id,
+/// payload).
 pub async fn take_stale(
     db: &impl ConnectionTrait,
     bot_id: i64,
@@ -76,12 +80,9 @@ pub async fn take_stale(
     stale_after: Duration,
     limit: u64,
 ) -> Result<Vec<(i64, String)>> {
-    let rows = inbox::Entity::find()
-        .filter(inbox::Column::BotId.eq(bot_id))
-        .filter(inbox::Column::HandledAt.is_null())
+    quarantine_stale(db, bot_id, now, stale_after).await?;
+    let rows = stale(bot_id, now, stale_after)
         .filter(inbox::Column::Replays.lt(MAX_REPLAYS))
-        .filter(inbox::Column::ReceivedAt.lte(now - stale_after))
-        .filter(inbox::Column::ReceivedAt.gt(now - Duration::hours(REPLAY_HOURS)))
         .order_by_asc(inbox::Column::UpdateId)
         .limit(limit)
         .all(db)
@@ -93,6 +94,7 @@ pub async fn take_stale(
             .col_expr(inbox::Column::Replays, Expr::value(row.replays + 1))
             .filter(inbox::Column::Id.eq(row.id))
             .filter(inbox::Column::HandledAt.is_null())
+            .filter(inbox::Column::QuarantinedAt.is_null())
             .filter(inbox::Column::Replays.eq(row.replays))
             .exec(db)
             .await?;
@@ -101,6 +103,49 @@ pub async fn take_stale(
         }
     }
     Ok(taken)
+}
+
+/// Unhandled, not set aside, and left for `stale_after` within Telegram's 24 hours.
+fn stale(bot_id: i64, now: DateTime<Utc>, stale_after: Duration) -> sea_orm::Select<inbox::Entity> {
+    inbox::Entity::find()
+        .filter(inbox::Column::BotId.eq(bot_id))
+        .filter(inbox::Column::HandledAt.is_null())
+        .filter(inbox::Column::QuarantinedAt.is_null())
+        .filter(inbox::Column::ReceivedAt.lte(now - stale_after))
+        .filter(inbox::Column::ReceivedAt.gt(now - Duration::hours(REPLAY_HOURS)))
+}
+
+/// Sets aside the updates that were replayed [`MAX_REPLAYS`] times and still did not finish:
+/// the replay died too. Returns their update ids.
+pub async fn quarantine_stale(
+    db: &impl ConnectionTrait,
+    bot_id: i64,
+    now: DateTime<Utc>,
+    stale_after: Duration,
+) -> Result<Vec<i64>> {
+    let poison = stale(bot_id, now, stale_after)
+        .filter(inbox::Column::Replays.gte(MAX_REPLAYS))
+        .all(db)
+        .await?;
+    let mut set_aside = Vec::new();
+    for row in poison {
+        let res = inbox::Entity::update_many()
+            .col_expr(inbox::Column::QuarantinedAt, Expr::value(Some(now)))
+            .filter(inbox::Column::Id.eq(row.id))
+            .filter(inbox::Column::HandledAt.is_null())
+            .filter(inbox::Column::QuarantinedAt.is_null())
+            .exec(db)
+            .await?;
+        if res.rows_affected == 1 {
+            tracing::error!(
+                update = row.update_id,
+                replays = row.replays,
+                "a Telegram update killed its handler again when replayed; set aside for staff"
+            );
+            set_aside.push(row.update_id);
+        }
+    }
+    Ok(set_aside)
 }
 
 /// Whether an update is kept and not yet handled (for tests and diagnostics).

@@ -13,6 +13,8 @@ pub struct Model {
     pub received_at: DateTimeUtc,
     pub replays: i32,
     pub handled_at: Option<DateTimeUtc>,
+    /// Set aside: its handling killed the process, and again when replayed.
+    pub quarantined_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

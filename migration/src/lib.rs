@@ -18,6 +18,7 @@ mod m20261121_000009_deliveries;
 mod m20261121_000010_user_emails;
 mod m20261121_000011_orders_list_index;
 mod m20261121_000012_telegram_inbox;
+mod m20261204_000013_inbox_quarantine;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000010_user_emails::Migration),
             Box::new(m20261121_000011_orders_list_index::Migration),
             Box::new(m20261121_000012_telegram_inbox::Migration),
+            Box::new(m20261204_000013_inbox_quarantine::Migration),
         ]
     }
 }

@@ -82,6 +82,27 @@ async fn catalog_objects(db: &DatabaseConnection) -> BTreeSet<String> {
             }
         },
     ));
+    // Columns, so that a migration that only adds one counts, and its down must drop it.
+    queries.push((
+        "column",
+        match backend {
+            DbBackend::Sqlite => {
+                "SELECT m.name || '.' || p.name AS name FROM sqlite_master m \
+                 JOIN pragma_table_info(m.name) p WHERE m.type = 'table' \
+                 AND m.name NOT LIKE 'sqlite%' AND m.name <> 'seaql_migrations'"
+            }
+            DbBackend::Postgres => {
+                "SELECT (table_name || '.' || column_name)::text AS name \
+                 FROM information_schema.columns WHERE table_schema = current_schema() \
+                 AND table_name <> 'seaql_migrations'"
+            }
+            _ => {
+                "SELECT CONCAT(table_name, '.', column_name) AS name \
+                 FROM information_schema.columns WHERE table_schema = DATABASE() \
+                 AND table_name <> 'seaql_migrations'"
+            }
+        },
+    ));
     if backend == DbBackend::Postgres {
         queries.push((
             "function",

@@ -1,9 +1,10 @@
-//! Kept Telegram updates: kept once, taken over once each when abandoned, given up after a few
-//! tries, and never replayed beyond Telegram's 24 hours.
+//! Kept Telegram updates: kept once, taken over once each when abandoned, set aside for staff
+//! when the replay dies too, and never replayed beyond Telegram's 24 hours.
 use std::sync::Arc;
 
 use chrono::Duration;
 use domain::inbound::{self, MAX_REPLAYS};
+use domain::quarantine::{self, Decision};
 
 use crate::support::Fixture;
 
@@ -76,23 +77,86 @@ async fn concurrent_takers_take_each_abandoned_update_once() {
 }
 
 #[tokio::test]
-async fn an_update_that_never_finishes_is_given_up_and_old_ones_are_not_replayed() {
+async fn a_poison_update_is_quarantined_after_its_first_fatal_replay_and_old_ones_are_not_replayed()
+{
     let f = Fixture::new().await;
-    inbound::keep(&f.ctx.db, BOT, 1, "{}", f.ctx.now())
+    let photo = r#"{"update_id":1,"message":{"from":{"id":77},"photo":[]}}"#;
+    inbound::keep(&f.ctx.db, BOT, 1, photo, f.ctx.now())
         .await
         .unwrap();
-    let mut times = 0;
-    for _ in 0..MAX_REPLAYS + 2 {
+    let take = || async {
         f.clock.advance(Duration::minutes(3));
-        let taken = inbound::take_stale(&f.ctx.db, BOT, f.ctx.now(), Duration::minutes(2), 10)
+        inbound::take_stale(&f.ctx.db, BOT, f.ctx.now(), Duration::minutes(2), 10)
             .await
-            .unwrap();
-        times += taken.len();
+            .unwrap()
+    };
+    // The process died handling it: replayed once.
+    assert_eq!(take().await.len(), 1);
+    assert_eq!(MAX_REPLAYS, 1);
+    // The replay died too: set aside, never replayed again.
+    for _ in 0..3 {
+        assert!(
+            take().await.is_empty(),
+            "a poison update is not replayed again"
+        );
     }
+    // Platform OWNERs see it (kind, sender, content type; not the content) …
+    let listed = quarantine::list(&f.ctx, &f.web(f.owner), 10).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let poison = &listed[0];
     assert_eq!(
-        times, MAX_REPLAYS as usize,
-        "a poison update is not replayed forever"
+        (
+            poison.update_id,
+            poison.kind.as_str(),
+            poison.from,
+            poison.content.as_deref()
+        ),
+        (1, "message", Some(77), Some("photo"))
     );
+    // … store ADMINs do not.
+    assert!(matches!(
+        quarantine::list(&f.ctx, &f.web(f.admin), 10).await,
+        Err(domain::Error::Forbidden)
+    ));
+    assert!(matches!(
+        quarantine::decide(&f.ctx, &f.web(f.admin), poison.id, Decision::Discard).await,
+        Err(domain::Error::Forbidden)
+    ));
+    // Tried once more: taken over again, and quarantined again if it dies again.
+    quarantine::decide(&f.ctx, &f.web(f.owner), poison.id, Decision::Retry)
+        .await
+        .unwrap();
+    assert!(
+        quarantine::list(&f.ctx, &f.web(f.owner), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(take().await.len(), 1);
+    assert!(take().await.is_empty());
+    let listed = quarantine::list(&f.ctx, &f.web(f.owner), 10).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    // Discarded: gone for good, audited; a second decision finds nothing.
+    quarantine::decide(&f.ctx, &f.web(f.owner), poison.id, Decision::Discard)
+        .await
+        .unwrap();
+    assert!(
+        quarantine::list(&f.ctx, &f.web(f.owner), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(inbound::pending(&f.ctx.db, BOT).await.unwrap().is_empty());
+    assert!(matches!(
+        quarantine::decide(&f.ctx, &f.web(f.owner), poison.id, Decision::Discard).await,
+        Err(domain::Error::NotFound { .. })
+    ));
+    assert_eq!(
+        f.count("audit_log", "action IN ('update.retry', 'update.discard')")
+            .await,
+        2
+    );
+    assert!(take().await.is_empty());
 
     inbound::keep(&f.ctx.db, BOT, 2, "{}", f.ctx.now())
         .await
