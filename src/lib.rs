@@ -46,17 +46,27 @@ impl App {
         let db = domain::db::connect(url.expose(), settings.database.max_connections)
             .await
             .with_context(|| format!("connecting to {url:?}"))?;
-        let bus = event_bus(&settings, &db).await?;
+        // The bus follows the outbox table: start it only on a current schema. On one that is
+        // behind, a placeholder stands in until `prepare_schema` has migrated (or refused).
+        let current = Migrator::get_pending_migrations(&db)
+            .await
+            .is_ok_and(|pending| pending.is_empty());
+        let bus: Arc<dyn EventBus> = if current {
+            event_bus(&settings, &db).await?
+        } else {
+            Arc::new(domain::events::bus::InProcessBus::new(1))
+        };
         Ok(App {
             ctx: Ctx::new(db, bus, Arc::new(domain::clock::SystemClock))
-                .with_email(settings.email.enabled()),
+                .with_email(settings.email.enabled())
+                .with_max_open_orders(settings.orders.max_open()),
             settings,
         })
     }
 
     /// Applies pending migrations where configured; otherwise refuses to run on a schema that
-    /// is behind.
-    pub async fn prepare_schema(&self) -> anyhow::Result<()> {
+    /// is behind. After migrating, the event bus is started (it reads the outbox).
+    pub async fn prepare_schema(&mut self) -> anyhow::Result<()> {
         let pending = Migrator::get_pending_migrations(&self.ctx.db).await?;
         if pending.is_empty() {
             return Ok(());
@@ -64,6 +74,7 @@ impl App {
         if self.settings.auto_migrate() {
             tracing::info!(count = pending.len(), "applying pending migrations");
             Migrator::up(&self.ctx.db, None).await?;
+            self.ctx.bus = event_bus(&self.settings, &self.ctx.db).await?;
             Ok(())
         } else {
             anyhow::bail!(
@@ -74,7 +85,7 @@ impl App {
     }
 
     /// Runs the chosen roles until Ctrl-C.
-    pub async fn serve(self, roles: &[Role]) -> anyhow::Result<()> {
+    pub async fn serve(mut self, roles: &[Role]) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let started = self.start(roles, stop_rx).await?;
         tokio::signal::ctrl_c()
@@ -89,7 +100,7 @@ impl App {
     /// Prepares the schema and starts the chosen roles in the background; they stop when
     /// `stop` turns true (then [`Started::join`] waits for them).
     pub async fn start(
-        &self,
+        &mut self,
         roles: &[Role],
         stop: watch::Receiver<bool>,
     ) -> anyhow::Result<Started> {

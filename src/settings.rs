@@ -77,6 +77,31 @@ pub struct Settings {
     pub bus: BusSettings,
     pub email: EmailSettings,
     pub notifications: NotificationSettings,
+    pub orders: OrderSettings,
+}
+
+/// Limits on what one customer may hold.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OrderSettings {
+    /// The most unpaid orders (awaiting payment or in review) a customer may have open in one
+    /// store; another checkout is refused until they pay or cancel one. 0: no cap.
+    pub max_open_per_customer: u32,
+}
+
+impl Default for OrderSettings {
+    fn default() -> Self {
+        Self {
+            max_open_per_customer: 3,
+        }
+    }
+}
+
+impl OrderSettings {
+    /// The cap as the domain takes it (`None`: no cap).
+    pub fn max_open(&self) -> Option<u32> {
+        (self.max_open_per_customer > 0).then_some(self.max_open_per_customer)
+    }
 }
 
 /// When the scheduled notifications go out.
@@ -291,6 +316,9 @@ pub struct TelegramSettings {
 #[serde(default)]
 pub struct ServerSettings {
     pub bind: String,
+    /// Address blocks (`10.0.0.0/8`, `fd00::/8`, a bare address) of the proxies in front whose
+    /// `X-Forwarded-For` / `Forwarded` headers name the client. Empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for Settings {
@@ -306,6 +334,7 @@ impl Default for Settings {
             bus: BusSettings::default(),
             email: EmailSettings::default(),
             notifications: NotificationSettings::default(),
+            orders: OrderSettings::default(),
         }
     }
 }
@@ -346,6 +375,7 @@ impl Default for ServerSettings {
     fn default() -> Self {
         Self {
             bind: "127.0.0.1:8080".to_owned(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -448,6 +478,28 @@ mod tests {
 
     #[allow(clippy::result_large_err)]
     #[test]
+    fn no_proxy_is_trusted_unless_listed_and_a_list_reads_from_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+            let committed = Settings::load(&config).map_err(|e| e.to_string())?;
+            assert!(committed.server.trusted_proxies.is_empty());
+
+            jail.set_env(
+                "VITRINA__SERVER__TRUSTED_PROXIES",
+                r#"["127.0.0.1","10.0.0.0/8","fd00::/8"]"#,
+            );
+            let behind = Settings::load(&config).map_err(|e| e.to_string())?;
+            assert_eq!(
+                behind.server.trusted_proxies,
+                ["127.0.0.1", "10.0.0.0/8", "fd00::/8"]
+            );
+            assert!(backoffice::TrustedProxies::parse(&behind.server.trusted_proxies).is_ok());
+            Ok(())
+        });
+    }
+
+    #[allow(clippy::result_large_err)]
+    #[test]
     fn email_is_off_unless_a_host_is_set_and_its_password_never_prints() {
         figment::Jail::expect_with(|jail| {
             let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
@@ -497,6 +549,26 @@ mod tests {
             jail.set_env("VITRINA__NOTIFICATIONS__DIGEST_HOUR", "24");
             let bad = Settings::load(&config).map_err(|e| e.to_string())?;
             assert!(bad.notifications.worker_options().is_err(), "no hour 24");
+            Ok(())
+        });
+    }
+
+    #[allow(clippy::result_large_err)]
+    #[test]
+    fn open_orders_are_capped_at_three_unless_configured() {
+        figment::Jail::expect_with(|jail| {
+            let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+            let committed = Settings::load(&config).map_err(|e| e.to_string())?;
+            assert_eq!(committed.orders.max_open(), Some(3));
+            assert_eq!(Settings::default().orders.max_open(), Some(3));
+
+            jail.set_env("VITRINA__ORDERS__MAX_OPEN_PER_CUSTOMER", "5");
+            let more = Settings::load(&config).map_err(|e| e.to_string())?;
+            assert_eq!(more.orders.max_open(), Some(5));
+
+            jail.set_env("VITRINA__ORDERS__MAX_OPEN_PER_CUSTOMER", "0");
+            let off = Settings::load(&config).map_err(|e| e.to_string())?;
+            assert_eq!(off.orders.max_open(), None);
             Ok(())
         });
     }

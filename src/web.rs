@@ -37,12 +37,15 @@ pub async fn start(
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<(SocketAddr, JoinHandle<()>)> {
     let secret = app.settings.jwt_secret()?;
+    let proxies = backoffice::TrustedProxies::parse(&app.settings.server.trusted_proxies)
+        .map_err(|e| anyhow::anyhow!("server.trusted_proxies: {e}"))?;
     let state = backoffice::AppState::new(
         app.ctx.clone(),
         secret.expose().as_bytes(),
         telegram::receipt_storage(app)?,
         &bot_username(app).await?,
-    );
+    )
+    .with_trusted_proxies(proxies);
     let listener = tokio::net::TcpListener::bind(&app.settings.server.bind)
         .await
         .with_context(|| format!("binding {}", app.settings.server.bind))?;

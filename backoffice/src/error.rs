@@ -15,6 +15,8 @@ pub enum AppError {
     Forbidden,
     /// Not logged in (or no longer): the login page.
     Unauthorized,
+    /// Logged in, but there is no store yet (an OWNER on first run): the page that creates one.
+    NoStore,
     /// A domain refusal to show to the person (already decided, out of stock, …).
     Domain(domain::Error),
     Internal(String),
@@ -65,6 +67,19 @@ impl IntoResponse for AppError {
                     [
                         (header::LOCATION, "/login"),
                         (axum::http::HeaderName::from_static("hx-redirect"), "/login"),
+                    ],
+                )
+                    .into_response();
+            }
+            AppError::NoStore => {
+                return (
+                    StatusCode::SEE_OTHER,
+                    [
+                        (header::LOCATION, "/stores/new"),
+                        (
+                            axum::http::HeaderName::from_static("hx-redirect"),
+                            "/stores/new",
+                        ),
                     ],
                 )
                     .into_response();

@@ -5,10 +5,12 @@ mod assets;
 pub mod auth;
 mod error;
 mod page;
+mod proxy;
 mod routes;
 mod security;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use domain::Ctx;
@@ -16,6 +18,7 @@ use domain::auth::tokens::JwtKeys;
 use domain::receipts::storage::ReceiptStorage;
 
 pub use error::AppError;
+pub use proxy::{Cidr, TrustedProxies};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -25,6 +28,10 @@ pub struct AppState {
     pub files: Arc<dyn ReceiptStorage>,
     /// `t.me/<bot_username>?start=login_…` in the QR code.
     pub bot_username: String,
+    /// Peers whose `X-Forwarded-For` / `Forwarded` name the client (`server.trusted_proxies`).
+    pub proxies: Arc<TrustedProxies>,
+    /// How often an open live stream re-checks its session and role and sends a keep-alive.
+    pub live_tick: Duration,
 }
 
 impl AppState {
@@ -39,9 +46,27 @@ impl AppState {
             keys: Arc::new(JwtKeys::new(jwt_secret)),
             files,
             bot_username: bot_username.to_owned(),
+            proxies: Arc::new(TrustedProxies::default()),
+            live_tick: LIVE_TICK,
         }
     }
+
+    /// Believes the forwarding headers of these peers (none by default).
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
+        self.proxies = Arc::new(proxies);
+        self
+    }
+
+    /// Re-checks open live streams this often (15 s by default).
+    pub fn with_live_tick(mut self, tick: Duration) -> Self {
+        self.live_tick = tick;
+        self
+    }
 }
+
+/// Short enough that a proxy never closes a quiet stream, and that an ended session or role
+/// stops a stream within this long even when no event comes.
+const LIVE_TICK: Duration = Duration::from_secs(15);
 
 /// The whole backoffice.
 pub fn router(state: AppState) -> Router {
@@ -59,5 +84,9 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(security::csrf))
         .layer(axum::middleware::from_fn(error::localize))
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            proxy::resolve,
+        ))
         .with_state(state)
 }

@@ -62,7 +62,7 @@ impl Shop {
             settings.bus.redis_url = Secret::new(url);
         }
         settings.bus.channel = format!("vitrina-bench:{}", uuid_suffix());
-        let app = App::build(settings).await?;
+        let mut app = App::build(settings).await?;
 
         let ctx = &app.ctx;
         let store = testkit::seed::store(ctx, "bench", "Bench Shop").await;

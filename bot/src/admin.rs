@@ -13,7 +13,7 @@ use crate::context::Who;
 use crate::customer::{dialogue, show, unknown_command};
 use crate::dialogue::State;
 use crate::reply::{error, money, order_line, status, t, t_args};
-use crate::{HandlerResult, Services, keyboards};
+use crate::{HandlerResult, Services, keyboards, send};
 
 const PAGE: u64 = 10;
 
@@ -32,8 +32,7 @@ pub async fn staff_store(services: &Services, who: &Who) -> Option<StoreId> {
 }
 
 async fn reply(bot: &Bot, who: &Who, text: String) -> HandlerResult {
-    bot.send_message(who.chat, text).await?;
-    Ok(())
+    send::reply(bot, who, text).await
 }
 
 async fn fail(bot: &Bot, who: &Who, err: &domain::Error) -> HandlerResult {
@@ -193,11 +192,10 @@ async fn card(
             ("duplicates", ArgValue::from(duplicates)),
         ],
     );
-    let mut request = bot.send_message(who.chat, text);
-    if o.status == OrderStatus::PaymentReview.as_str() {
-        request = request.reply_markup(keyboards::decide(who.lang, o.id));
-    }
-    request.await?;
+    // A long card (many items, a long address) goes in several messages, the buttons last.
+    let buttons = (o.status == OrderStatus::PaymentReview.as_str())
+        .then(|| keyboards::decide(who.lang, o.id));
+    send::text(bot, who.chat, text, buttons).await?;
     if with_files {
         for r in &d.receipts {
             if let Some(file) = receipt_file(services.files.as_ref(), r).await {
@@ -227,7 +225,8 @@ pub async fn receipt_file(
     Some(InputFile::memory(bytes).file_name(name))
 }
 
-/// Sends a receipt as a photo or a document, with an optional caption and buttons.
+/// Sends a receipt as a photo or a document, with an optional caption and buttons. A caption
+/// too long for one goes after the file as a text of its own, with the buttons.
 pub async fn send_file<R: crate::notifier::Sender>(
     bot: &R,
     chat: teloxide::types::ChatId,
@@ -237,6 +236,11 @@ pub async fn send_file<R: crate::notifier::Sender>(
     markup: Option<teloxide::types::InlineKeyboardMarkup>,
 ) -> Result<(), teloxide::RequestError> {
     use teloxide::payloads::{SendDocumentSetters, SendPhotoSetters};
+    let (caption, markup, after) = match caption.map(|c| send::caption(&c)) {
+        Some((short, Some(full))) => (Some(short), None, Some((full, markup))),
+        Some((fits, None)) => (Some(fits), markup, None),
+        None => (None, markup, None),
+    };
     // Photos and documents take the same extras through different request types.
     macro_rules! send_with_extras {
         ($req:expr) => {{
@@ -254,6 +258,9 @@ pub async fn send_file<R: crate::notifier::Sender>(
         send_with_extras!(bot.send_document(chat, file));
     } else {
         send_with_extras!(bot.send_photo(chat, file));
+    }
+    if let Some((text, markup)) = after {
+        send::text(bot, chat, text, markup).await?;
     }
     Ok(())
 }
@@ -347,10 +354,7 @@ pub async fn ask_reason(bot: &Bot, order: i64, who: &Who, services: &Services) -
                 "admin-ask-reason",
                 &[("number", ArgValue::from(o.number))],
             );
-            bot.send_message(who.chat, text)
-                .reply_markup(keyboards::step(who.lang, false))
-                .await?;
-            Ok(())
+            send::reply_with(bot, who, text, keyboards::step(who.lang, false)).await
         }
         Err(e) => fail(bot, who, &e).await,
     }

@@ -73,6 +73,12 @@ impl Callback {
 
     /// Anything that is not exactly what [`encode`](Self::encode) makes is refused.
     pub fn decode(data: &str) -> Option<Callback> {
+        let callback = Self::read(data)?;
+        // Numbers read by `str::parse` take `+7` and `007` too: only the one spelling counts.
+        (callback.encode() == data).then_some(callback)
+    }
+
+    fn read(data: &str) -> Option<Callback> {
         let (tag, rest) = data.split_once(':').unwrap_or((data, ""));
         let id = || rest.parse::<i64>().ok().filter(|v| *v > 0);
         Some(match tag {
@@ -146,6 +152,79 @@ mod tests {
         }
     }
 
+    /// Every kind of button at its largest: the biggest ids, the longest status and token.
+    fn largest() -> Vec<Callback> {
+        let token = "A".repeat(58);
+        let mut all = vec![
+            Callback::Catalog(u32::MAX),
+            Callback::Product(i64::MAX),
+            Callback::Add(i64::MAX),
+            Callback::Inc(i64::MAX),
+            Callback::Dec(i64::MAX),
+            Callback::Remove(i64::MAX),
+            Callback::Cart,
+            Callback::Checkout,
+            Callback::Back,
+            Callback::Abort,
+            Callback::Confirm,
+            Callback::CancelOrder(i64::MAX),
+            Callback::ReceiptFor(i64::MAX),
+            Callback::MyOrders,
+            Callback::Verify(i64::MAX),
+            Callback::Reject(i64::MAX),
+            Callback::Orders(String::new(), i64::MAX),
+            Callback::LoginApprove(token.clone()),
+            Callback::LoginDeny(token),
+        ];
+        all.extend(
+            ["en", "ru", "uk"]
+                .into_iter()
+                .map(|l| Callback::Language(l.to_owned())),
+        );
+        all.extend(
+            domain::OrderStatus::ALL
+                .into_iter()
+                .map(|s| Callback::Orders(s.as_str().to_owned(), i64::MAX)),
+        );
+        // A new kind of button fails to compile here until it is added above.
+        for c in &all {
+            match c {
+                Callback::Catalog(_)
+                | Callback::Product(_)
+                | Callback::Add(_)
+                | Callback::Inc(_)
+                | Callback::Dec(_)
+                | Callback::Remove(_)
+                | Callback::Cart
+                | Callback::Checkout
+                | Callback::Back
+                | Callback::Abort
+                | Callback::Confirm
+                | Callback::Language(_)
+                | Callback::CancelOrder(_)
+                | Callback::ReceiptFor(_)
+                | Callback::MyOrders
+                | Callback::Verify(_)
+                | Callback::Reject(_)
+                | Callback::Orders(..)
+                | Callback::LoginApprove(_)
+                | Callback::LoginDeny(_) => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_kind_fits_64_bytes_at_its_largest() {
+        for c in largest() {
+            let data = c.encode();
+            assert!(data.len() <= 64, "{data}: {} bytes", data.len());
+            assert_eq!(Callback::decode(&data), Some(c), "{data}");
+        }
+        // The longest token a login button is made with is the longest one that fits.
+        assert!(Callback::decode(&format!("la:{}", "A".repeat(59))).is_none());
+    }
+
     #[test]
     fn refuses_forgeries() {
         for bad in [
@@ -161,6 +240,13 @@ mod tests {
             "o:hacked:0",
             "zzz:1",
             "p:1e9",
+            // Found by fuzzing (fuzz/regressions/callback): other spellings of a number.
+            "r:0521",
+            "p:+1",
+            "cat:+3",
+            "cat:007",
+            "o::+5",
+            "o:new:00",
         ] {
             assert_eq!(Callback::decode(bad), None, "{bad}");
         }

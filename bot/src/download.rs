@@ -32,16 +32,59 @@ impl Downloader for FromTelegram {
             if file.size as usize > max {
                 return Err(Some(Rejection::TooBig { max_bytes: max }));
             }
-            let mut buf = Vec::with_capacity(file.size as usize);
-            bot.download_file(&file.path, &mut buf).await.map_err(|e| {
+            // Whatever the server declared, never hold more than `max` bytes.
+            let mut capped = Capped {
+                buf: Vec::with_capacity(file.size as usize),
+                max,
+                over: false,
+            };
+            let fetched = bot.download_file(&file.path, &mut capped).await;
+            if capped.over {
+                return Err(Some(Rejection::TooBig { max_bytes: max }));
+            }
+            fetched.map_err(|e| {
                 tracing::warn!(error = %e, "file download failed");
                 None
             })?;
-            if buf.len() > max {
-                return Err(Some(Rejection::TooBig { max_bytes: max }));
-            }
+            let buf = capped.buf;
             Ok(buf)
         })
+    }
+}
+
+/// A download target that refuses to grow past `max` bytes (and remembers that it did).
+struct Capped {
+    buf: Vec<u8>,
+    max: usize,
+    over: bool,
+}
+
+impl tokio::io::AsyncWrite for Capped {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        data: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        if self.buf.len() + data.len() > self.max {
+            self.over = true;
+            return std::task::Poll::Ready(Err(std::io::Error::other("file larger than allowed")));
+        }
+        self.buf.extend_from_slice(data);
+        std::task::Poll::Ready(Ok(data.len()))
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
     }
 }
 

@@ -3,6 +3,7 @@
 //! texts from `locales/`. Nothing here decides a business rule.
 mod admin;
 pub mod callback;
+pub mod chats;
 pub mod commands;
 mod context;
 mod customer;
@@ -16,6 +17,8 @@ pub mod notifier;
 pub mod polling;
 pub mod reply;
 pub mod runtime;
+pub mod send;
+pub mod start_payload;
 pub mod storage;
 pub mod webhook;
 
@@ -48,11 +51,18 @@ pub struct Services {
     pub inspections: Arc<tokio::sync::Semaphore>,
 }
 
-/// The one handler tree, used by polling, webhooks and the tests alike.
+/// The one handler tree, used by polling, webhooks and the tests alike. First of all, only
+/// private chats reach the shop: anything else (groups, channels) is answered at most with one
+/// line and changes nothing (see [`chats`]).
 pub fn handler_tree() -> UpdateHandler<BotError> {
     intake::mark_handled()
-        .filter_async(context::not_seen_before)
-        .filter_map_async(context::identify)
-        .branch(Update::filter_message().endpoint(customer::on_message))
-        .branch(Update::filter_callback_query().endpoint(customer::on_callback))
+        .branch(
+            dptree::filter(|update: Update| !chats::is_private(&update)).endpoint(chats::elsewhere),
+        )
+        .branch(
+            dptree::filter_async(context::not_seen_before)
+                .filter_map_async(context::identify)
+                .branch(Update::filter_message().endpoint(customer::on_message))
+                .branch(Update::filter_callback_query().endpoint(customer::on_callback)),
+        )
 }

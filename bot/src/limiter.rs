@@ -1,5 +1,6 @@
-//! Per-user limits on messages and uploads: one chatty user slows down only themselves.
-//! Kept in memory on purpose: losing the counters on restart costs nothing.
+//! Per-user limits on messages, uploads and button presses: one chatty user (or a script
+//! pressing a button in a loop) slows down only themselves and cannot spend the bot's shared
+//! 30 messages a second. Kept in memory on purpose: losing the counters on restart costs nothing.
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -8,7 +9,14 @@ use std::time::{Duration, Instant};
 pub enum Kind {
     Message,
     Upload,
+    /// A button press (callback query).
+    Press,
+    /// The "write to me privately" answer in a group, counted per group chat.
+    Elsewhere,
 }
+
+/// How often a group is told to write privately: a few times a minute at most, whoever asks.
+const ELSEWHERE_PER_MINUTE: u32 = 2;
 
 pub struct RateLimiter {
     limits: HashMap<Kind, (u32, Duration)>,
@@ -16,11 +24,16 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
-    /// `messages` per `per` and `uploads` per `per`.
+    /// `messages` per `per`, as many button presses, and `uploads` per `per`.
     pub fn new(messages: u32, uploads: u32, per: Duration) -> Self {
         let limits = HashMap::from([
             (Kind::Message, (messages, per)),
+            (Kind::Press, (messages, per)),
             (Kind::Upload, (uploads, per)),
+            (
+                Kind::Elsewhere,
+                (ELSEWHERE_PER_MINUTE, Duration::from_secs(60)),
+            ),
         ]);
         Self {
             limits,
@@ -28,7 +41,14 @@ impl RateLimiter {
         }
     }
 
-    /// True if `user` may do one more `kind` now (and counts it).
+    /// The same limiter with `max` of `kind` per `per`.
+    pub fn with(mut self, kind: Kind, max: u32, per: Duration) -> Self {
+        self.limits.insert(kind, (max, per));
+        self
+    }
+
+    /// True if `user` (for [`Kind::Elsewhere`]: the group chat) may do one more `kind` now (and
+    /// counts it).
     pub fn allow(&self, user: i64, kind: Kind) -> bool {
         let Some(&(max, per)) = self.limits.get(&kind) else {
             return true;
@@ -66,5 +86,18 @@ mod tests {
         assert!(l.allow(2, Kind::Message), "others unaffected");
         assert!(l.allow(1, Kind::Upload));
         assert!(!l.allow(1, Kind::Upload));
+    }
+
+    #[test]
+    fn presses_are_limited_like_messages_but_counted_apart() {
+        let l = RateLimiter::new(2, 1, Duration::from_secs(60));
+        assert!(l.allow(1, Kind::Press) && l.allow(1, Kind::Press));
+        assert!(!l.allow(1, Kind::Press));
+        assert!(l.allow(1, Kind::Message), "messages have their own count");
+        let l = l.with(Kind::Press, 5, Duration::from_secs(60));
+        assert!((0..5).all(|_| l.allow(2, Kind::Press)));
+        assert!(!l.allow(2, Kind::Press));
+        assert!((0..ELSEWHERE_PER_MINUTE).all(|_| l.allow(-100, Kind::Elsewhere)));
+        assert!(!l.allow(-100, Kind::Elsewhere));
     }
 }

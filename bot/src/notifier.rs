@@ -19,8 +19,8 @@ use teloxide::types::ChatId;
 use tokio::sync::watch;
 
 use crate::admin::{receipt_file, send_file};
-use crate::keyboards;
 use crate::reply::{money, t_args};
+use crate::{keyboards, send as out};
 
 /// What the notifier sends through: `Bot` in tests, `Throttle<Bot>` in production.
 pub trait Sender:
@@ -269,15 +269,11 @@ async fn send<R: Sender>(
                 Some(file) => {
                     send_file(bot, chat, receipt, file, Some(caption), Some(markup)).await
                 }
-                None => {
-                    bot.send_message(chat, caption).reply_markup(markup).await?;
-                    Ok(())
-                }
+                None => out::text(bot, chat, caption, Some(markup)).await,
             };
         }
     };
-    bot.send_message(chat, text).await?;
-    Ok(())
+    out::text(bot, chat, text, None).await
 }
 
 async fn load_file(

@@ -193,6 +193,7 @@ pub async fn checkout(
     delivery: Delivery,
 ) -> Result<orders::Model> {
     let by_staff = place::authorize(&ctx.db, actor, store, customer).await?;
+    let placer = place::cap_for(ctx, by_staff);
     let now = ctx.now();
     in_tx!(&ctx.db, |txn| async {
         // SQLite has no row locks; its single-connection pool runs one transaction at a time.
@@ -210,7 +211,7 @@ pub async fn checkout(
             delivery: delivery.clone(),
         };
         let lines = place::prepare(&new)?;
-        let order = place::place_in(&txn, now, actor, &new, &lines, by_staff).await?;
+        let order = place::place_in(&txn, now, actor, &new, &lines, placer).await?;
         let emptied = cart_items::Entity::delete_many()
             .filter(cart_items::Column::Id.is_in(items.iter().map(|i| i.id)))
             .exec(&txn)

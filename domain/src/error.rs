@@ -94,6 +94,10 @@ pub enum Error {
     /// The store takes no orders from this customer (see `customers::block`).
     #[error("the store does not take orders from this customer")]
     CustomerBlocked,
+    /// The customer already has `max` unpaid orders open in the store: they pay or cancel one
+    /// first (their cart is kept).
+    #[error("{max} unpaid orders already open")]
+    OpenOrdersLimit { max: u32 },
     /// Staff of a store are not blocked as its customers (their role is taken away instead).
     #[error("staff of the store cannot be blocked")]
     StaffNotBlockable,
@@ -147,6 +151,7 @@ pub const USER_KEYS: &[&str] = &[
     "error-already-staff",
     "error-duplicate",
     "error-customer-blocked",
+    "error-open-orders-limit",
     "error-staff-not-blockable",
     "error-internal",
 ];
@@ -191,6 +196,7 @@ impl Error {
             Error::AlreadyStaff { .. } => "error-already-staff",
             Error::DuplicateUpdate => "error-duplicate",
             Error::CustomerBlocked => "error-customer-blocked",
+            Error::OpenOrdersLimit { .. } => "error-open-orders-limit",
             Error::StaffNotBlockable => "error-staff-not-blockable",
             Error::Db(_) | Error::Internal(_) => "error-internal",
         }
@@ -253,6 +259,7 @@ impl Error {
                 vec![("role", role.as_str().to_owned())]
             }
             Error::Photo(problem) => problem.args(),
+            Error::OpenOrdersLimit { max } => vec![("count", max.to_string())],
             _ => Vec::new(),
         }
     }

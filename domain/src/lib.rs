@@ -30,7 +30,9 @@ pub mod money;
 pub mod notifications;
 pub mod orders;
 pub mod policy;
+pub mod quarantine;
 pub mod receipts;
+pub mod spreadsheet;
 pub mod staff;
 pub mod store_texts;
 pub mod stores;
@@ -60,6 +62,10 @@ pub struct Ctx {
     /// Whether this deployment sends email (an SMTP host is configured): only then are email
     /// deliveries planned. Off unless the wiring turns it on ([`Ctx::with_email`]).
     pub email: bool,
+    /// The most unpaid orders (awaiting payment or in review) a customer may have open in one
+    /// store when placing another (see [`orders::place`]); `None`: no cap. Off unless the
+    /// wiring sets it ([`Ctx::with_max_open_orders`]) from `orders.max_open_per_customer`.
+    pub max_open_orders: Option<u32>,
 }
 
 impl Ctx {
@@ -69,12 +75,20 @@ impl Ctx {
             bus,
             clock,
             email: false,
+            max_open_orders: None,
         }
     }
 
     /// The same context, with email deliveries planned (`true`) or not.
     pub fn with_email(mut self, on: bool) -> Self {
         self.email = on;
+        self
+    }
+
+    /// The same context, with a customer's open unpaid orders per store capped at `max`
+    /// (`None`: no cap).
+    pub fn with_max_open_orders(mut self, max: Option<u32>) -> Self {
+        self.max_open_orders = max;
         self
     }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, Principal};
 use crate::error::{Error, Result};
+use crate::events::DomainEvent;
 use crate::ids::{StoreId, UserId};
 use entity::staff_roles;
 
@@ -65,10 +66,12 @@ pub enum Capability {
     CreateStores,
     /// See the store's customers and block or unblock them.
     ManageCustomers,
+    /// Platform-wide: Telegram updates set aside as poison (seen, discarded, tried again).
+    ManageUpdates,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 10] = [
+    pub const ALL: [Capability; 11] = [
         Capability::ViewOrders,
         Capability::DecidePayments,
         Capability::Fulfil,
@@ -79,6 +82,7 @@ impl Capability {
         Capability::ManageStore,
         Capability::CreateStores,
         Capability::ManageCustomers,
+        Capability::ManageUpdates,
     ];
 }
 
@@ -87,8 +91,68 @@ pub fn allows(role: Role, cap: Capability) -> bool {
     use Capability::*;
     match role {
         Role::Owner => true,
-        Role::Admin => !matches!(cap, CreateStores),
+        Role::Admin => !matches!(cap, CreateStores | ManageUpdates),
         Role::Vendor => matches!(cap, ViewOrders | Fulfil | ManageCatalog),
+    }
+}
+
+/// What a role must be allowed in an event's store to be shown the event live (SSE). Every
+/// kind is decided here, so a new kind cannot reach a browser before someone decides who may
+/// see it: orders and stock for everyone who works the store; the digest's revenue, role
+/// changes and store settings for those who may see them on their pages.
+pub fn needed_to_see(event: &DomainEvent) -> Capability {
+    match event {
+        DomainEvent::OrderPlaced { .. }
+        | DomainEvent::ReceiptAttached { .. }
+        | DomainEvent::OrderStatusChanged { .. }
+        | DomainEvent::OrderAssigned { .. } => Capability::ViewOrders,
+        DomainEvent::ProductSaved { .. }
+        | DomainEvent::LowStock { .. }
+        | DomainEvent::StockAdjusted { .. } => Capability::ManageCatalog,
+        DomainEvent::DailyDigest { .. } => Capability::ViewAnalytics,
+        DomainEvent::RoleGranted { .. } | DomainEvent::RoleRevoked { .. } => Capability::GrantRoles,
+        DomainEvent::StoreUpdated { .. } => Capability::ManageStore,
+        DomainEvent::StoreCreated { .. } => Capability::CreateStores,
+    }
+}
+
+/// The roles one user holds right now, as [`role_in`] reads them, for deciding many events
+/// without a query each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Roles(Vec<(Option<StoreId>, Role)>);
+
+impl Roles {
+    /// From `staff_roles` rows of one user; rows that grant nothing are dropped.
+    pub fn from_rows(rows: &[staff_roles::Model]) -> Self {
+        Roles(
+            rows.iter()
+                .filter(|r| r.store_id.is_some() || r.role == Role::Owner.as_str())
+                .filter_map(|r| Some((r.store_id.map(StoreId), Role::parse(&r.role).ok()?)))
+                .collect(),
+        )
+    }
+
+    /// No role anywhere: not (or no longer) staff.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The strongest role in `store`: a platform OWNER holds OWNER everywhere.
+    pub fn in_store(&self, store: StoreId) -> Option<Role> {
+        self.0
+            .iter()
+            .filter(|(s, _)| s.is_none_or(|s| s == store))
+            .map(|(_, r)| *r)
+            .max()
+    }
+
+    /// May the event be shown to this user? Only events of a store they work in, and only
+    /// kinds their role there may see ([`needed_to_see`]). Events of no store: never.
+    pub fn may_see(&self, event: &DomainEvent) -> bool {
+        event
+            .store_id()
+            .and_then(|s| self.in_store(s))
+            .is_some_and(|role| allows(role, needed_to_see(event)))
     }
 }
 
@@ -116,11 +180,7 @@ pub async fn role_in(
         )
         .all(db)
         .await?;
-    Ok(rows
-        .iter()
-        .filter(|r| r.store_id.is_some() || r.role == Role::Owner.as_str())
-        .filter_map(|r| Role::parse(&r.role).ok())
-        .max())
+    Ok(Roles::from_rows(&rows).in_store(store))
 }
 
 /// Is this user a platform-wide OWNER?
@@ -211,11 +271,70 @@ mod tests {
         let vendor = [ViewOrders, Fulfil, ManageCatalog];
         for cap in Capability::ALL {
             assert!(allows(Role::Owner, cap), "{cap:?}");
-            assert_eq!(allows(Role::Admin, cap), cap != CreateStores, "{cap:?}");
+            assert_eq!(
+                allows(Role::Admin, cap),
+                !matches!(cap, CreateStores | ManageUpdates),
+                "{cap:?}"
+            );
             assert_eq!(allows(Role::Vendor, cap), vendor.contains(&cap), "{cap:?}");
         }
         // Customers (names, Telegram ids, what they spent): ADMIN and above only.
         assert!(allows(Role::Admin, ManageCustomers) && !allows(Role::Vendor, ManageCustomers));
+    }
+
+    fn row(store: Option<i64>, role: Role) -> staff_roles::Model {
+        staff_roles::Model {
+            id: 0,
+            user_id: 7,
+            store_id: store,
+            role: role.as_str().to_owned(),
+            granted_by: None,
+            receipt_alerts: false,
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn live_events_reach_only_roles_that_may_see_them_in_their_own_stores() {
+        use crate::money::{Currency, Money};
+        let (main, other) = (StoreId(1), StoreId(2));
+        let digest = DomainEvent::DailyDigest {
+            store_id: main,
+            until: chrono::Utc::now(),
+            orders: 3,
+            revenue: Money::new(1000, Currency::parse("UAH").unwrap()),
+            pending_receipts: 0,
+        };
+        let granted = DomainEvent::RoleGranted {
+            user_id: UserId(9),
+            store_id: Some(main),
+            role: Role::Vendor,
+        };
+        let stock = DomainEvent::StockAdjusted {
+            product_id: crate::ids::ProductId(1),
+            store_id: main,
+            delta: 1,
+            on_hand: 2,
+        };
+        let vendor = Roles::from_rows(&[row(Some(1), Role::Vendor)]);
+        let admin = Roles::from_rows(&[row(Some(1), Role::Admin), row(Some(2), Role::Vendor)]);
+        let owner = Roles::from_rows(&[row(None, Role::Owner)]);
+        assert!(vendor.may_see(&stock) && !vendor.may_see(&digest) && !vendor.may_see(&granted));
+        assert!(admin.may_see(&stock) && admin.may_see(&digest) && admin.may_see(&granted));
+        assert!(owner.may_see(&digest) && owner.may_see(&granted));
+        // Another store's events: only where the role is held, and as that role.
+        let elsewhere = DomainEvent::StoreUpdated { store_id: other };
+        assert!(!vendor.may_see(&elsewhere) && !admin.may_see(&elsewhere));
+        assert!(owner.may_see(&elsewhere));
+        // Of no store (an OWNER granted platform-wide): nobody's stream.
+        let platform = DomainEvent::RoleRevoked {
+            user_id: UserId(9),
+            store_id: None,
+        };
+        assert!(!owner.may_see(&platform));
+        // A store-less row that is not OWNER grants nothing; no rows: not staff.
+        assert!(Roles::from_rows(&[row(None, Role::Admin)]).is_empty());
+        assert_eq!(owner.in_store(other), Some(Role::Owner));
     }
 
     #[test]

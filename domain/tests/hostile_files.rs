@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use domain::receipts::pipeline::{Limits, Rejection, inspect_sync};
-use testkit::hostile::{Expect, hostile_pdfs};
+use testkit::hostile::{Expect, hostile_images, hostile_pdfs};
 
 const CHILD_ENV: &str = "VITRINA_HOSTILE_CHILD";
 /// The bound: any inspection within 256 MiB above the baseline.
@@ -19,6 +19,12 @@ fn status_kib(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+fn corpus() -> Vec<(&'static str, Vec<u8>, Expect)> {
+    let mut all = hostile_pdfs();
+    all.extend(hostile_images());
+    all
+}
+
 #[test]
 #[ignore = "the child half of hostile_files_are_refused_in_bounded_memory"]
 fn child_inspects_the_hostile_corpus() {
@@ -26,7 +32,7 @@ fn child_inspects_the_hostile_corpus() {
         return;
     }
     let limits = Limits::default();
-    for (name, file, _) in hostile_pdfs() {
+    for (name, file, _) in corpus() {
         // Reset the peak-RSS mark so each file is measured on its own.
         let _ = std::fs::write("/proc/self/clear_refs", "5");
         let before = status_kib("VmRSS:");
@@ -66,13 +72,14 @@ fn hostile_files_are_refused_in_bounded_memory() {
         .filter_map(|l| l.find("HOSTILE\t").map(|at| &l[at + 8..]))
         .map(|l| l.split('\t').collect())
         .collect();
-    let corpus = hostile_pdfs();
+    let corpus = corpus();
     assert_eq!(lines.len(), corpus.len(), "{stdout}");
     for ((name, _, expect), line) in corpus.iter().zip(&lines) {
         assert_eq!(line[0], *name);
         let want = match expect {
             Expect::TooLarge => format!("{:?}", Rejection::TooLarge),
             Expect::Unreadable => format!("{:?}", Rejection::Unreadable),
+            Expect::Accepted => "accepted".to_owned(),
         };
         assert_eq!(line[1], want, "{name}");
         let peak_kib: u64 = line[2].parse().unwrap();

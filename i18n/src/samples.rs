@@ -62,5 +62,6 @@ pub fn sample_args() -> Vec<(&'static str, ArgValue)> {
         num("created", 2),
         num("updated", 1),
         num("unchanged", 0),
+        text("bot", "vitrina_bot"),
     ]
 }

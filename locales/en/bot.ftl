@@ -14,6 +14,8 @@ bot-help =
     To pay, send a photo or PDF of your payment receipt here.
 bot-unknown-command = Sorry, I don't know that command. Type /help to see what I can do.
 bot-slow-down = You're going a bit fast — please wait a moment and try again.
+bot-slow-down-press = Too many taps — please wait a moment.
+bot-private-only = I only work in a private chat. Please write to me there: @{ $bot }
 bot-expired-button = This button is no longer valid.
 bot-flow-cancelled = Cancelled. Your cart is kept.
 bot-catalog-title = { $store } — catalog, page { $page } of { $pages }

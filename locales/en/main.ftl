@@ -215,6 +215,12 @@ error-duplicate = This was already done.
 
 error-customer-blocked = Sorry, this shop doesn't accept orders from you. Please contact the shop if you think this is a mistake.
 
+error-open-orders-limit =
+    { $count ->
+        [one] You already have { $count } unpaid order in this shop.
+       *[other] You already have { $count } unpaid orders in this shop.
+    } To place a new one, pay for or cancel an open order (/orders). Your cart is kept.
+
 error-staff-not-blockable = Staff of the store can't be blocked as customers. Take their role away first.
 
 error-internal = Something went wrong on our side. Please try again.

@@ -17,7 +17,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(TelegramInbox::Table)
-                    .add_column(&mut ts_null(db, TelegramInbox::QuarantinedAt))
+                    .add_column(ts_null(db, TelegramInbox::QuarantinedAt))
                     .take(),
             )
             .await

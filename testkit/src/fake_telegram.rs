@@ -48,6 +48,8 @@ struct Inner {
     last_update_id: i64,
     /// file_id -> bytes; served under `file_path` `files/<file_id>`.
     files: HashMap<String, Vec<u8>>,
+    /// file_id -> the size `getFile` claims instead of the real one (a lying server).
+    declared: HashMap<String, usize>,
     /// Telegram's sending limits, when enforced.
     rate: Option<RateLimits>,
     /// Sends let through: when, overall, within the last second.
@@ -169,6 +171,13 @@ impl FakeTelegram {
     pub fn add_file(&self, file_id: &str, bytes: Vec<u8>) {
         self.shared.lock().files.insert(file_id.to_owned(), bytes);
     }
+
+    /// A file whose `getFile` answer claims `declared` bytes, whatever the download serves.
+    pub fn add_lying_file(&self, file_id: &str, declared: usize, bytes: Vec<u8>) {
+        let mut inner = self.shared.lock();
+        inner.files.insert(file_id.to_owned(), bytes);
+        inner.declared.insert(file_id.to_owned(), declared);
+    }
 }
 
 impl Drop for FakeTelegram {
@@ -245,7 +254,8 @@ async fn answer(
             match inner.files.get(id) {
                 Some(bytes) => json!({
                     "file_id": id, "file_unique_id": format!("u-{id}"),
-                    "file_size": bytes.len(), "file_path": format!("files/{id}")
+                    "file_size": inner.declared.get(id).copied().unwrap_or(bytes.len()),
+                    "file_path": format!("files/{id}")
                 }),
                 None => {
                     return axum::Json(json!({

@@ -3,7 +3,7 @@
 //! benchmark run the same list.
 use std::io::Write as _;
 
-use crate::files::{pdf, pdf_bytes, plain_pdf, zlib_zeros};
+use crate::files::{jpeg, pdf, pdf_bytes, plain_pdf, png_chunk, png_header, png_zeros, zlib_zeros};
 
 /// zlib at the best compression.
 pub fn zlib(data: &[u8]) -> Vec<u8> {
@@ -72,6 +72,54 @@ pub enum Expect {
     TooLarge,
     /// Refused as unreadable (cannot be bounded or is malformed).
     Unreadable,
+    /// Accepted: the largest a file may be, to measure the worst that is let through.
+    Accepted,
+}
+
+/// Hostile and worst-case images: (name, file, expected outcome).
+pub fn hostile_images() -> Vec<(&'static str, Vec<u8>, Expect)> {
+    let whole = jpeg(1200, 800);
+    let mut endless_chunks = png_header(64, 64);
+    // Ancillary chunks by the thousand before any pixel data.
+    for _ in 0..20_000 {
+        png_chunk(
+            &mut endless_chunks,
+            b"tEXt",
+            b"Comment\0aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        );
+    }
+    png_chunk(&mut endless_chunks, b"IEND", &[]);
+    vec![
+        (
+            "a PNG header claiming 100,000 x 100,000 pixels",
+            {
+                let mut f = png_header(100_000, 100_000);
+                png_chunk(&mut f, b"IEND", &[]);
+                f
+            },
+            Expect::TooLarge,
+        ),
+        (
+            "a 7,000 x 7,000 PNG of zeros (49 MP, over the pixel limit)",
+            png_zeros(7_000, 7_000),
+            Expect::TooLarge,
+        ),
+        (
+            "a 6,000 x 6,000 PNG of zeros (36 MP, the largest let through)",
+            png_zeros(6_000, 6_000),
+            Expect::Accepted,
+        ),
+        (
+            "a JPEG cut in half",
+            whole[..whole.len() / 2].to_vec(),
+            Expect::Unreadable,
+        ),
+        (
+            "a PNG of 20,000 text chunks and no pixels",
+            endless_chunks,
+            Expect::Unreadable,
+        ),
+    ]
 }
 
 /// The hostile corpus: (name, file, expected refusal).
@@ -87,7 +135,7 @@ pub fn hostile_pdfs() -> Vec<(&'static str, Vec<u8>, Expect)> {
     vec![
         (
             "arrays nested 100,000 deep in an object stream",
-            pdf_with_objects_in_stream(&[deep_arrays.clone()]),
+            pdf_with_objects_in_stream(std::slice::from_ref(&deep_arrays)),
             Expect::Unreadable,
         ),
         (

@@ -10,7 +10,7 @@ use domain::auth::challenge::{self, Poll};
 use domain::auth::sessions;
 use serde::Deserialize;
 
-use super::{ACCESS, PRE_SESSION, REFRESH, Staff, cookie, removal, session_cookies};
+use super::{ACCESS, PRE_SESSION, Person, REFRESH, cookie, removal, session_cookies};
 use crate::error::browser_lang;
 use crate::page::Tr;
 use crate::{AppError, AppState};
@@ -136,10 +136,10 @@ pub async fn status(
 /// Ends this session.
 pub async fn logout(
     State(state): State<AppState>,
-    staff: Staff,
+    person: Person,
     jar: CookieJar,
 ) -> Result<Response, AppError> {
-    sessions::revoke(&state.ctx, staff.id(), &staff.family).await?;
+    sessions::revoke(&state.ctx, person.id(), &person.family).await?;
     let jar = jar.add(removal(ACCESS)).add(removal(REFRESH));
     Ok((jar, Redirect::to("/login")).into_response())
 }

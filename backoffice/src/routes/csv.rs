@@ -25,17 +25,15 @@ fn urlencode(v: &str) -> String {
         .collect()
 }
 
-/// A CSV field, quoted when needed; a value that could start a spreadsheet formula is defused.
+/// A CSV field, quoted when needed; wherever a spreadsheet could start a formula (at the start,
+/// or after a `,` or `;`) it is defused ([`domain::spreadsheet::defuse`]). A `;` is quoted too,
+/// for spreadsheets that split on it.
 pub fn field(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@']) && v.parse::<f64>().is_err() {
-        format!("'{v}")
-    } else {
-        v.to_owned()
-    };
-    if v.contains([',', '"', '\n', '\r']) {
+    let v = domain::spreadsheet::defuse(v);
+    if v.contains([',', ';', '"', '\n', '\r']) {
         format!("\"{}\"", v.replace('"', "\"\""))
     } else {
-        v
+        v.into_owned()
     }
 }
 
@@ -82,6 +80,26 @@ mod tests {
         assert_eq!(field("{\"a\":1}"), "\"{\"\"a\"\":1}\"");
         assert_eq!(field("plain"), "plain");
         assert_eq!(line(&["a".into(), "b,c".into()]), "a,\"b,c\"\n");
+    }
+
+    #[test]
+    fn formulas_after_a_separator_of_either_kind_are_defused() {
+        // Spreadsheets set to Russian or Ukrainian split on `;` and start a cell there.
+        assert_eq!(
+            field("Kyiv;=HYPERLINK(\"x\")"),
+            "\"Kyiv;'=HYPERLINK(\"\"x\"\")\""
+        );
+        assert_eq!(field("a,+1+1"), "\"a,'+1+1\"");
+        assert_eq!(field("a; @SUM(A1)"), "\"a;' @SUM(A1)\"");
+        assert_eq!(field("a,-cmd"), "\"a,'-cmd\"");
+        assert_eq!(field("a;\t=1"), "\"a;'\t=1\"");
+        assert_eq!(field("a,\r=1"), "\"a,'\r=1\"");
+        assert_eq!(field("\t=1"), "'\t=1");
+        assert_eq!(field("\r=1"), "\"'\r=1\"");
+        // Numbers and ordinary text keep their form; a `;` is quoted.
+        assert_eq!(field("5,-3"), "\"5,-3\"");
+        assert_eq!(field("a;b"), "\"a;b\"");
+        assert_eq!(field("+380671234567"), "+380671234567");
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod receipts;
 mod sessions;
 mod stores;
 mod texts;
+mod updates;
 
 use axum::Router;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,7 +23,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
-use crate::auth::{self, STORE, Staff, qr};
+use crate::auth::{self, Person, STORE, Staff, qr};
 use crate::page::{Frame, StoreChoice, Tr};
 use crate::{AppError, AppState};
 
@@ -50,6 +51,7 @@ pub fn staff_routes() -> Router<AppState> {
         .merge(events::routes())
         .merge(inbox::routes())
         .merge(deliveries::routes())
+        .merge(updates::routes())
         .merge(audit::routes())
         .merge(stores::routes())
 }
@@ -80,6 +82,15 @@ async fn switch_store(
 
 /// The frame around a staff page: name, store switcher, what the role may do.
 pub(crate) async fn frame(state: &AppState, staff: &Staff) -> Result<Frame, AppError> {
+    frame_of(state, staff, Some(staff.store)).await
+}
+
+/// The frame for a person who may have no store yet (an OWNER on first run).
+pub(crate) async fn frame_of(
+    state: &AppState,
+    staff: &Person,
+    store: Option<domain::StoreId>,
+) -> Result<Frame, AppError> {
     let db = &state.ctx.db;
     let mut stores = Vec::new();
     for id in &staff.stores {
@@ -87,10 +98,13 @@ pub(crate) async fn frame(state: &AppState, staff: &Staff) -> Result<Frame, AppE
         stores.push(StoreChoice {
             id: s.id,
             name: s.name,
-            current: *id == staff.store,
+            current: Some(*id) == store,
         });
     }
-    let role = domain::policy::role_in(db, staff.id(), staff.store).await?;
+    let role = match store {
+        Some(store) => domain::policy::role_in(db, staff.id(), store).await?,
+        None => None,
+    };
     let may = |cap| role.is_some_and(|r| domain::policy::allows(r, cap));
     let can_decide = may(domain::Capability::DecidePayments);
     let administers = may(domain::Capability::ManageStore);

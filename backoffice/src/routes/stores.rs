@@ -13,9 +13,9 @@ use domain::staff::Member;
 use domain::stores::{self, NewStore, StoreSettings};
 use serde::Deserialize;
 
-use super::frame;
 use super::texts::{LangInputs, StoreFields, store_inputs};
-use crate::auth::{self, ClientIp, STORE, Staff};
+use super::{frame, frame_of};
+use crate::auth::{self, ClientIp, Person, STORE, Staff};
 use crate::page::{Frame, Tr, qr_code, qr_svg};
 use crate::{AppError, AppState};
 
@@ -196,15 +196,23 @@ struct NewStorePage {
     frame: Frame,
     tr: Tr,
     texts: Vec<LangInputs>,
+    /// No store exists yet: the OWNER is welcomed to create the first one.
+    first: bool,
 }
 
-async fn new_store(State(state): State<AppState>, staff: Staff) -> Result<NewStorePage, AppError> {
-    policy::require_global(&state.ctx.db, &staff.actor(None), Capability::CreateStores).await?;
-    let tr = Tr(staff.lang);
+/// The new-store form; also where an OWNER with no store yet lands after logging in.
+async fn new_store(
+    State(state): State<AppState>,
+    person: Person,
+    staff: Option<Staff>,
+) -> Result<NewStorePage, AppError> {
+    policy::require_global(&state.ctx.db, &person.actor(None), Capability::CreateStores).await?;
+    let tr = Tr(person.lang);
     Ok(NewStorePage {
-        frame: frame(&state, &staff).await?,
+        frame: frame_of(&state, &person, staff.map(|s| s.store)).await?,
         tr,
         texts: store_inputs(tr, &Default::default()),
+        first: person.stores.is_empty(),
     })
 }
 
@@ -223,7 +231,7 @@ struct NewStoreForm {
 /// Creates a store (OWNER) and switches to it.
 async fn create(
     State(state): State<AppState>,
-    staff: Staff,
+    staff: Person,
     client: ClientIp,
     jar: CookieJar,
     axum::Form(f): axum::Form<NewStoreForm>,

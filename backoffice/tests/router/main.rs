@@ -2,11 +2,13 @@
 //! stranger, another store's admin or a forged token tries.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod access;
+mod access_ends;
 mod audit;
 mod customers;
 mod deliveries;
 mod digest;
 mod email;
+mod first_run;
 mod live;
 mod login;
 mod pages;
@@ -14,6 +16,7 @@ mod people;
 mod photo;
 mod product_csv;
 mod products;
+mod proxy;
 mod stores;
 mod support;
 mod texts;

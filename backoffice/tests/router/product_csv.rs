@@ -165,6 +165,42 @@ async fn the_export_imports_back_unchanged_and_edits_apply() {
 }
 
 #[tokio::test]
+async fn formulas_after_a_separator_are_defused_in_the_export_and_import_back_unchanged() {
+    let w = Web::new().await;
+    let victor = w.login(w.vendor).await;
+    // Spreadsheets set to Russian or Ukrainian start a cell after each `;`.
+    let new = "sku=F-2&title=Mug%3B%3DHYPERLINK(%22http%3A%2F%2Fevil%22)&description=Blue%2C+%40SUM(A1)%3B+-5&price=1";
+    assert_eq!(
+        w.post("/products", Some(&victor), new, SAME).await.status,
+        303
+    );
+    let csv = w.get("/products.csv", Some(&victor)).await.body;
+    assert!(
+        csv.contains("F-2,\"Mug;'=HYPERLINK(\"\"http://evil\"\")\",\"Blue,' @SUM(A1); -5\","),
+        "{csv}"
+    );
+    let r = upload(&w, &victor, Some(csv.as_bytes())).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let done = en(
+        "web-import-done",
+        &[
+            ("created", 0.into()),
+            ("updated", 0.into()),
+            ("unchanged", 2.into()),
+        ],
+    );
+    assert!(unescape(&r.body).contains(&done), "{}", r.body);
+    let f2 = products::list(&w.ctx.db, w.store, false)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.sku == "F-2")
+        .unwrap();
+    assert_eq!(f2.title, "Mug;=HYPERLINK(\"http://evil\")");
+    assert_eq!(f2.description, "Blue, @SUM(A1); -5");
+}
+
+#[tokio::test]
 async fn imports_and_exports_stay_in_the_persons_own_store() {
     let w = Web::new().await;
     let victor = w.login(w.vendor).await;

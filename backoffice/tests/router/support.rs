@@ -1,8 +1,10 @@
 //! A store with an order in review (with a receipt), another store, staff of every kind.
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode};
 use backoffice::AppState;
 use domain::auth::{sessions, tokens};
@@ -61,6 +63,11 @@ async fn person(ctx: &Ctx, id: i64, name: &str) -> UserId {
 
 impl Web {
     pub async fn new() -> Web {
+        Self::with_state(|state| state).await
+    }
+
+    /// The same world, with the app state adjusted (trusted proxies, the live tick).
+    pub async fn with_state(adjust: impl FnOnce(AppState) -> AppState) -> Web {
         let test_db = TestDb::new().await;
         let ctx = Ctx::local(test_db.db.clone());
         let op = Actor::operator();
@@ -122,7 +129,12 @@ impl Web {
         )
         .await
         .unwrap();
-        let state = AppState::new(ctx.clone(), SECRET, files, "vitrina_test_bot");
+        let state = adjust(AppState::new(
+            ctx.clone(),
+            SECRET,
+            files,
+            "vitrina_test_bot",
+        ));
         let app = backoffice::router(state);
         Web {
             _db: test_db,
@@ -168,6 +180,23 @@ impl Web {
             headers,
             body: String::from_utf8_lossy(&body).into_owned(),
         }
+    }
+
+    /// A request as the server sees it from the TCP peer `peer` (a browser, or the proxy in
+    /// front), with extra `headers` such as `X-Forwarded-For`.
+    pub async fn send_from(
+        &self,
+        peer: &str,
+        mut req: Request<Body>,
+        headers: &[(&'static str, &str)],
+    ) -> Reply {
+        let peer: std::net::IpAddr = peer.parse().unwrap();
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::new(peer, 40_000)));
+        for (name, value) in headers {
+            req.headers_mut().append(*name, value.parse().unwrap());
+        }
+        self.send(req).await
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {

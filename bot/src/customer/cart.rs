@@ -11,7 +11,7 @@ use super::{shop, show as send, store_id};
 use crate::callback::Callback;
 use crate::context::Who;
 use crate::reply::{money, t, t_args};
-use crate::{HandlerResult, Services, keyboards};
+use crate::{HandlerResult, Services, keyboards, send as out};
 
 pub async fn add(bot: &Bot, who: &Who, services: &Services, product: i64) -> HandlerResult {
     let Some(store) = shop(services, who).await else {
@@ -38,10 +38,7 @@ pub async fn add(bot: &Bot, who: &Who, services: &Services, product: i64) -> Han
                 keyboards::button(who.lang, "btn-catalog", Callback::Catalog(0)),
                 keyboards::button(who.lang, "btn-cart", Callback::Cart),
             ]]);
-            bot.send_message(who.chat, text)
-                .reply_markup(markup)
-                .await?;
-            Ok(())
+            out::reply_with(bot, who, text, markup).await
         }
         Err(e) => reply_error(bot, who, &e).await,
     }
@@ -142,9 +139,7 @@ pub async fn show(
     message: Option<MessageId>,
 ) -> HandlerResult {
     let Some(store) = shop(services, who).await else {
-        bot.send_message(who.chat, t(who.lang, "bot-no-store"))
-            .await?;
-        return Ok(());
+        return out::reply(bot, who, t(who.lang, "bot-no-store")).await;
     };
     let lines = lines(services, who, store_id(&store)).await?;
     if lines.is_empty() {

@@ -8,7 +8,7 @@ use super::{shop, store_id};
 use crate::callback::Callback;
 use crate::context::Who;
 use crate::reply::{money, t, t_args};
-use crate::{HandlerResult, Services, keyboards};
+use crate::{HandlerResult, Services, keyboards, send};
 
 const PAGE: usize = 6;
 
@@ -32,9 +32,7 @@ pub async fn show(
     message: Option<MessageId>,
 ) -> HandlerResult {
     let Some(store) = shop(services, who).await else {
-        bot.send_message(who.chat, t(who.lang, "bot-no-store"))
-            .await?;
-        return Ok(());
+        return send::reply(bot, who, t(who.lang, "bot-no-store")).await;
     };
     let db = &services.ctx.db;
     let mut all = products::list(db, store_id(&store), true).await?;
@@ -42,9 +40,7 @@ pub async fn show(
     texts::localize_all(db, &mut all, who.lang.as_str()).await?;
     all.sort_by(|a, b| (&a.title, a.id).cmp(&(&b.title, b.id)));
     if all.is_empty() {
-        bot.send_message(who.chat, t(who.lang, "bot-catalog-empty"))
-            .await?;
-        return Ok(());
+        return send::reply(bot, who, t(who.lang, "bot-catalog-empty")).await;
     }
     let pages = all.len().div_ceil(PAGE) as u32;
     let page = page.min(pages - 1);
@@ -135,17 +131,24 @@ pub async fn product(bot: &Bot, who: &Who, services: &Services, id: i64) -> Hand
         Callback::Catalog(0),
     ));
     let markup = keyboards::rows(vec![row]);
-    if let Some(photo) = photo_of(services, &p).await {
-        bot.send_photo(who.chat, photo)
-            .caption(text)
-            .reply_markup(markup)
-            .await?;
-    } else {
-        bot.send_message(who.chat, text)
-            .reply_markup(markup)
-            .await?;
+    let Some(photo) = photo_of(services, &p).await else {
+        return send::reply_with(bot, who, text, markup).await;
+    };
+    // A card too long for a caption: the photo with the title, then the card as text with the
+    // buttons.
+    match send::caption(&text) {
+        (caption, None) => {
+            bot.send_photo(who.chat, photo)
+                .caption(caption)
+                .reply_markup(markup)
+                .await?;
+            Ok(())
+        }
+        (title, Some(card)) => {
+            bot.send_photo(who.chat, photo).caption(title).await?;
+            send::reply_with(bot, who, card, markup).await
+        }
     }
-    Ok(())
 }
 
 async fn photo_of(

@@ -10,7 +10,7 @@ use crate::callback::Callback;
 use crate::context::Who;
 use crate::dialogue::State;
 use crate::reply::{error, money, t, t_args};
-use crate::{HandlerResult, Services, keyboards};
+use crate::{HandlerResult, Services, keyboards, send};
 
 pub async fn begin(bot: &Bot, who: &Who, services: &Services) -> HandlerResult {
     let Some(store) = shop(services, who).await else {
@@ -18,9 +18,7 @@ pub async fn begin(bot: &Bot, who: &Who, services: &Services) -> HandlerResult {
     };
     let lines = cart::lines(&services.ctx.db, who.id(), store_id(&store)).await?;
     if lines.is_empty() {
-        bot.send_message(who.chat, t(who.lang, "bot-cart-empty"))
-            .await?;
-        return Ok(());
+        return send::reply(bot, who, t(who.lang, "bot-cart-empty")).await;
     }
     ask(bot, who, services, State::Name { store: store.id }).await
 }
@@ -35,10 +33,7 @@ async fn ask(bot: &Bot, who: &Who, services: &Services, state: State) -> Handler
         _ => return Ok(()),
     };
     dialogue(services, who).update(state).await?;
-    bot.send_message(who.chat, t(who.lang, key))
-        .reply_markup(keyboards::step(who.lang, back))
-        .await?;
-    Ok(())
+    send::reply_with(bot, who, t(who.lang, key), keyboards::step(who.lang, back)).await
 }
 
 fn invalid(who: &Who, field: &'static str) -> String {
@@ -87,8 +82,7 @@ pub async fn on_text(
 }
 
 async fn retry(bot: &Bot, who: &Who, why: String) -> HandlerResult {
-    bot.send_message(who.chat, why).await?;
-    Ok(())
+    send::reply(bot, who, why).await
 }
 
 async fn summary(bot: &Bot, who: &Who, services: &Services, state: State) -> HandlerResult {
@@ -126,10 +120,7 @@ async fn summary(bot: &Bot, who: &Who, services: &Services, state: State) -> Han
             keyboards::button(who.lang, "btn-cancel", Callback::Abort),
         ],
     ]);
-    bot.send_message(who.chat, text)
-        .reply_markup(markup)
-        .await?;
-    Ok(())
+    send::reply_with(bot, who, text, markup).await
 }
 
 pub async fn back(bot: &Bot, who: &Who, services: &Services) -> HandlerResult {
@@ -148,9 +139,7 @@ pub async fn back(bot: &Bot, who: &Who, services: &Services) -> HandlerResult {
 
 pub async fn abort(bot: &Bot, who: &Who, services: &Services) -> HandlerResult {
     dialogue(services, who).exit().await?;
-    bot.send_message(who.chat, t(who.lang, "bot-flow-cancelled"))
-        .await?;
-    Ok(())
+    send::reply(bot, who, t(who.lang, "bot-flow-cancelled")).await
 }
 
 pub async fn confirm(bot: &Bot, who: &Who, services: &Services) -> HandlerResult {
@@ -161,9 +150,7 @@ pub async fn confirm(bot: &Bot, who: &Who, services: &Services) -> HandlerResult
         address,
     } = dialogue(services, who).get_or_default().await?
     else {
-        bot.send_message(who.chat, t(who.lang, "bot-expired-button"))
-            .await?;
-        return Ok(());
+        return send::reply(bot, who, t(who.lang, "bot-expired-button")).await;
     };
     let delivery = Delivery {
         name,
@@ -213,8 +200,5 @@ async fn placed(
         "btn-my-orders",
         Callback::MyOrders,
     )]]);
-    bot.send_message(who.chat, text)
-        .reply_markup(markup)
-        .await?;
-    Ok(())
+    send::reply_with(bot, who, text, markup).await
 }

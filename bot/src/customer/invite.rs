@@ -6,15 +6,11 @@ use teloxide::prelude::*;
 use super::start::reply_error;
 use crate::context::Who;
 use crate::reply::{t, t_args};
-use crate::{HandlerResult, Services};
+use crate::{HandlerResult, Services, send};
 
 pub async fn accept(bot: &Bot, token: &str, who: &Who, services: &Services) -> HandlerResult {
     match invites::accept(&services.ctx, &who.actor, token).await {
-        Ok(accepted) => {
-            bot.send_message(who.chat, accepted_text(who, &accepted))
-                .await?;
-            Ok(())
-        }
+        Ok(accepted) => send::reply(bot, who, accepted_text(who, &accepted)).await,
         Err(e) => reply_error(bot, who, &e).await,
     }
 }

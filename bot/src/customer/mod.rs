@@ -17,7 +17,7 @@ use crate::context::{self, Who};
 use crate::dialogue::{BotDialogue, State};
 use crate::limiter::Kind;
 use crate::reply::t;
-use crate::{HandlerResult, Services, admin};
+use crate::{HandlerResult, Services, admin, send};
 
 pub(crate) use orders::my_order;
 pub(crate) use start::unknown_command;
@@ -45,9 +45,7 @@ pub async fn on_message(bot: Bot, msg: Message, who: Who, services: Services) ->
         Kind::Message
     };
     if !services.limiter.allow(who.user.telegram_id, kind) {
-        bot.send_message(who.chat, t(who.lang, "bot-slow-down"))
-            .await?;
-        return Ok(());
+        return send::reply(&bot, &who, t(who.lang, "bot-slow-down")).await;
     }
     let result = route_message(&bot, &msg, &who, &services).await;
     context::done(&services, &who).await;
@@ -59,8 +57,7 @@ async fn route_message(bot: &Bot, msg: &Message, who: &Who, services: &Services)
         return receipt::on_file(bot, msg, who, services).await;
     }
     let Some(text) = msg.text() else {
-        bot.send_message(who.chat, t(who.lang, "bot-help")).await?;
-        return Ok(());
+        return send::reply(bot, who, t(who.lang, "bot-help")).await;
     };
     if text.starts_with('/') {
         return match commands::parse(text, &services.bot_username) {
@@ -80,8 +77,7 @@ async fn route_message(bot: &Bot, msg: &Message, who: &Who, services: &Services)
         State::Idle | State::ReceiptTarget { .. } => {
             let numbers = crate::detect::order_numbers(text);
             if numbers.is_empty() {
-                bot.send_message(who.chat, t(who.lang, "bot-help")).await?;
-                Ok(())
+                send::reply(bot, who, t(who.lang, "bot-help")).await
             } else {
                 admin::on_order_numbers(bot, &numbers, text, who, services).await
             }
@@ -102,9 +98,7 @@ async fn on_command(bot: &Bot, cmd: Command, who: &Who, services: &Services) -> 
         Command::Cart => cart::show(bot, who, services, None).await,
         Command::Cancel => {
             dialogue(services, who).exit().await?;
-            bot.send_message(who.chat, t(who.lang, "bot-flow-cancelled"))
-                .await?;
-            Ok(())
+            send::reply(bot, who, t(who.lang, "bot-flow-cancelled")).await
         }
         Command::Orders(arg) => {
             if admin::staff_store(services, who).await.is_some() {
@@ -125,15 +119,19 @@ pub async fn on_callback(
     who: Who,
     services: Services,
 ) -> HandlerResult {
+    // Every press counts, even a forged one: a script pressing a button in a loop gets the
+    // note and nothing else (no photo sent again, no database work beyond knowing who it is).
+    if !services.limiter.allow(who.user.telegram_id, Kind::Press) {
+        let note = t(who.lang, "bot-slow-down-press");
+        return send::answer(&bot, q.id.clone(), Some(note)).await;
+    }
     let message = q.regular_message().map(|m| m.id);
     let Some(cb) = q.data.as_deref().and_then(Callback::decode) else {
         tracing::warn!(user = who.user.telegram_id, data = ?q.data, "refused callback data");
-        bot.answer_callback_query(q.id.clone())
-            .text(t(who.lang, "bot-expired-button"))
-            .await?;
-        return Ok(());
+        let note = t(who.lang, "bot-expired-button");
+        return send::answer(&bot, q.id.clone(), Some(note)).await;
     };
-    bot.answer_callback_query(q.id.clone()).await?;
+    send::answer(&bot, q.id.clone(), None).await?;
     let result = route_callback(&bot, cb, message, &who, &services).await;
     context::done(&services, &who).await;
     result
@@ -174,7 +172,8 @@ async fn route_callback(
     }
 }
 
-/// Sends `text`, replacing the message a button was pressed on when there is one.
+/// Sends `text`, replacing the message a button was pressed on when there is one (and the text
+/// fits in one message).
 pub(crate) async fn show(
     bot: &Bot,
     who: &Who,
@@ -183,6 +182,7 @@ pub(crate) async fn show(
     markup: teloxide::types::InlineKeyboardMarkup,
 ) -> HandlerResult {
     if let Some(id) = message
+        && send::fits(&text, send::MESSAGE_MAX)
         && bot
             .edit_message_text(who.chat, id, text.clone())
             .reply_markup(markup.clone())
@@ -191,10 +191,7 @@ pub(crate) async fn show(
     {
         return Ok(());
     }
-    bot.send_message(who.chat, text)
-        .reply_markup(markup)
-        .await?;
-    Ok(())
+    send::reply_with(bot, who, text, markup).await
 }
 
 pub(crate) fn store_id(store: &entity::stores::Model) -> StoreId {

@@ -10,7 +10,7 @@ use super::start::reply_error;
 use crate::callback::Callback;
 use crate::context::Who;
 use crate::reply::{order_line, t, t_args};
-use crate::{HandlerResult, Services, keyboards};
+use crate::{HandlerResult, Services, keyboards, send};
 
 pub async fn mine(
     bot: &Bot,
@@ -20,9 +20,7 @@ pub async fn mine(
 ) -> HandlerResult {
     let orders = queries::of_customer(&services.ctx.db, who.id(), 10).await?;
     if orders.is_empty() {
-        bot.send_message(who.chat, t(who.lang, "bot-my-orders-empty"))
-            .await?;
-        return Ok(());
+        return send::reply(bot, who, t(who.lang, "bot-my-orders-empty")).await;
     }
     let mut text = t(who.lang, "bot-my-orders-title");
     let mut rows = Vec::new();
@@ -49,8 +47,7 @@ pub async fn cancel(bot: &Bot, order: i64, who: &Who, services: &Services) -> Ha
                 "bot-order-cancelled",
                 &[("number", ArgValue::from(o.number))],
             );
-            bot.send_message(who.chat, text).await?;
-            Ok(())
+            send::reply(bot, who, text).await
         }
         Err(domain::Error::DuplicateUpdate) => Ok(()),
         Err(e) => reply_error(bot, who, &e).await,
@@ -63,7 +60,5 @@ pub async fn my_order(bot: &Bot, number: i64, who: &Who, services: &Services) ->
     let Some(o) = orders.iter().find(|o| o.number == number) else {
         return reply_error(bot, who, &domain::Error::NotFound { what: "order" }).await;
     };
-    let text = order_line(who.lang, o);
-    bot.send_message(who.chat, text).await?;
-    Ok(())
+    send::reply(bot, who, order_line(who.lang, o)).await
 }

@@ -13,7 +13,7 @@ use crate::callback::Callback;
 use crate::context::Who;
 use crate::dialogue::{PendingFile, State};
 use crate::reply::{money, t, t_args};
-use crate::{HandlerResult, Services, keyboards};
+use crate::{HandlerResult, Services, keyboards, send};
 
 pub async fn on_file(bot: &Bot, msg: &Message, who: &Who, services: &Services) -> HandlerResult {
     let meta = if let Some(sizes) = msg.photo() {
@@ -39,11 +39,7 @@ pub async fn on_file(bot: &Bot, msg: &Message, who: &Who, services: &Services) -
         })
         .collect();
     match open.as_slice() {
-        [] => {
-            bot.send_message(who.chat, t(who.lang, "bot-receipt-no-order"))
-                .await?;
-            Ok(())
-        }
+        [] => send::reply(bot, who, t(who.lang, "bot-receipt-no-order")).await,
         [only] => process(bot, only.id, &file, who, services).await,
         several => {
             let rows = several
@@ -60,19 +56,15 @@ pub async fn on_file(bot: &Bot, msg: &Message, who: &Who, services: &Services) -
             dialogue(services, who)
                 .update(State::ReceiptTarget { file })
                 .await?;
-            bot.send_message(who.chat, t(who.lang, "bot-receipt-which-order"))
-                .reply_markup(keyboards::rows(rows))
-                .await?;
-            Ok(())
+            let question = t(who.lang, "bot-receipt-which-order");
+            send::reply_with(bot, who, question, keyboards::rows(rows)).await
         }
     }
 }
 
 pub async fn for_order(bot: &Bot, order: i64, who: &Who, services: &Services) -> HandlerResult {
     let State::ReceiptTarget { file } = dialogue(services, who).get_or_default().await? else {
-        bot.send_message(who.chat, t(who.lang, "bot-expired-button"))
-            .await?;
-        return Ok(());
+        return send::reply(bot, who, t(who.lang, "bot-expired-button")).await;
     };
     dialogue(services, who).exit().await?;
     process(bot, order, &file, who, services).await
@@ -94,9 +86,7 @@ async fn process(
         Ok(b) => b,
         Err(Some(rejection)) => return refuse(bot, who, &rejection).await,
         Err(None) => {
-            bot.send_message(who.chat, t(who.lang, "receipt-download-failed"))
-                .await?;
-            return Ok(());
+            return send::reply(bot, who, t(who.lang, "receipt-download-failed")).await;
         }
     };
     let permit = services.inspections.acquire().await?;
@@ -117,8 +107,7 @@ async fn process(
                 "bot-receipt-received",
                 &[("number", ArgValue::from(number))],
             );
-            bot.send_message(who.chat, text).await?;
-            Ok(())
+            send::reply(bot, who, text).await
         }
         Err(domain::Error::DuplicateUpdate) => Ok(()),
         Err(e) => reply_error(bot, who, &e).await,
@@ -152,7 +141,5 @@ async fn refuse(bot: &Bot, who: &Who, rejection: &pipeline::Rejection) -> Handle
         .into_iter()
         .map(|(k, v)| (k, ArgValue::infer(v)))
         .collect();
-    bot.send_message(who.chat, t_args(who.lang, rejection.key(), &args))
-        .await?;
-    Ok(())
+    send::reply(bot, who, t_args(who.lang, rejection.key(), &args)).await
 }

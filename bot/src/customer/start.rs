@@ -5,56 +5,37 @@ use teloxide::prelude::*;
 use super::{catalog, dialogue, shop};
 use crate::context::Who;
 use crate::reply::{error, t, t_args};
-use crate::{HandlerResult, Services, admin, keyboards};
+use crate::start_payload::StartPayload;
+use crate::{HandlerResult, Services, admin, keyboards, send};
 
 /// `start=store_<slug>`, `start=product_<id>`, `start=order_<number>`, `start=claim_<code>`,
-/// `start=login_<token>`, `start=invite_<token>`.
+/// `start=login_<token>`, `start=invite_<token>` (read by [`crate::start_payload::parse`]).
 pub async fn on_start(bot: &Bot, payload: &str, who: &Who, services: &Services) -> HandlerResult {
     dialogue(services, who).exit().await?;
     let db = &services.ctx.db;
-    if let Some(slug) = payload.strip_prefix("store_") {
-        return match domain::stores::by_slug(db, slug).await {
+    let Some(link) = crate::start_payload::parse(payload) else {
+        return match shop(services, who).await {
+            Some(store) => welcome(bot, who, services, &store).await,
+            None => send::reply(bot, who, t(who.lang, "bot-no-store")).await,
+        };
+    };
+    match link {
+        StartPayload::Store(slug) => match domain::stores::by_slug(db, slug).await {
             Ok(store) => {
                 domain::users::set_current_store(db, who.id(), domain::StoreId(store.id)).await?;
                 welcome(bot, who, services, &store).await
             }
             Err(e) => reply_error(bot, who, &e).await,
-        };
-    }
-    if let Some(id) = payload
-        .strip_prefix("product_")
-        .and_then(|s| s.parse::<i64>().ok())
-    {
-        return catalog::product(bot, who, services, id).await;
-    }
-    if let Some(number) = payload
-        .strip_prefix("order_")
-        .and_then(crate::commands::order_number)
-    {
-        return admin::open_order_link(bot, number, who, services).await;
-    }
-    if let Some(token) = payload.strip_prefix("login_") {
-        return login_card(bot, token, who, services).await;
-    }
-    if let Some(token) = payload.strip_prefix("invite_") {
-        return super::invite::accept(bot, token, who, services).await;
-    }
-    if let Some(code) = payload.strip_prefix("claim_") {
-        return match domain::bootstrap::claim(&services.ctx, &who.actor, code).await {
-            Ok(()) => {
-                bot.send_message(who.chat, t(who.lang, "bot-claim-done"))
-                    .await?;
-                Ok(())
+        },
+        StartPayload::Product(id) => catalog::product(bot, who, services, id).await,
+        StartPayload::Order(number) => admin::open_order_link(bot, number, who, services).await,
+        StartPayload::Login(token) => login_card(bot, token, who, services).await,
+        StartPayload::Invite(token) => super::invite::accept(bot, token, who, services).await,
+        StartPayload::Claim(code) => {
+            match domain::bootstrap::claim(&services.ctx, &who.actor, code).await {
+                Ok(()) => send::reply(bot, who, t(who.lang, "bot-claim-done")).await,
+                Err(e) => reply_error(bot, who, &e).await,
             }
-            Err(e) => reply_error(bot, who, &e).await,
-        };
-    }
-    match shop(services, who).await {
-        Some(store) => welcome(bot, who, services, &store).await,
-        None => {
-            bot.send_message(who.chat, t(who.lang, "bot-no-store"))
-                .await?;
-            Ok(())
         }
     }
 }
@@ -70,7 +51,7 @@ async fn welcome(
         "bot-welcome",
         &[("store", ArgValue::from(store.name.as_str()))],
     );
-    bot.send_message(who.chat, text).await?;
+    send::reply(bot, who, text).await?;
     catalog::show(bot, who, services, 0, None).await
 }
 
@@ -108,10 +89,7 @@ async fn login_card(bot: &Bot, token: &str, who: &Who, services: &Services) -> H
             crate::callback::Callback::LoginDeny(token.to_owned()),
         ),
     ]]);
-    bot.send_message(who.chat, text)
-        .reply_markup(markup)
-        .await?;
-    Ok(())
+    send::reply_with(bot, who, text, markup).await
 }
 
 /// The answer to the login card's buttons.
@@ -129,42 +107,33 @@ pub async fn decide_login(
             } else {
                 "bot-login-denied"
             };
-            bot.send_message(who.chat, t(who.lang, key)).await?;
-            Ok(())
+            send::reply(bot, who, t(who.lang, key)).await
         }
         Err(e) => reply_error(bot, who, &e).await,
     }
 }
 
 pub async fn help(bot: &Bot, who: &Who) -> HandlerResult {
-    bot.send_message(who.chat, t(who.lang, "bot-help")).await?;
-    Ok(())
+    send::reply(bot, who, t(who.lang, "bot-help")).await
 }
 
 pub async fn choose_language(bot: &Bot, who: &Who) -> HandlerResult {
-    bot.send_message(who.chat, t(who.lang, "bot-language-choose"))
-        .reply_markup(keyboards::languages())
-        .await?;
-    Ok(())
+    let question = t(who.lang, "bot-language-choose");
+    send::reply_with(bot, who, question, keyboards::languages()).await
 }
 
 pub async fn set_language(bot: &Bot, code: &str, who: &Who, services: &Services) -> HandlerResult {
     let lang = Lang::from_tag(code);
     domain::users::set_language(&services.ctx.db, who.id(), lang.as_str()).await?;
-    bot.send_message(who.chat, t(lang, "bot-language-set"))
-        .await?;
-    Ok(())
+    send::reply(bot, who, t(lang, "bot-language-set")).await
 }
 
 /// Unknown commands, and staff commands from people without a role, get the same answer.
 pub async fn unknown_command(bot: &Bot, who: &Who, text: &str) -> HandlerResult {
     tracing::info!(user = who.user.telegram_id, text = %text.chars().take(64).collect::<String>(), "unknown or refused command");
-    bot.send_message(who.chat, t(who.lang, "bot-unknown-command"))
-        .await?;
-    Ok(())
+    send::reply(bot, who, t(who.lang, "bot-unknown-command")).await
 }
 
 pub async fn reply_error(bot: &Bot, who: &Who, err: &domain::Error) -> HandlerResult {
-    bot.send_message(who.chat, error(who.lang, err)).await?;
-    Ok(())
+    send::reply(bot, who, error(who.lang, err)).await
 }

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -20,8 +20,8 @@ use super::{clip, digest, is_staff, random_token};
 use crate::actor::{Actor, Channel};
 use crate::error::{Error, Result};
 use crate::ids::UserId;
-use crate::{Ctx, audit, in_tx};
-use entity::sessions;
+use crate::{Ctx, audit, in_tx, policy};
+use entity::{sessions, staff_roles};
 
 /// How long a refresh token stays usable; each rotation starts the period again, so a session
 /// ends after this long without use.
@@ -231,6 +231,34 @@ pub async fn is_active(ctx: &Ctx, user: UserId, family: &str) -> Result<bool> {
         .into_iter()
         .any(|r| r.expires_at > now);
     Ok(head && !family_revoked(&ctx.db, family).await? && is_staff(&ctx.db, user).await?)
+}
+
+/// The roles the user holds right now, as long as the session family is live (not revoked,
+/// not expired); none at all when it is not, or when every role has been taken away. One
+/// query, so an open live stream can ask before every event and keep-alive.
+pub async fn live_roles(ctx: &Ctx, user: UserId, family: &str) -> Result<policy::Roles> {
+    let live_head = Query::select()
+        .expr(Expr::val(1))
+        .from(sessions::Entity)
+        .and_where(sessions::Column::UserId.eq(user.0))
+        .and_where(sessions::Column::FamilyId.eq(family))
+        .and_where(sessions::Column::RotatedAt.is_null())
+        .and_where(sessions::Column::RevokedAt.is_null())
+        .and_where(sessions::Column::ExpiresAt.gt(ctx.now()))
+        .take();
+    let revoked_row = Query::select()
+        .expr(Expr::val(1))
+        .from(sessions::Entity)
+        .and_where(sessions::Column::FamilyId.eq(family))
+        .and_where(sessions::Column::RevokedAt.is_not_null())
+        .take();
+    let rows = staff_roles::Entity::find()
+        .filter(staff_roles::Column::UserId.eq(user.0))
+        .filter(Expr::exists(live_head))
+        .filter(Expr::not_exists(revoked_row))
+        .all(&ctx.db)
+        .await?;
+    Ok(policy::Roles::from_rows(&rows))
 }
 
 /// Records that the session was used just now.

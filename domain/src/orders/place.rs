@@ -1,11 +1,13 @@
 //! Placing an order: stock reserved atomically (never oversold), a per-store number, the
-//! payment deadline from the store's settings.
+//! payment deadline from the store's settings, and a cap on the unpaid orders one customer may
+//! hold open in a store (`Ctx::max_open_orders`), so that nobody reserves a store's whole stock
+//! with one checkout after another.
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
 };
 
 use super::status::OrderStatus;
@@ -18,7 +20,7 @@ use crate::ids::{OrderId, ProductId, StoreId, UserId};
 use crate::money::{Currency, Money};
 use crate::policy::{self, Capability};
 use crate::{Ctx, audit, in_tx, stores};
-use entity::{order_items, orders, products};
+use entity::{order_items, orders, products, users};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Delivery {
@@ -41,10 +43,64 @@ pub async fn place(ctx: &Ctx, actor: &Actor, new: &NewOrder) -> Result<orders::M
     let lines = prepare(new)?;
     let by_staff = authorize(&ctx.db, actor, new.store, new.customer).await?;
     let now = ctx.now();
-    in_tx!(&ctx.db, |txn| place_in(
-        &txn, now, actor, new, &lines, by_staff
-    )
-    .await)
+    let cap = cap_for(ctx, by_staff);
+    in_tx!(&ctx.db, |txn| place_in(&txn, now, actor, new, &lines, cap)
+        .await)
+}
+
+/// How an order is placed: by staff (audited as a staff action, never capped) or by the
+/// customer, under the deployment's cap on open unpaid orders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Placer {
+    Staff,
+    Customer { max_open: Option<u32> },
+}
+
+/// The cap that applies to an order placed by staff (`by_staff`) or by the customer.
+pub(crate) fn cap_for(ctx: &Ctx, by_staff: bool) -> Placer {
+    if by_staff {
+        Placer::Staff
+    } else {
+        Placer::Customer {
+            max_open: ctx.max_open_orders,
+        }
+    }
+}
+
+/// Refuses a customer's new order in `store` while `max` of theirs are open and unpaid there.
+///
+/// Two checkouts of one customer must not both pass: the customer's row is locked first (so
+/// their placements run one at a time, on every database), then the open orders are read with
+/// a locking read, which on MySQL sees what committed after this transaction's snapshot.
+async fn refuse_over_cap(
+    txn: &impl ConnectionTrait,
+    store: StoreId,
+    customer: UserId,
+    max: u32,
+) -> Result<()> {
+    users::Entity::find_by_id(customer.0)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or(Error::NotFound { what: "user" })?;
+    let open: Vec<i64> = orders::Entity::find()
+        .select_only()
+        .column(orders::Column::Id)
+        .filter(orders::Column::StoreId.eq(store.0))
+        .filter(orders::Column::CustomerId.eq(customer.0))
+        .filter(orders::Column::Status.is_in([
+            OrderStatus::AwaitingPayment.as_str(),
+            OrderStatus::PaymentReview.as_str(),
+        ]))
+        .limit(u64::from(max))
+        .lock_shared()
+        .into_tuple()
+        .all(txn)
+        .await?;
+    if open.len() >= max as usize {
+        return Err(Error::OpenOrdersLimit { max });
+    }
+    Ok(())
 }
 
 /// Checks an order's input: the quantity of each product (the same product listed twice adds
@@ -124,9 +180,18 @@ pub(crate) async fn place_in(
     actor: &Actor,
     new: &NewOrder,
     lines: &BTreeMap<ProductId, i64>,
-    by_staff: bool,
+    placer: Placer,
 ) -> Result<orders::Model> {
     crate::updates::claim_for(txn, actor, now).await?;
+    // Before the blocked check, whose shared lock on the same row would otherwise have to be
+    // upgraded (two racers upgrading deadlock).
+    if let Placer::Customer {
+        max_open: Some(max),
+    } = placer
+    {
+        refuse_over_cap(txn, new.store, new.customer, max).await?;
+    }
+    let by_staff = placer == Placer::Staff;
     // Inside the transaction: a block committed before this order commits wins.
     crate::customers::refuse_blocked(txn, new.store, new.customer).await?;
     let store = stores::load(txn, new.store).await?;

@@ -719,3 +719,83 @@ async fn racing_deciders_one_decision() {
         .await;
     assert_eq!(decided, 1);
 }
+
+#[tokio::test]
+async fn live_roles_last_only_while_the_session_and_a_role_do() {
+    use domain::{Role, policy::Roles};
+    let f = Fixture::new().await;
+    let anna = sessions::start(&f.ctx, f.admin, FIREFOX, None)
+        .await
+        .unwrap();
+    let roles = sessions::live_roles(&f.ctx, f.admin, &anna.family)
+        .await
+        .unwrap();
+    assert_eq!(roles.in_store(f.store), Some(Role::Admin));
+    assert_eq!(roles.in_store(f.other_store), None);
+    // Someone else's family is not this user's session.
+    assert_eq!(
+        sessions::live_roles(&f.ctx, f.vendor, &anna.family)
+            .await
+            .unwrap(),
+        Roles::default()
+    );
+    // A rotation keeps the family live.
+    sessions::refresh(&f.ctx, &anna.refresh, None)
+        .await
+        .unwrap();
+    assert!(
+        !sessions::live_roles(&f.ctx, f.admin, &anna.family)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Revoked: nothing.
+    sessions::revoke(&f.ctx, f.admin, &anna.family)
+        .await
+        .unwrap();
+    assert!(
+        sessions::live_roles(&f.ctx, f.admin, &anna.family)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // The role taken away: nothing, though the session stands.
+    let victor = sessions::start(&f.ctx, f.vendor, FIREFOX, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        sessions::live_roles(&f.ctx, f.vendor, &victor.family)
+            .await
+            .unwrap()
+            .in_store(f.store),
+        Some(Role::Vendor)
+    );
+    domain::staff::revoke(&f.ctx, &Actor::operator(), f.vendor, Some(f.store))
+        .await
+        .unwrap();
+    assert!(
+        sessions::live_roles(&f.ctx, f.vendor, &victor.family)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Expired: nothing. The platform OWNER holds OWNER in every store until then.
+    let olga = sessions::start(&f.ctx, f.owner, FIREFOX, None)
+        .await
+        .unwrap();
+    let roles = sessions::live_roles(&f.ctx, f.owner, &olga.family)
+        .await
+        .unwrap();
+    assert_eq!(roles.in_store(f.other_store), Some(Role::Owner));
+    f.clock
+        .advance(Duration::days(REFRESH_TTL_DAYS) + Duration::seconds(1));
+    assert!(
+        sessions::live_roles(&f.ctx, f.owner, &olga.family)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -19,6 +19,7 @@ mod local_bus;
 mod login_limit;
 mod messages;
 mod notices;
+mod open_orders;
 mod outbox;
 mod pages;
 mod photo;

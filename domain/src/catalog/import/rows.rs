@@ -1,4 +1,5 @@
 //! One CSV record as a product: the header's columns, and each row's values checked.
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{MAY_BE_EMPTY, REQUIRED, columns};
@@ -44,12 +45,9 @@ impl Header {
 
     /// The column's value, trimmed, with the export's formula guard taken off. `None` when
     /// the file has no such column.
-    fn get<'a>(&self, record: &'a Record, column: &str) -> Option<&'a str> {
+    fn get<'a>(&self, record: &'a Record, column: &str) -> Option<Cow<'a, str>> {
         let v = record.fields.get(*self.at.get(column)?)?.trim();
-        Some(match v.strip_prefix('\'') {
-            Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
-            _ => v,
-        })
+        Some(crate::spreadsheet::restore(v))
     }
 }
 
@@ -112,7 +110,7 @@ pub(super) fn row(
         threshold,
         active,
     ] = REQUIRED.map(&mut required);
-    let price = match price {
+    let price = match &*price {
         "" => 0,
         p => Money::parse(p, currency).map_or_else(
             |_| {
@@ -125,15 +123,15 @@ pub(super) fn row(
     if !code.is_empty() && !code.eq_ignore_ascii_case(currency.code()) {
         errors.push(Error::CurrencyMismatch);
     }
-    let on_hand = match on_hand {
+    let on_hand = match &*on_hand {
         "" => 0,
         v => number::<i64>(v, "on_hand", &mut errors),
     };
-    let threshold = match threshold {
+    let threshold = match &*threshold {
         "" => None,
         v => Some(number::<i32>(v, "low_stock_threshold", &mut errors)),
     };
-    let active = match (active, boolean(active)) {
+    let active = match (&*active, boolean(&active)) {
         ("", _) => true,
         (_, Some(b)) => b,
         (_, None) => {
@@ -147,16 +145,16 @@ pub(super) fn row(
         let description = h.get(r, DESCRIPTION_FIELDS[i]);
         if title.is_some() || description.is_some() {
             let text = Text {
-                title: title.unwrap_or_default().to_owned(),
-                description: description.unwrap_or_default().to_owned(),
+                title: title.unwrap_or_default().into_owned(),
+                description: description.unwrap_or_default().into_owned(),
             };
             texts.insert(lang.to_owned(), text);
         }
     }
     let new = NewProduct {
-        sku: sku.to_owned(),
-        title: title.to_owned(),
-        description: description.to_owned(),
+        sku: sku.into_owned(),
+        title: title.into_owned(),
+        description: description.into_owned(),
         price_minor: price,
         on_hand,
         low_stock_threshold: threshold,
