@@ -39,6 +39,18 @@ async fn upload(w: &Web, cookie: &str, file: Option<&[u8]>) -> Reply {
     w.send(req).await
 }
 
+/// The import's summary line.
+fn import_done(created: i64, updated: i64, unchanged: i64) -> String {
+    en(
+        "web-import-done",
+        &[
+            ("created", created.into()),
+            ("updated", updated.into()),
+            ("unchanged", unchanged.into()),
+        ],
+    )
+}
+
 async fn skus(w: &Web, store: StoreId) -> Vec<String> {
     let mut all: Vec<String> = products::list(&w.ctx.db, store, false)
         .await
@@ -128,14 +140,7 @@ async fn the_export_imports_back_unchanged_and_edits_apply() {
 
     let r = upload(&w, &victor, Some(csv.as_bytes())).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let done = en(
-        "web-import-done",
-        &[
-            ("created", 0.into()),
-            ("updated", 0.into()),
-            ("unchanged", 2.into()),
-        ],
-    );
+    let done = import_done(0, 0, 2);
     assert!(unescape(&r.body).contains(&done), "{}", r.body);
     let f1 = products::list(&w.ctx.db, w.store, false)
         .await
@@ -152,14 +157,7 @@ async fn the_export_imports_back_unchanged_and_edits_apply() {
     let edited = csv.replace("\nMUG,Mug,,250.00,UAH,10,", "\nMUG,Mug,,260.00,UAH,12,")
         + "NEW,New one,,1,UAH,5,,false,,,,,,\n";
     let r = upload(&w, &victor, Some(edited.as_bytes())).await;
-    let done = en(
-        "web-import-done",
-        &[
-            ("created", 1.into()),
-            ("updated", 1.into()),
-            ("unchanged", 1.into()),
-        ],
-    );
+    let done = import_done(1, 1, 1);
     assert!(unescape(&r.body).contains(&done), "{}", r.body);
     assert_eq!(skus(&w, w.store).await, ["F-1", "MUG", "NEW"]);
 }
@@ -181,14 +179,7 @@ async fn formulas_after_a_separator_are_defused_in_the_export_and_import_back_un
     );
     let r = upload(&w, &victor, Some(csv.as_bytes())).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let done = en(
-        "web-import-done",
-        &[
-            ("created", 0.into()),
-            ("updated", 0.into()),
-            ("unchanged", 2.into()),
-        ],
-    );
+    let done = import_done(0, 0, 2);
     assert!(unescape(&r.body).contains(&done), "{}", r.body);
     let f2 = products::list(&w.ctx.db, w.store, false)
         .await

@@ -1,34 +1,12 @@
 //! Staff in Telegram, and everyone else trying to be staff.
-use domain::receipts::{NewReceipt, ReceiptKind};
-use domain::{Actor, Channel, OrderId, UserId};
+use domain::UserId;
 
 use crate::support::*;
-
-/// An order of the customer with a receipt, in review.
-async fn in_review(w: &World) -> entity::orders::Model {
-    let customer = w.known(CUSTOMER, "carol", "uk").await;
-    let order = w.order_for(customer).await;
-    let new = NewReceipt {
-        order: OrderId(order.id),
-        kind: ReceiptKind::Jpeg,
-        sha256: "a".repeat(64),
-        size_bytes: 1000,
-        storage_key: None,
-        telegram_file_id: None,
-        telegram_file_unique_id: None,
-        width: None,
-        height: None,
-    };
-    domain::receipts::attach(&w.ctx, &Actor::user(customer, Channel::Bot), &new)
-        .await
-        .unwrap();
-    order
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn verify_by_command_and_a_second_verify_says_who_did_it() {
     let w = World::new().await;
-    let order = in_review(&w).await;
+    let order = w.in_review().await;
     let mut bot = w.mock(text(ADMIN, "en", "/verify 1001"));
     w.run(&mut bot).await;
     assert_eq!(
@@ -61,7 +39,7 @@ async fn verify_by_command_and_a_second_verify_says_who_did_it() {
 #[tokio::test(flavor = "multi_thread")]
 async fn reject_by_command_with_a_reason() {
     let w = World::new().await;
-    let order = in_review(&w).await;
+    let order = w.in_review().await;
     let mut bot = w.mock(text(OWNER, "uk", "/reject 1001 сума не збігається"));
     w.run(&mut bot).await;
     assert_eq!(
@@ -74,7 +52,7 @@ async fn reject_by_command_with_a_reason() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_order_number_in_plain_text_shows_the_card_and_reject_asks_why() {
     let w = World::new().await;
-    let order = in_review(&w).await;
+    let order = w.in_review().await;
     let mut bot = w.mock(text(OWNER, "uk", "Перевірте замовлення 1001, будь ласка"));
     w.run(&mut bot).await;
     let responses = bot.get_responses();
@@ -107,7 +85,7 @@ async fn an_order_number_in_plain_text_shows_the_card_and_reject_asks_why() {
 #[tokio::test(flavor = "multi_thread")]
 async fn people_without_a_role_are_answered_as_for_unknown_commands() {
     let w = World::new().await;
-    let order = in_review(&w).await;
+    let order = w.in_review().await;
     let unknown = t("en", "bot-unknown-command");
     let mut bot = w.mock(text(STRANGER, "en", "/verify 1001"));
     w.run(&mut bot).await;
@@ -145,7 +123,7 @@ async fn people_without_a_role_are_answered_as_for_unknown_commands() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_vendor_cannot_decide_payments() {
     let w = World::new().await;
-    let order = in_review(&w).await;
+    let order = w.in_review().await;
     let mut bot = w.mock(text(VENDOR, "en", "/verify 1001"));
     w.run(&mut bot).await;
     assert_eq!(sent(&bot), vec![t("en", "error-forbidden")]);
@@ -156,7 +134,7 @@ async fn a_vendor_cannot_decide_payments() {
 #[tokio::test(flavor = "multi_thread")]
 async fn staff_list_orders_by_status() {
     let w = World::new().await;
-    in_review(&w).await;
+    w.in_review().await;
     let customer = w.known(CUSTOMER, "carol", "uk").await;
     w.order_for(customer).await;
     let mut bot = w.mock(text(ADMIN, "en", "/orders payment_review"));

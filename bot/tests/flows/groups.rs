@@ -1,8 +1,6 @@
 //! Groups, supergroups and channels: the shop and the staff commands answer only in private
 //! chats. In a group the bot says at most one line ("write to me privately") when it is spoken
 //! to, and changes nothing.
-use domain::receipts::{NewReceipt, ReceiptKind};
-use domain::{Actor, Channel, OrderId};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use teloxide::dispatching::dialogue::Storage;
 use teloxide::types::{ChatId, FileId, FileUniqueId, Update, UpdateId, UpdateKind};
@@ -20,27 +18,6 @@ fn in_group(from: u64, lang: &str, words: &str) -> MockMessageText {
         .text(words)
         .from(user(from, lang))
         .chat(MockGroupChat::new().id(GROUP).build())
-}
-
-/// An order of the customer with a receipt, in review: what a staff card would reveal.
-async fn in_review(w: &World) -> entity::orders::Model {
-    let customer = w.known(CUSTOMER, "carol", "uk").await;
-    let order = w.order_for(customer).await;
-    let new = NewReceipt {
-        order: OrderId(order.id),
-        kind: ReceiptKind::Jpeg,
-        sha256: "b".repeat(64),
-        size_bytes: 1000,
-        storage_key: None,
-        telegram_file_id: None,
-        telegram_file_unique_id: None,
-        width: None,
-        height: None,
-    };
-    domain::receipts::attach(&w.ctx, &Actor::user(customer, Channel::Bot), &new)
-        .await
-        .unwrap();
-    order
 }
 
 async fn rows<E>(w: &World) -> u64
@@ -70,7 +47,7 @@ fn private_only(lang: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_group_order_command_by_an_admin_reveals_nothing_and_changes_nothing() {
     let w = World::new().await;
-    let order = in_review(&w).await;
+    let order = w.in_review().await;
     let before = snapshot(&w).await;
 
     let mut bot = w.mock(in_group(ADMIN, "en", "/order 1001"));
@@ -177,7 +154,7 @@ async fn a_group_order_command_by_an_admin_reveals_nothing_and_changes_nothing()
 #[tokio::test(flavor = "multi_thread")]
 async fn a_group_message_does_not_touch_the_dialogue_state() {
     let w = World::new().await;
-    let order = in_review(&w).await;
+    let order = w.in_review().await;
     // In private, the owner asks to reject: the bot waits for the reason.
     let mut bot = w.mock(press(OWNER, "uk", &format!("r:{}", order.id)));
     w.run(&mut bot).await;

@@ -32,6 +32,29 @@ pub struct World {
 }
 
 impl World {
+    /// Carol's order with a receipt, in review: what a staff card shows.
+    pub async fn in_review(&self) -> entity::orders::Model {
+        use domain::receipts::{NewReceipt, ReceiptKind};
+        let customer = self.known(CUSTOMER, "carol", "uk").await;
+        let order = self.order_for(customer).await;
+        let new = NewReceipt {
+            order: domain::OrderId(order.id),
+            kind: ReceiptKind::Jpeg,
+            sha256: "a".repeat(64),
+            size_bytes: 1000,
+            storage_key: None,
+            telegram_file_id: None,
+            telegram_file_unique_id: None,
+            width: None,
+            height: None,
+        };
+        let actor = Actor::user(customer, domain::Channel::Bot);
+        domain::receipts::attach(&self.ctx, &actor, &new)
+            .await
+            .unwrap();
+        order
+    }
+
     pub async fn new() -> World {
         Self::with_limiter(bot::limiter::RateLimiter::default()).await
     }
