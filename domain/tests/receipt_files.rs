@@ -708,3 +708,22 @@ async fn s3_storage() {
             .unwrap()
     );
 }
+
+#[tokio::test]
+async fn a_decoder_panic_is_a_refusal_on_every_path() {
+    // Found by fuzzing: zune-jpeg 0.5 unwraps on this file's sampling factors (AVX2 IDCT).
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fuzz/regressions/receipts/zune-jpeg-idct-avx2-unwrap-sampling-1x3-4x4.jpg"
+    );
+    let file = std::fs::read(path).unwrap();
+    let limits = Limits::default();
+    let sync = domain::receipts::pipeline::inspect_sync(file.clone(), &limits);
+    let on_the_pool = inspect(file, &limits).await;
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // Where the decoder takes its AVX2 path it panics: that must be a refusal.
+        assert_eq!(sync, Err(Rejection::Unreadable));
+    }
+    assert_eq!(on_the_pool, sync);
+}

@@ -186,7 +186,15 @@ pub fn inspect_sync(bytes: Vec<u8>, limits: &Limits) -> Result<Inspected, Reject
         });
     }
     let kind = sniff(&bytes).ok_or(Rejection::UnsupportedType)?;
-    inspect_blocking(bytes, kind, limits)
+    // A decoder that panics on a hostile file (zune-jpeg 0.5 has an `unwrap` that fuzzing
+    // reaches: `fuzz/regressions/receipts/`) costs a refusal, never the caller's thread.
+    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        inspect_blocking(bytes, kind, limits)
+    }));
+    checked.unwrap_or_else(|_| {
+        tracing::warn!(?kind, "receipt inspection panicked; refused as unreadable");
+        Err(Rejection::Unreadable)
+    })
 }
 
 fn inspect_blocking(
