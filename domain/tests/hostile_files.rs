@@ -5,19 +5,11 @@ use std::process::Command;
 
 use domain::receipts::pipeline::{Limits, Rejection, inspect_sync};
 use testkit::hostile::{Expect, hostile_images, hostile_pdfs};
+use testkit::memory::{proc_status_kib, reset_peak_rss};
 
 const CHILD_ENV: &str = "VITRINA_HOSTILE_CHILD";
 /// The bound: any inspection within 256 MiB above the baseline.
 const MAX_PEAK_MIB: u64 = 256;
-
-fn status_kib(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
 
 fn corpus() -> Vec<(&'static str, Vec<u8>, Expect)> {
     let mut all = hostile_pdfs();
@@ -34,10 +26,10 @@ fn child_inspects_the_hostile_corpus() {
     let limits = Limits::default();
     for (name, file, _) in corpus() {
         // Reset the peak-RSS mark so each file is measured on its own.
-        let _ = std::fs::write("/proc/self/clear_refs", "5");
-        let before = status_kib("VmRSS:");
+        reset_peak_rss();
+        let before = proc_status_kib("VmRSS").unwrap_or(0);
         let got = inspect_sync(file, &limits);
-        let peak = status_kib("VmHWM:").saturating_sub(before);
+        let peak = proc_status_kib("VmHWM").unwrap_or(0).saturating_sub(before);
         let outcome = match got {
             Ok(_) => "accepted".to_owned(),
             Err(r) => format!("{r:?}"),

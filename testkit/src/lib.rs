@@ -12,6 +12,7 @@ pub mod fake_smtp;
 pub mod fake_telegram;
 pub mod files;
 pub mod hostile;
+pub mod memory;
 pub mod seed;
 pub mod wait;
 

@@ -9,7 +9,6 @@ use backoffice::AppState;
 use domain::auth::challenge;
 use domain::receipts::storage::MemoryStorage;
 use domain::{Actor, Channel, Ctx, Role};
-use http_body_util::BodyExt;
 use testkit::TestDb;
 use tower::ServiceExt;
 
@@ -27,15 +26,7 @@ async fn send(app: &Router, path: &str, cookie: &str, form: Option<&str>) -> Rep
         req = req.header("cookie", cookie);
     }
     let body = Body::from(form.unwrap_or_default().to_owned());
-    let res = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    Reply {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    }
+    call(app, req.body(body).unwrap()).await
 }
 
 /// Follows redirects (`Location`, or htmx's `HX-Redirect`) from `path`; the pages visited.
@@ -69,13 +60,7 @@ async fn an_owner_without_a_store_lands_on_create_your_first_store() {
 
     // The QR login, approved in the bot.
     let page = send(&app, "/login", "", None).await;
-    let token: String = {
-        let at = page.body.find("start=login_").unwrap() + "start=login_".len();
-        page.body[at..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-            .collect()
-    };
+    let token = login_token_in(&page.body);
     let id: String = {
         let at = page.body.find("/login/status?c=").unwrap() + "/login/status?c=".len();
         page.body[at..]

@@ -4,14 +4,6 @@ use domain::{Actor, Channel};
 
 use crate::support::*;
 
-fn token_in(page: &str) -> String {
-    let at = page.find("start=login_").unwrap() + "start=login_".len();
-    page[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
-}
-
 fn challenge_in(page: &str) -> String {
     let at = page.find("/login/status?c=").unwrap() + "/login/status?c=".len();
     page[at..]
@@ -33,7 +25,7 @@ async fn qr_login_approved_in_the_bot_lets_this_browser_in_once() {
         "{}",
         page.body
     );
-    let token = token_in(&page.body);
+    let token = login_token_in(&page.body);
     assert!(
         token.len() >= 22 && ("login_".len() + token.len()) <= 64,
         "{token}"
@@ -101,7 +93,7 @@ async fn qr_login_approved_in_the_bot_lets_this_browser_in_once() {
 async fn a_customer_cannot_approve_a_login_and_a_denial_is_shown() {
     let w = Web::new().await;
     let page = w.get("/login", None).await;
-    let (token, id) = (token_in(&page.body), challenge_in(&page.body));
+    let (token, id) = (login_token_in(&page.body), challenge_in(&page.body));
     let pre = page
         .cookies()
         .into_iter()

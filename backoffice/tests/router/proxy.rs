@@ -26,14 +26,6 @@ fn login_page() -> Request<Body> {
         .unwrap()
 }
 
-fn token_in(page: &str) -> String {
-    let at = page.find("start=login_").unwrap() + "start=login_".len();
-    page[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
-}
-
 /// The newest login code's recorded address.
 async fn last_challenge_ip(w: &Web) -> Option<String> {
     entity::login_challenges::Entity::find()
@@ -71,7 +63,7 @@ async fn ten_attackers_behind_the_proxy_do_not_lock_staff_out_of_login() {
         .await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("start=login_"), "{}", page.body);
-    let token = token_in(&page.body);
+    let token = login_token_in(&page.body);
     // The approval card in Telegram shows the browser's address, not the proxy's.
     let pending = challenge::describe(&w.ctx, &token).await.unwrap();
     assert_eq!(pending.ip.as_deref(), Some(staff_ip));

@@ -171,15 +171,7 @@ impl Web {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {
-        let res = self.app.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = res.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&body).into_owned(),
-        }
+        call(&self.app, req).await
     }
 
     /// A request as the server sees it from the TCP peer `peer` (a browser, or the proxy in
@@ -242,6 +234,28 @@ impl Web {
 pub const SAME: Option<&str> = Some("http://localhost");
 
 /// The page text with askama's escapes undone, to compare with translated messages.
+/// One request through a router, its reply read whole.
+pub async fn call(app: &Router, req: Request<Body>) -> Reply {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+/// The login token in the login page's `t.me/…?start=login_<token>` link.
+pub fn login_token_in(page: &str) -> String {
+    let at = page.find("start=login_").unwrap() + "start=login_".len();
+    page[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
 pub fn unescape(body: &str) -> String {
     body.replace("&#39;", "'")
         .replace("&quot;", "\"")

@@ -9,8 +9,7 @@ use bot::start_payload::{StartPayload, parse};
 use domain::catalog::photo;
 use domain::catalog::products::{self, ProductChanges};
 use domain::orders::{Delivery, NewOrder};
-use domain::receipts::{NewReceipt, ReceiptKind};
-use domain::{Actor, Channel, OrderId, ProductId, Role};
+use domain::{Actor, Channel, ProductId, Role};
 use i18n::ArgValue;
 use teloxide::types::{InlineKeyboardMarkup, Message};
 
@@ -173,20 +172,7 @@ async fn a_long_staff_card_is_split_and_its_buttons_come_last() {
     };
     let actor = Actor::user(customer, Channel::Bot);
     let order = domain::orders::place(&w.ctx, &actor, &new).await.unwrap();
-    let receipt = NewReceipt {
-        order: OrderId(order.id),
-        kind: ReceiptKind::Jpeg,
-        sha256: "c".repeat(64),
-        size_bytes: 1000,
-        storage_key: None,
-        telegram_file_id: None,
-        telegram_file_unique_id: None,
-        width: None,
-        height: None,
-    };
-    domain::receipts::attach(&w.ctx, &actor, &receipt)
-        .await
-        .unwrap();
+    w.attach_receipt(customer, order.id, 'c').await;
 
     let mut bot = w.mock(text(ADMIN, "en", &format!("/order {}", order.number)));
     w.run(&mut bot).await;

@@ -12,7 +12,7 @@
 //!   object can hide what it is.
 use std::collections::{BTreeSet, HashSet};
 
-use super::pdf_filters::{self, Filter, Out};
+use super::pdf_filters::{self, Fail, Filter, Out};
 use super::pipeline::Rejection;
 
 /// Nesting of arrays and dictionaries allowed in an object. Real documents stay far below.
@@ -374,13 +374,7 @@ impl Scan {
                         self.value(&mut lx, first, 0)?;
                     }
                 }
-                Tok::Name(name) => self.name(&name),
-                Tok::DictOpen | Tok::ArrayOpen => {
-                    // A value outside any object: scanned all the same.
-                    self.kept = 0;
-                    self.value(&mut lx, tok, 0)?;
-                }
-                _ => {}
+                tok => self.stray(&mut lx, tok)?,
             }
             recent = [None, None];
         }
@@ -564,10 +558,8 @@ impl Scan {
             return Ok(());
         }
         let mut out = Out::counting(self.budget);
-        let result = pdf_filters::decode_chain(data, &known, &mut out);
-        self.budget -= out.len().min(self.budget);
-        match result {
-            Err(pdf_filters::Fail::TooLarge) => Err(Rejection::TooLarge),
+        match self.decode(data, &known, &mut out) {
+            Err(Fail::TooLarge) => Err(Rejection::TooLarge),
             _ => Ok(()),
         }
     }
@@ -583,11 +575,9 @@ impl Scan {
         let filters: Option<Vec<Filter>> = filters.into_iter().collect();
         let filters = filters.ok_or(Rejection::Unreadable)?;
         let mut out = Out::keeping(self.budget);
-        let result = pdf_filters::decode_chain(data, &filters, &mut out);
-        self.budget -= out.len().min(self.budget);
-        match result {
+        match self.decode(data, &filters, &mut out) {
             Ok(()) => {}
-            Err(pdf_filters::Fail::TooLarge) => return Err(Rejection::TooLarge),
+            Err(Fail::TooLarge) => return Err(Rejection::TooLarge),
             Err(_) => return Err(Rejection::Unreadable),
         }
         let decoded = out.into_bytes();
@@ -622,16 +612,29 @@ impl Scan {
         }
         // Whatever follows the last object is scanned too.
         while let Some(tok) = lx.next()? {
-            match tok {
-                Tok::Name(name) => self.name(&name),
-                Tok::DictOpen | Tok::ArrayOpen => {
-                    self.kept = 0;
-                    self.value(&mut lx, tok, 0)?;
-                }
-                _ => {}
-            }
+            self.stray(&mut lx, tok)?;
         }
         Ok(())
+    }
+
+    /// A token outside any object: its names and values are scanned all the same.
+    fn stray(&mut self, lx: &mut Lexer<'_>, tok: Tok<'_>) -> Result<(), Rejection> {
+        match tok {
+            Tok::Name(name) => self.name(&name),
+            Tok::DictOpen | Tok::ArrayOpen => {
+                self.kept = 0;
+                self.value(lx, tok, 0)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Decodes `data` through `filters` into `out` and takes what it produced off the budget.
+    fn decode(&mut self, data: &[u8], filters: &[Filter], out: &mut Out) -> Result<(), Fail> {
+        let result = pdf_filters::decode_chain(data, filters, out);
+        self.budget -= out.len().min(self.budget);
+        result
     }
 }
 

@@ -90,6 +90,7 @@ async fn a_poison_update_is_quarantined_after_its_first_fatal_replay_and_old_one
             .await
             .unwrap()
     };
+    let set_aside = || async { quarantine::list(&f.ctx, &f.web(f.owner), 10).await.unwrap() };
     // The process died handling it: replayed once.
     assert_eq!(take().await.len(), 1);
     assert_eq!(MAX_REPLAYS, 1);
@@ -101,7 +102,7 @@ async fn a_poison_update_is_quarantined_after_its_first_fatal_replay_and_old_one
         );
     }
     // Platform OWNERs see it (kind, sender, content type; not the content) …
-    let listed = quarantine::list(&f.ctx, &f.web(f.owner), 10).await.unwrap();
+    let listed = set_aside().await;
     assert_eq!(listed.len(), 1);
     let poison = &listed[0];
     assert_eq!(
@@ -126,26 +127,15 @@ async fn a_poison_update_is_quarantined_after_its_first_fatal_replay_and_old_one
     quarantine::decide(&f.ctx, &f.web(f.owner), poison.id, Decision::Retry)
         .await
         .unwrap();
-    assert!(
-        quarantine::list(&f.ctx, &f.web(f.owner), 10)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(set_aside().await.is_empty());
     assert_eq!(take().await.len(), 1);
     assert!(take().await.is_empty());
-    let listed = quarantine::list(&f.ctx, &f.web(f.owner), 10).await.unwrap();
-    assert_eq!(listed.len(), 1);
+    assert_eq!(set_aside().await.len(), 1);
     // Discarded: gone for good, audited; a second decision finds nothing.
     quarantine::decide(&f.ctx, &f.web(f.owner), poison.id, Decision::Discard)
         .await
         .unwrap();
-    assert!(
-        quarantine::list(&f.ctx, &f.web(f.owner), 10)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(set_aside().await.is_empty());
     assert!(inbound::pending(&f.ctx.db, BOT).await.unwrap().is_empty());
     assert!(matches!(
         quarantine::decide(&f.ctx, &f.web(f.owner), poison.id, Decision::Discard).await,

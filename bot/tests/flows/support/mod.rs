@@ -34,13 +34,19 @@ pub struct World {
 impl World {
     /// Carol's order with a receipt, in review: what a staff card shows.
     pub async fn in_review(&self) -> entity::orders::Model {
-        use domain::receipts::{NewReceipt, ReceiptKind};
         let customer = self.known(CUSTOMER, "carol", "uk").await;
         let order = self.order_for(customer).await;
+        self.attach_receipt(customer, order.id, 'a').await;
+        order
+    }
+
+    /// A JPEG receipt (sha256 of `sha` repeated) attached to `order` by `customer`.
+    pub async fn attach_receipt(&self, customer: UserId, order: i64, sha: char) {
+        use domain::receipts::{NewReceipt, ReceiptKind};
         let new = NewReceipt {
-            order: domain::OrderId(order.id),
+            order: domain::OrderId(order),
             kind: ReceiptKind::Jpeg,
-            sha256: "a".repeat(64),
+            sha256: sha.to_string().repeat(64),
             size_bytes: 1000,
             storage_key: None,
             telegram_file_id: None,
@@ -52,7 +58,6 @@ impl World {
         domain::receipts::attach(&self.ctx, &actor, &new)
             .await
             .unwrap();
-        order
     }
 
     pub async fn new() -> World {
