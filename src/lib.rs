@@ -1,6 +1,7 @@
 //! The Vitrina application: settings and wiring. The binary (`main.rs`) only parses the CLI.
 pub mod cli;
 pub mod mail;
+pub mod sandbox;
 pub mod settings;
 pub mod telegram;
 pub mod telemetry;
@@ -19,6 +20,7 @@ use migration::{Migrator, MigratorTrait};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use sandbox::Sandbox;
 use settings::{BusKind, Settings};
 
 /// What `serve` runs; all of them by default.
@@ -88,6 +90,8 @@ impl App {
     pub async fn serve(mut self, roles: &[Role]) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let started = self.start(roles, stop_rx).await?;
+        // The last start-up line, in plain words: where to go now.
+        println!("{}", started.greeting());
         tokio::signal::ctrl_c()
             .await
             .context("waiting for Ctrl-C")?;
@@ -106,6 +110,10 @@ impl App {
     ) -> anyhow::Result<Started> {
         self.prepare_schema().await?;
         self.settings.jwt_secret()?;
+        let sandbox = match sandbox::mode(&self.settings, roles)? {
+            sandbox::Mode::Sandbox => Some(Sandbox::start(&self.ctx, &mut self.settings).await?),
+            sandbox::Mode::Telegram => None,
+        };
         let owner = format!("{}-{}", hostname(), uuid_like());
         let mut tasks = Vec::new();
         let mut web_addr = None;
@@ -138,18 +146,26 @@ impl App {
             )));
         }
         let mut webhook_route = None;
+        let mut claim = None;
         if roles.contains(&Role::Bot) {
             let bot =
                 telegram::start(self, &owner, stop.clone(), roles.contains(&Role::Web)).await?;
             tasks.extend(bot.tasks);
             webhook_route = bot.webhook_route;
+            claim = bot.claim;
         }
         if roles.contains(&Role::Web) {
-            let (addr, task) = web::start(self, webhook_route, stop.clone()).await?;
+            let on_page = sandbox.as_ref().map(Sandbox::for_backoffice);
+            let (addr, task) = web::start(self, webhook_route, on_page, stop.clone()).await?;
             web_addr = Some(addr);
             tasks.push(task);
         }
-        Ok(Started { tasks, web_addr })
+        Ok(Started {
+            tasks,
+            web_addr,
+            claim,
+            sandbox,
+        })
     }
 }
 
@@ -158,9 +174,29 @@ pub struct Started {
     pub tasks: Vec<JoinHandle<()>>,
     /// Where the backoffice listens, when the web role runs.
     pub web_addr: Option<SocketAddr>,
+    /// With no OWNER yet: the one-time link that makes whoever opens it in Telegram the owner.
+    pub claim: Option<String>,
+    /// In sandbox mode: the Telegram stand-in the bot talks to.
+    pub sandbox: Option<Sandbox>,
 }
 
 impl Started {
+    /// Where to go now, in plain words: the sandbox, the claim link, or the backoffice.
+    pub fn greeting(&self) -> String {
+        let web = self.web_addr.map(|a| format!("http://{}", browsable(a)));
+        match (&self.sandbox, &self.claim, &web) {
+            (Some(_), _, Some(web)) => format!(
+                "Sandbox mode (no Telegram token): open {web}/sandbox to try Vitrina as its customers and staff."
+            ),
+            (_, Some(claim), _) => format!(
+                "No owner yet: open {claim} in Telegram to become the owner{}.",
+                web.map(|w| format!(", then log in at {w}"))
+                    .unwrap_or_default()
+            ),
+            (_, None, Some(web)) => format!("Vitrina is running: the backoffice is at {web}."),
+            (_, None, None) => "Vitrina is running.".to_owned(),
+        }
+    }
     /// Waits for every role to end (after the stop signal).
     pub async fn join(self) {
         for t in self.tasks {
@@ -205,4 +241,18 @@ fn hostname() -> String {
 fn uuid_like() -> String {
     let bytes: [u8; 8] = rand::random();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An address a browser on this machine can open: `0.0.0.0` and `::` mean every interface,
+/// loopback among them.
+fn browsable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::from(([127, 0, 0, 1], addr.port()))
+        }
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()))
+        }
+        _ => addr,
+    }
 }

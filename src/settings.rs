@@ -78,6 +78,28 @@ pub struct Settings {
     pub email: EmailSettings,
     pub notifications: NotificationSettings,
     pub orders: OrderSettings,
+    pub sandbox: SandboxSettings,
+}
+
+/// Sandbox mode: with no `telegram.token`, `serve` runs a Telegram stand-in and the
+/// `/sandbox` page (see [`crate::sandbox`]).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SandboxSettings {
+    /// `false`: without a token the bot simply does not start.
+    pub enabled: bool,
+    /// The sandbox lets anyone who reaches the page act as the shop's OWNER, so it refuses a
+    /// `server.bind` other than loopback unless this is set.
+    pub allow_remote: bool,
+}
+
+impl Default for SandboxSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            allow_remote: false,
+        }
+    }
 }
 
 /// Limits on what one customer may hold.
@@ -335,6 +357,7 @@ impl Default for Settings {
             email: EmailSettings::default(),
             notifications: NotificationSettings::default(),
             orders: OrderSettings::default(),
+            sandbox: SandboxSettings::default(),
         }
     }
 }

@@ -51,6 +51,8 @@ fn s3_storage(_: &crate::settings::S3Settings) -> anyhow::Result<Arc<dyn Receipt
 pub struct BotRole {
     pub tasks: Vec<JoinHandle<()>>,
     pub webhook_route: Option<axum::Router>,
+    /// With no OWNER yet: the one-time claim link, for the console.
+    pub claim: Option<String>,
 }
 
 /// Where Telegram's updates come from.
@@ -104,6 +106,7 @@ pub async fn start(
         return Ok(BotRole {
             tasks: Vec::new(),
             webhook_route: None,
+            claim: None,
         });
     };
     let bot = runtime::make_bot(token.expose(), &tg.api_url).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -128,12 +131,10 @@ pub async fn start(
         downloads: Arc::new(bot::download::FromTelegram),
         inspections: Arc::new(tokio::sync::Semaphore::new(2)),
     };
-    if let Some(code) = domain::bootstrap::issue_claim(&app.ctx).await? {
-        // Printed, not logged: it is a one-time secret for the person at the console.
-        println!(
-            "No owner yet. Open this link in Telegram to become the owner: https://t.me/{username}?start=claim_{code}"
-        );
-    }
+    // Printed by `serve`, not logged: it is a one-time secret for the person at the console.
+    let claim = domain::bootstrap::issue_claim(&app.ctx)
+        .await?
+        .map(|code| format!("https://t.me/{username}?start=claim_{code}"));
     let updates = updates(app, web_here)?;
     let mode = match &updates {
         Updates::Polling => "polling",
@@ -187,6 +188,7 @@ pub async fn start(
     Ok(BotRole {
         tasks: vec![dispatcher, stopper, notifier],
         webhook_route,
+        claim,
     })
 }
 

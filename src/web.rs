@@ -34,6 +34,7 @@ async fn bot_username(app: &App) -> anyhow::Result<String> {
 pub async fn start(
     app: &App,
     webhook_route: Option<axum::Router>,
+    sandbox: Option<backoffice::Sandbox>,
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<(SocketAddr, JoinHandle<()>)> {
     let secret = app.settings.jwt_secret()?;
@@ -46,6 +47,10 @@ pub async fn start(
         &bot_username(app).await?,
     )
     .with_trusted_proxies(proxies);
+    let state = match sandbox {
+        Some(sandbox) => state.with_sandbox(sandbox),
+        None => state,
+    };
     let listener = tokio::net::TcpListener::bind(&app.settings.server.bind)
         .await
         .with_context(|| format!("binding {}", app.settings.server.bind))?;

@@ -8,6 +8,8 @@ mod chrome;
 mod login;
 #[path = "browser/photo.rs"]
 mod photo;
+#[path = "browser/sandbox.rs"]
+mod sandbox;
 #[path = "browser/shop.rs"]
 mod shop;
 #[path = "support/mod.rs"]
@@ -122,4 +124,14 @@ async fn a_receipt_from_the_bot_appears_live() {
     assert_eq!(shop.status(order.id).await, "payment_review");
     browser.close().await;
     shop.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sandbox_story_in_english() {
+    sandbox::story("en").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sandbox_story_in_russian() {
+    sandbox::story("ru").await;
 }

@@ -1,4 +1,5 @@
-//! The front-end files, embedded in the binary: our `static/app.css` and `static/app.js`, and
+//! The front-end files, embedded in the binary: our `static/app.css` and `static/app.js` (and
+//! the sandbox page's `static/sandbox.css` and `static/sandbox.js`), and
 //! htmx with its SSE extension vendored under `static/vendor/` (versions and hashes in
 //! `static/README.md`). Served as `/static/<name>` with a year-long immutable cache; pages link
 //! them as `/static/<name>?v={version()}` so that a new build gets new URLs.
@@ -22,7 +23,7 @@ struct Asset {
     body: &'static [u8],
 }
 
-const ASSETS: [Asset; 4] = [
+const ASSETS: [Asset; 6] = [
     Asset {
         name: "app.css",
         content_type: CSS,
@@ -32,6 +33,16 @@ const ASSETS: [Asset; 4] = [
         name: "app.js",
         content_type: JS,
         body: include_bytes!("../static/app.js"),
+    },
+    Asset {
+        name: "sandbox.css",
+        content_type: CSS,
+        body: include_bytes!("../static/sandbox.css"),
+    },
+    Asset {
+        name: "sandbox.js",
+        content_type: JS,
+        body: include_bytes!("../static/sandbox.js"),
     },
     Asset {
         name: "htmx.min.js",
@@ -161,9 +172,19 @@ mod tests {
 
     #[tokio::test]
     async fn serves_each_file_with_its_type_cache_headers_and_etag() {
-        let files: [(&str, &str, &[u8]); 4] = [
+        let files: [(&str, &str, &[u8]); 6] = [
             ("/static/app.css", CSS, include_bytes!("../static/app.css")),
             ("/static/app.js", JS, include_bytes!("../static/app.js")),
+            (
+                "/static/sandbox.css",
+                CSS,
+                include_bytes!("../static/sandbox.css"),
+            ),
+            (
+                "/static/sandbox.js",
+                JS,
+                include_bytes!("../static/sandbox.js"),
+            ),
             (
                 "/static/htmx.min.js",
                 JS,

@@ -1,7 +1,7 @@
 //! One error type for handlers. It logs what went wrong inside and shows the person only a
 //! translated page (or fragment, for htmx) with nothing internal in it.
 use askama::Template;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
@@ -120,6 +120,7 @@ struct ErrorTemplate {
     title: String,
     message: String,
     status: u16,
+    sandbox: bool,
 }
 
 /// The language of a request without a known staff member: the browser's first choice.
@@ -133,7 +134,7 @@ pub fn browser_lang(headers: &HeaderMap) -> Lang {
 
 /// Renders error pages in the person's language: the staff member's if known (the auth layer
 /// leaves it on the response), else the browser's.
-pub async fn localize(req: Request, next: Next) -> Response {
+pub async fn localize(State(state): State<crate::AppState>, req: Request, next: Next) -> Response {
     let fallback = browser_lang(req.headers());
     let htmx = req.headers().contains_key("hx-request");
     let mut res = next.run(req).await;
@@ -171,6 +172,7 @@ pub async fn localize(req: Request, next: Next) -> Response {
         title,
         message,
         status: page.status.as_u16(),
+        sandbox: state.sandbox.is_some(),
     }
     .render();
     match html {

@@ -7,6 +7,7 @@ mod error;
 mod page;
 mod proxy;
 mod routes;
+mod sandbox;
 mod security;
 
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use domain::receipts::storage::ReceiptStorage;
 
 pub use error::AppError;
 pub use proxy::{Cidr, TrustedProxies};
+pub use sandbox::Sandbox;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -32,6 +34,8 @@ pub struct AppState {
     pub proxies: Arc<TrustedProxies>,
     /// How often an open live stream re-checks its session and role and sends a keep-alive.
     pub live_tick: Duration,
+    /// Sandbox mode: the Telegram stand-in the bot talks to, played on `/sandbox`.
+    pub sandbox: Option<Arc<Sandbox>>,
 }
 
 impl AppState {
@@ -48,12 +52,20 @@ impl AppState {
             bot_username: bot_username.to_owned(),
             proxies: Arc::new(TrustedProxies::default()),
             live_tick: LIVE_TICK,
+            sandbox: None,
         }
     }
 
     /// Believes the forwarding headers of these peers (none by default).
     pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
         self.proxies = Arc::new(proxies);
+        self
+    }
+
+    /// Sandbox mode: `/sandbox` plays Telegram users against this stand-in, and every page
+    /// says it is not connected to Telegram.
+    pub fn with_sandbox(mut self, sandbox: Sandbox) -> Self {
+        self.sandbox = Some(Arc::new(sandbox));
         self
     }
 
@@ -76,13 +88,18 @@ pub fn router(state: AppState) -> Router {
     let uploads = routes::upload_routes().route_layer(require_staff);
     Router::new()
         .merge(routes::public_routes())
+        .merge(sandbox::routes())
         .merge(staff_only)
         .merge(assets::routes())
         .fallback(error::not_found)
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
         .merge(uploads)
+        .merge(sandbox::upload_routes(&state))
         .layer(axum::middleware::from_fn(security::csrf))
-        .layer(axum::middleware::from_fn(error::localize))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::localize,
+        ))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

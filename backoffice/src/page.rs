@@ -66,6 +66,8 @@ pub struct Frame {
     /// Unread notifications, for the bell.
     pub unread: u64,
     pub assets: &'static str,
+    /// Sandbox mode: the page says it is not connected to Telegram.
+    pub sandbox: bool,
 }
 
 /// The QR code of a link.

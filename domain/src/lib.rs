@@ -32,6 +32,7 @@ pub mod orders;
 pub mod policy;
 pub mod quarantine;
 pub mod receipts;
+pub mod sandbox;
 pub mod spreadsheet;
 pub mod staff;
 pub mod store_texts;

@@ -73,6 +73,11 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Browser {
+        Browser::start_in("en-US").await
+    }
+
+    /// A browser whose pages are asked for in `lang` (`Accept-Language`).
+    pub async fn start_in(lang: &str) -> Browser {
         let driver = Driver::start();
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("chrome"));
@@ -85,7 +90,9 @@ impl Browser {
                     "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--window-size=1280,900",
                     format!("--user-data-dir={}", driver.profile.path().display()),
+                    format!("--lang={lang}"), format!("--accept-lang={lang}"),
                 ],
+                "prefs": { "intl.accept_languages": lang },
             }),
         );
         let webdriver = format!("http://127.0.0.1:{}", driver.port);

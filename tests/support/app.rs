@@ -25,6 +25,9 @@ pub struct Options<'a> {
     pub redis_channel: Option<&'a str>,
     /// Time as the app sees it (the system clock otherwise).
     pub clock: Option<Arc<dyn Clock>>,
+    /// Without an `api_url`: run in sandbox mode (its own Telegram stand-in) rather than
+    /// without a bot.
+    pub sandbox: bool,
 }
 
 pub struct Instance {
@@ -70,6 +73,12 @@ impl Instance {
         &self.app.ctx
     }
 
+    /// In sandbox mode: the Telegram stand-in the bot talks to.
+    pub fn standin(&self) -> &standin::Standin {
+        let sandbox = self.started.as_ref().and_then(|s| s.sandbox.as_ref());
+        &sandbox.expect("an instance in sandbox mode").standin
+    }
+
     /// A page of this instance's backoffice (it must run the web role).
     pub fn url(&self, path: &str) -> String {
         let base = self.base.as_deref().expect("an instance with the web role");
@@ -104,6 +113,7 @@ fn settings(db: &TestDb, data: &Path, options: &Options<'_>) -> Settings {
         settings.telegram.token = Some(Secret::new(TOKEN));
         settings.telegram.api_url = api.to_owned();
     }
+    settings.sandbox.enabled = options.sandbox;
     if let Some(channel) = options.redis_channel {
         settings.bus.kind = BusKind::Redis;
         if let Ok(url) = std::env::var("REDIS_URL") {

@@ -23,6 +23,8 @@ struct LoginPage {
     link: String,
     challenge: i64,
     assets: &'static str,
+    /// Sandbox mode: the same login opened as the sandbox's OWNER in the sandbox's Telegram.
+    sandbox_link: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -60,12 +62,17 @@ pub async fn page(
         "https://t.me/{}?start=login_{}",
         state.bot_username, c.token
     );
+    let sandbox_link = state
+        .sandbox
+        .as_ref()
+        .map(|_| crate::sandbox::login_link(&c.token));
     let page = LoginPage {
         tr: Tr(browser_lang(&headers)),
         qr_svg: crate::page::qr_svg(&link, 240)?,
         link,
         challenge: c.id,
         assets: crate::assets::version(),
+        sandbox_link,
     };
     let jar = jar.add(cookie(
         PRE_SESSION,

@@ -121,6 +121,7 @@ pub(crate) async fn frame_of(
         administers,
         unread,
         assets: crate::assets::version(),
+        sandbox: state.sandbox.is_some(),
     })
 }
 

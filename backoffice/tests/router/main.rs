@@ -17,6 +17,7 @@ mod photo;
 mod product_csv;
 mod products;
 mod proxy;
+mod sandbox;
 mod stores;
 mod support;
 mod texts;
