@@ -67,6 +67,8 @@ impl Sandbox {
             .await
             .context("seeding the sandbox's demo store")?;
         let standin = Standin::new(standin::Options::sandbox());
+        let bot_id = standin.options().bot_id;
+        standin.number_updates_after(domain::sandbox::last_update_id(&ctx.db, bot_id).await?);
         for person in [
             domain::sandbox::OWNER,
             domain::sandbox::ADMIN,

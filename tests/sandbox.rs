@@ -156,3 +156,21 @@ async fn with_a_token_there_is_no_sandbox_page() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_a_restart_the_bot_still_answers() {
+    let db = TestDb::new().await;
+    let kate = FIRST_CUSTOMER.telegram_id;
+    let first = sandbox(&db).await;
+    first.standin().say(kate, "/start").unwrap();
+    bot_says(first.standin(), kate, "Welcome to Vitrina Demo Shop").await;
+    first.stop().await;
+    // A new stand-in numbers its updates after the ones the bot remembers handling.
+    let second = sandbox(&db).await;
+    second.standin().say(kate, "/help").unwrap();
+    eventually("an answer after the restart", || async {
+        second.standin().chat(kate).into_iter().find(|m| m.from_bot)
+    })
+    .await;
+    second.stop().await;
+}

@@ -200,3 +200,23 @@ pub async fn people(db: &impl ConnectionTrait) -> Result<Vec<(i64, String, Strin
         })
         .collect())
 }
+
+/// The highest Telegram `update_id` this database has seen from `bot_id` (0 if none): a
+/// restarted stand-in numbers its updates after it, or the bot would take them for ones it
+/// already handled.
+pub async fn last_update_id(db: &impl ConnectionTrait, bot_id: i64) -> Result<i64> {
+    use entity::{processed_updates as done, telegram_inbox as inbox};
+    let handled = done::Entity::find()
+        .filter(done::Column::BotId.eq(bot_id))
+        .order_by_desc(done::Column::UpdateId)
+        .one(db)
+        .await?
+        .map_or(0, |u| u.update_id);
+    let kept = inbox::Entity::find()
+        .filter(inbox::Column::BotId.eq(bot_id))
+        .order_by_desc(inbox::Column::UpdateId)
+        .one(db)
+        .await?
+        .map_or(0, |u| u.update_id);
+    Ok(handled.max(kept))
+}

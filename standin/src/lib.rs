@@ -268,6 +268,13 @@ impl Standin {
         self.shared.lock().push_update(update, max)
     }
 
+    /// Numbers the next updates after `last` (when it is higher than the last one so far): a
+    /// bot that remembers the updates it handled would otherwise skip a restarted stand-in's.
+    pub fn number_updates_after(&self, last: i64) {
+        let mut state = self.shared.lock();
+        state.last_update_id = state.last_update_id.max(last);
+    }
+
     /// How many updates were queued so far (also the last one's `update_id`).
     pub fn updates_pushed(&self) -> i64 {
         self.shared.lock().last_update_id

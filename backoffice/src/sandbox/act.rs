@@ -137,6 +137,8 @@ pub(crate) async fn press(
 pub(crate) struct StartForm {
     user: Option<String>,
     link: Option<String>,
+    /// The "Open the shop" button, which submits the same form as the link field.
+    shop: Option<String>,
 }
 
 /// `POST /sandbox/start`: the user opens a deep link (a payload, or a link to the bot), which
@@ -149,7 +151,8 @@ pub(crate) async fn start(
     answer(&asker, || {
         let axum::Form(form) = form.map_err(|_| bad_form())?;
         let user = known(&sb, form.user.as_deref())?;
-        let link = form.link.as_deref().unwrap_or_default();
+        let link = form.shop.as_deref().or(form.link.as_deref());
+        let link = link.unwrap_or_default();
         let bot = &sb.standin.options().bot_username;
         let payload = Some(link)
             .filter(|l| l.len() <= MAX_LINK)

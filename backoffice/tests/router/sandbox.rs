@@ -347,6 +347,15 @@ async fn the_bots_keyboard_can_be_pressed_and_its_links_opened() {
         .htmx("/sandbox/start", &format!("user={KATE}&link={link}"), "en")
         .await;
     assert_eq!(opened.status, 200, "{}", opened.body);
+    // The shop's button submits the link form with its field left empty.
+    let opened = s
+        .htmx(
+            "/sandbox/start",
+            &format!("user={KATE}&link=&shop=store_main"),
+            "en",
+        )
+        .await;
+    assert_eq!(opened.status, 200, "{}", opened.body);
     let texts: Vec<String> = s
         .standin
         .chat(KATE)
@@ -354,8 +363,15 @@ async fn the_bots_keyboard_can_be_pressed_and_its_links_opened() {
         .filter(|m| !m.from_bot)
         .map(|m| m.text)
         .collect();
-    assert_eq!(texts, ["/start store_main", "/start order_1042"]);
-    assert_eq!(s.standin.updates_pushed(), 3);
+    assert_eq!(
+        texts,
+        [
+            "/start store_main",
+            "/start order_1042",
+            "/start store_main"
+        ]
+    );
+    assert_eq!(s.standin.updates_pushed(), 4);
 
     // A button that is not there.
     let gone = s
@@ -367,7 +383,7 @@ async fn the_bots_keyboard_can_be_pressed_and_its_links_opened() {
         .await;
     assert_refused(&gone, 422, &text(Lang::Ru, "sandbox-error-no-button", &[]));
     assert_eq!(gone.headers.get("hx-retarget").unwrap(), "#flash-1000101");
-    assert_eq!(s.standin.updates_pushed(), 3);
+    assert_eq!(s.standin.updates_pushed(), 4);
 }
 
 #[tokio::test]
