@@ -183,27 +183,41 @@ fn deliver(
     }
 }
 
-fn send_message(shared: &Shared, f: &Value) -> Result<Value, ApiError> {
-    let chat = int(&f["chat_id"]).unwrap_or(0);
-    let text = text_of(&f["text"]);
-    let markup = chats::inline_markup(f.get("reply_markup"));
-    let keyboard = chats::keyboard_of(markup.as_ref());
-    let mut state = shared.lock();
-    if state.users.contains_key(&chat) {
-        check_text(f, &text, false)?;
-    }
+/// A new message from the bot: kept in a known user's chat; answers it as Telegram's JSON.
+#[allow(clippy::too_many_arguments)]
+fn from_bot(
+    shared: &Shared,
+    mut state: std::sync::MutexGuard<'_, State>,
+    chat: i64,
+    text: String,
+    media: Option<Media>,
+    keyboard: Vec<Vec<crate::Button>>,
+    markup: Option<Value>,
+) -> Value {
     let msg = ChatMessage {
         id: state.next_message_id(),
         from_bot: true,
         text,
-        media: None,
+        media,
         keyboard,
         edited: false,
         at: Utc::now(),
     };
     let answer = render(shared, &state, chat, &msg, markup);
     deliver(shared, state, chat, msg);
-    Ok(answer)
+    answer
+}
+
+fn send_message(shared: &Shared, f: &Value) -> Result<Value, ApiError> {
+    let chat = int(&f["chat_id"]).unwrap_or(0);
+    let text = text_of(&f["text"]);
+    let markup = chats::inline_markup(f.get("reply_markup"));
+    let keyboard = chats::keyboard_of(markup.as_ref());
+    let state = shared.lock();
+    if state.users.contains_key(&chat) {
+        check_text(f, &text, false)?;
+    }
+    Ok(from_bot(shared, state, chat, text, None, keyboard, markup))
 }
 
 /// The `file_id` a `photo`/`document` string names: itself, or the last part of a download
@@ -266,22 +280,20 @@ fn send_media(shared: &Shared, kind: MediaKind, mut params: Params) -> Result<Va
         MediaKind::Photo => None,
         MediaKind::Document => file_name,
     };
-    let msg = ChatMessage {
-        id: state.next_message_id(),
-        from_bot: true,
-        text: caption,
-        media: Some(Media {
-            kind,
-            file_id,
-            file_name,
-        }),
-        keyboard,
-        edited: false,
-        at: Utc::now(),
+    let media = Media {
+        kind,
+        file_id,
+        file_name,
     };
-    let answer = render(shared, &state, chat, &msg, markup);
-    deliver(shared, state, chat, msg);
-    Ok(answer)
+    Ok(from_bot(
+        shared,
+        state,
+        chat,
+        caption,
+        Some(media),
+        keyboard,
+        markup,
+    ))
 }
 
 /// `editMessageText`, `editMessageCaption`, `editMessageReplyMarkup`: the message's new text,
