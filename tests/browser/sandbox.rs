@@ -93,12 +93,18 @@ pub async fn story(lang: &str) {
     }
     screenshot(&browser, "sandbox-chat.png", lang).await;
 
-    // The backoffice's login, on another computer (a browser of its own: each holds a live
-    // stream open, and a browser allows only a few connections to one host), approved in the
-    // owner's sandbox chat.
-    let desk = Browser::start_in(lang).await;
-    desk.client.goto(&app.url("/login")).await.unwrap();
-    let href = desk
+    // The backoffice's login in a second window of the same browser, approved in the owner's
+    // sandbox chat. (One browser on purpose: it allows only a few connections to one host, and
+    // pages left behind must not keep their live streams open.)
+    let sandbox_window = browser.client.window().await.unwrap();
+    let login_window = browser.client.new_window(true).await.unwrap().handle;
+    browser
+        .client
+        .switch_to_window(login_window.clone())
+        .await
+        .unwrap();
+    browser.client.goto(&app.url("/login")).await.unwrap();
+    let href = browser
         .wait_for("a#login-link")
         .await
         .attr("href")
@@ -107,6 +113,11 @@ pub async fn story(lang: &str) {
         .expect("the sandbox login link");
     assert!(href.starts_with("/sandbox?"), "opens the sandbox: {href}");
     assert!(href.contains("start=login_"), "carries the login: {href}");
+    browser
+        .client
+        .switch_to_window(sandbox_window.clone())
+        .await
+        .unwrap();
     browser.client.goto(&app.url(&href)).await.unwrap();
     browser
         .wait_for("#staff-pane button.start-deep-link")
@@ -132,10 +143,11 @@ pub async fn story(lang: &str) {
     sandbox.press("staff", &approve).await;
 
     // The login page goes to the queue by itself; the receipt is there to verify.
-    desk.wait_for("section#queue").await;
+    browser.client.switch_to_window(login_window).await.unwrap();
+    browser.wait_for("section#queue").await;
     let item = format!("article#order-{}", order.id);
-    desk.wait_for(&item).await;
-    let lang_attr = desk
+    browser.wait_for(&item).await;
+    let lang_attr = browser
         .wait_for("html")
         .await
         .attr("lang")
@@ -146,21 +158,25 @@ pub async fn story(lang: &str) {
         lang_attr, lang,
         "the backoffice speaks the owner's language"
     );
-    screenshot(&desk, "payment-queue.png", lang).await;
+    screenshot(&browser, "payment-queue.png", lang).await;
     // A live event may reload the queue under the first click: pressed until it is paid.
     let verify = format!("{item} button[data-action=verify]");
     eventually("the order to be paid", || async {
         if crate::support::order_status(&app.ctx().db, order.id).await == "paid" {
             return Some(());
         }
-        if let Ok(button) = desk.client.find(Locator::Css(&verify)).await {
+        if let Ok(button) = browser.client.find(Locator::Css(&verify)).await {
             let _ = button.click().await;
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
         None
     })
     .await;
-    desk.close().await;
+    browser
+        .client
+        .switch_to_window(sandbox_window)
+        .await
+        .unwrap();
 
     // The customer's chat shows the confirmation.
     sandbox.open(&format!("?customer={customer}")).await;
