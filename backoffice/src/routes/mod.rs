@@ -27,6 +27,8 @@ use crate::auth::{self, Person, STORE, Staff, qr};
 use crate::page::{Frame, StoreChoice, Tr};
 use crate::{AppError, AppState};
 
+pub(crate) use receipts::serve as serve_file;
+
 pub fn public_routes() -> Router<AppState> {
     Router::new()
         .route("/login", get(qr::page))

@@ -42,7 +42,9 @@ async fn load(
     Ok(r)
 }
 
-pub(super) fn serve(bytes: Vec<u8>, mime: &str, name: String, inline: bool) -> Response {
+/// A stored file as a response that cannot run as a page of ours: its type, inline or as a
+/// download under `name`, a sandboxing CSP, kept privately for an hour, never framed by others.
+pub(crate) fn serve(bytes: impl IntoResponse, mime: &str, name: String, inline: bool) -> Response {
     let disposition = format!(
         "{}; filename=\"{name}\"",
         if inline { "inline" } else { "attachment" }

@@ -1,16 +1,13 @@
 //! `GET /sandbox/files/{file_id}`: a photo or file from a chat. Images show inline with their
-//! type; anything else is a download. `nosniff` and a sandboxing CSP, as for receipts: a
-//! hostile file can neither run nor pass for a page of ours.
+//! type; anything else is a download, served as receipts are (`routes::serve_file`: a sandboxing
+//! CSP, and `nosniff` from the security layer): a hostile file can neither run nor pass for a
+//! page of ours.
 use axum::extract::Path;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use super::Sb;
 use super::view::safe_file_id;
 use crate::AppError;
-
-/// The receipts' policy: nothing may run, no plugin, no form.
-const FILE_CSP: &str = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
 
 /// Types a browser may show inline: images only.
 const INLINE: [(&str, &str); 3] = [
@@ -41,32 +38,14 @@ pub(crate) async fn file(Sb(sb): Sb, Path(file_id): Path<String>) -> Result<Resp
         return Err(AppError::NotFound);
     }
     let stored = sb.standin.file(&file_id).ok_or(AppError::NotFound)?;
-    let inline = INLINE.iter().find(|(mime, _)| *mime == stored.mime);
-    let (mime, ext, disposition) = match inline {
-        Some((mime, ext)) => (*mime, *ext, "inline"),
-        None if stored.mime == "application/pdf" => ("application/pdf", "pdf", "attachment"),
-        None => ("application/octet-stream", "bin", "attachment"),
+    let image = INLINE.iter().find(|(mime, _)| *mime == stored.mime);
+    let (mime, ext, inline) = match image {
+        Some((mime, ext)) => (*mime, *ext, true),
+        None if stored.mime == "application/pdf" => ("application/pdf", "pdf", false),
+        None => ("application/octet-stream", "bin", false),
     };
     let name = disposition_name(stored.file_name.as_deref(), &file_id, ext);
-    let mut res = stored.bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    if let Ok(v) = HeaderValue::from_str(&format!("{disposition}; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(FILE_CSP),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
-    );
-    Ok(res)
+    Ok(crate::routes::serve_file(stored.bytes, mime, name, inline))
 }
 
 #[cfg(test)]
