@@ -1,5 +1,6 @@
 //! The front-end files, embedded in the binary: our `static/app.css` and `static/app.js` (and
-//! the sandbox page's `static/sandbox.css` and `static/sandbox.js`), and
+//! the sandbox page's `static/sandbox.css` and `static/sandbox.js`, and `static/live.js`, shared
+//! by every page with a live stream), and
 //! htmx with its SSE extension vendored under `static/vendor/` (versions and hashes in
 //! `static/README.md`). Served as `/static/<name>` with a year-long immutable cache; pages link
 //! them as `/static/<name>?v={version()}` so that a new build gets new URLs.
@@ -23,7 +24,7 @@ struct Asset {
     body: &'static [u8],
 }
 
-const ASSETS: [Asset; 6] = [
+const ASSETS: [Asset; 7] = [
     Asset {
         name: "app.css",
         content_type: CSS,
@@ -33,6 +34,11 @@ const ASSETS: [Asset; 6] = [
         name: "app.js",
         content_type: JS,
         body: include_bytes!("../static/app.js"),
+    },
+    Asset {
+        name: "live.js",
+        content_type: JS,
+        body: include_bytes!("../static/live.js"),
     },
     Asset {
         name: "sandbox.css",
@@ -172,9 +178,10 @@ mod tests {
 
     #[tokio::test]
     async fn serves_each_file_with_its_type_cache_headers_and_etag() {
-        let files: [(&str, &str, &[u8]); 6] = [
+        let files: [(&str, &str, &[u8]); 7] = [
             ("/static/app.css", CSS, include_bytes!("../static/app.css")),
             ("/static/app.js", JS, include_bytes!("../static/app.js")),
+            ("/static/live.js", JS, include_bytes!("../static/live.js")),
             (
                 "/static/sandbox.css",
                 CSS,

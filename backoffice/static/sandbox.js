@@ -12,15 +12,6 @@
 (function () {
   'use strict';
 
-  // A page left for another keeps no live stream open: browsers allow a handful of connections
-  // to one host, and a page kept in the back-forward cache would hold its stream. Coming back
-  // to such a page reloads it, which opens a fresh stream.
-  window.addEventListener('pagehide', function () {
-    var d = document.body && document.body['htmx-internal-data'];
-    if (d && d.sseEventSource) d.sseEventSource.close();
-  });
-  window.addEventListener('pageshow', function (e) { if (e.persisted) location.reload(); });
-
   var TYPING_MS = 5000;
   var TOAST_MS = 4000;
   var timers = typeof WeakMap === 'function' ? new WeakMap() : null;
