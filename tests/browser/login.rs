@@ -8,14 +8,7 @@ use crate::support::telegram::Person;
 
 /// Logs `staff` in at the backoffice at `base` (`http://host:port`).
 pub async fn log_in(browser: &Browser, base: &str, api: &FakeTelegram, staff: &Person) {
-    browser.client.goto(&format!("{base}/login")).await.unwrap();
-    let href = browser
-        .wait_for("a#login-link")
-        .await
-        .attr("href")
-        .await
-        .unwrap()
-        .expect("the login link has an href");
+    let href = login_link(browser, base).await;
     assert!(
         href.starts_with("https://t.me/vitrina_test_bot?"),
         "the link names the bot: {href}"
@@ -25,4 +18,16 @@ pub async fn log_in(browser: &Browser, base: &str, api: &FakeTelegram, staff: &P
     browser.wait_for("section#queue").await;
     let url = browser.url().await;
     assert_eq!(url, format!("{base}/queue"), "landed on the queue");
+}
+
+/// Opens the login page at `base` and answers where its login button leads.
+pub async fn login_link(browser: &Browser, base: &str) -> String {
+    browser.client.goto(&format!("{base}/login")).await.unwrap();
+    browser
+        .wait_for("a#login-link")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .expect("the login link has an href")
 }

@@ -103,14 +103,7 @@ pub async fn story(lang: &str) {
         .switch_to_window(login_window.clone())
         .await
         .unwrap();
-    browser.client.goto(&app.url("/login")).await.unwrap();
-    let href = browser
-        .wait_for("a#login-link")
-        .await
-        .attr("href")
-        .await
-        .unwrap()
-        .expect("the sandbox login link");
+    let href = crate::login::login_link(&browser, &app.url("")).await;
     assert!(href.starts_with("/sandbox?"), "opens the sandbox: {href}");
     assert!(href.contains("start=login_"), "carries the login: {href}");
     browser
