@@ -101,7 +101,7 @@ async fn the_backoffice_serves_the_webhook_with_its_secret() {
     .await;
     assert_eq!(replies.len(), 1);
     assert_eq!(replies[0].0, CUSTOMER);
-    assert_eq!(replies[0].1, i18n::t(i18n::Lang::En, "bot-help"));
+    assert_eq!(replies[0].1, bot::commands::help(i18n::Lang::En, false));
 
     let _ = stop.send(true);
     tokio::time::timeout(PATIENCE, started.join())

@@ -1,6 +1,6 @@
 //! What every page needs: the translator, the staff member, their stores.
 use chrono::{DateTime, Utc};
-use domain::money::{Currency, Locale, Money};
+use domain::money::Locale;
 use i18n::{ArgValue, Lang};
 
 /// Translation helpers callable from templates.
@@ -21,15 +21,7 @@ impl Tr {
     }
 
     pub fn money(&self, minor: &i64, currency: &str) -> String {
-        let locale = match self.0 {
-            Lang::En => Locale::En,
-            Lang::Ru => Locale::Ru,
-            Lang::Uk => Locale::Uk,
-        };
-        match Currency::parse(currency) {
-            Ok(c) => Money::new(*minor, c).format(locale),
-            Err(_) => format!("{minor} {currency}"),
-        }
+        domain::money::show(*minor, currency, Locale::from_tag(self.0.as_str()))
     }
 
     pub fn status(&self, status: &str) -> String {

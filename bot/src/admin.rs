@@ -20,15 +20,10 @@ const PAGE: u64 = 10;
 /// The store a staff member works in from Telegram: the one they opened last if they have a
 /// role there, else their first. `None` for everyone without a role.
 pub async fn staff_store(services: &Services, who: &Who) -> Option<StoreId> {
-    let db = &services.ctx.db;
-    let stores = policy::staff_stores(db, who.id()).await.ok()?;
-    let current = domain::users::current_store(db, who.id())
+    domain::stores::working(&services.ctx.db, who.id())
         .await
         .ok()
-        .flatten();
-    current
-        .filter(|c| stores.contains(c))
-        .or_else(|| stores.first().copied())
+        .flatten()
 }
 
 async fn reply(bot: &Bot, who: &Who, text: String) -> HandlerResult {
@@ -127,7 +122,7 @@ pub async fn on_order_numbers(
             "order number from someone without a role"
         );
         let _ = text;
-        return reply(bot, who, t(who.lang, "bot-help")).await;
+        return reply(bot, who, crate::commands::help(who.lang, false)).await;
     };
     for &n in numbers {
         card(bot, store, n, who, services, false).await?;

@@ -1,6 +1,5 @@
 //! Every text the bot sends comes from `locales/` through here, so tests compare with the same keys.
 use domain::Error;
-use domain::money::{Currency, Locale, Money};
 use i18n::{ArgValue, Lang};
 
 pub fn t(lang: Lang, key: &str) -> String {
@@ -24,20 +23,9 @@ pub fn error(lang: Lang, err: &Error) -> String {
     i18n::t_args(lang, err.key(), &args)
 }
 
-pub fn locale(lang: Lang) -> Locale {
-    match lang {
-        Lang::En => Locale::En,
-        Lang::Ru => Locale::Ru,
-        Lang::Uk => Locale::Uk,
-    }
-}
-
 /// `1 234,50 ₴` / `₴1,234.50`; an unknown currency code is shown as is.
 pub fn money(lang: Lang, minor: i64, currency: &str) -> String {
-    match Currency::parse(currency) {
-        Ok(c) => Money::new(minor, c).format(locale(lang)),
-        Err(_) => format!("{minor} {currency}"),
-    }
+    domain::money::show(minor, currency, domain::money::Locale::from_tag(lang.as_str()))
 }
 
 pub fn status(lang: Lang, status: &str) -> String {

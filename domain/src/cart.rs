@@ -154,7 +154,7 @@ pub async fn lines(
                 title: p.title.clone(),
                 unit_price_minor: p.price_minor,
                 quantity: stored_quantity(item)?,
-                available: i64::from(p.on_hand) - i64::from(p.reserved),
+                available: crate::catalog::stock::available(&p),
                 active: p.active,
             })
         })

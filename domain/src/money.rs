@@ -117,6 +117,24 @@ impl Locale {
     }
 }
 
+/// A stored amount (minor units and a currency code) for people, as [`Money::format`] writes
+/// it; a code we do not know is shown as it is, after the number.
+pub fn show(minor: i64, currency: &str, locale: Locale) -> String {
+    match Currency::parse(currency) {
+        Ok(c) => Money::new(minor, c).format(locale),
+        Err(_) => format!("{minor} {currency}"),
+    }
+}
+
+/// A stored amount for machines and input fields, as [`Money::decimal`] writes it (the way
+/// [`Money::parse`] reads it back); the minor units as they are for a code we do not know.
+pub fn decimal(minor: i64, currency: &str) -> String {
+    match Currency::parse(currency) {
+        Ok(c) => Money::new(minor, c).decimal(),
+        Err(_) => minor.to_string(),
+    }
+}
+
 impl Money {
     pub fn new(minor: i64, currency: Currency) -> Self {
         Self { minor, currency }

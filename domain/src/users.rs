@@ -73,13 +73,18 @@ pub async fn by_telegram_id(
         .await?)
 }
 
-/// How staff are named to others: `@username`, else the first name.
+/// How people are named to others: `@username`, else the first name.
+pub fn name_of(user: &users::Model) -> String {
+    match &user.username {
+        Some(name) if !name.is_empty() => format!("@{name}"),
+        _ => user.first_name.clone(),
+    }
+}
+
+/// [`name_of`] the user with this id; `None` when there is no such user.
 pub async fn display_name(db: &impl ConnectionTrait, id: UserId) -> Result<Option<String>> {
     let user = users::Entity::find_by_id(id.0).one(db).await?;
-    Ok(user.map(|u| match u.username {
-        Some(name) if !name.is_empty() => format!("@{name}"),
-        _ => u.first_name,
-    }))
+    Ok(user.as_ref().map(name_of))
 }
 
 /// Remembers the store `user` is shopping in (the bot's catalog and cart follow it).

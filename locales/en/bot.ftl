@@ -5,13 +5,19 @@
 
 bot-welcome = Welcome to { $store }!
 bot-no-store = This shop isn't open yet. Please come back later.
-bot-help =
-    Here is what I can do:
-    /catalog — browse the products
-    /cart — your cart
-    /orders — your orders
-    /language — change the language
-    To pay, send a photo or PDF of your payment receipt here.
+bot-help-intro = Here is what I can do:
+bot-help-receipt = To pay, send a photo or PDF of your payment receipt here.
+bot-help-staff = For the shop's staff:
+cmd-start = open the shop
+cmd-catalog = browse the products
+cmd-cart = your cart
+cmd-orders = your orders (staff: the store's orders, optionally by status)
+cmd-language = change the language
+cmd-cancel = leave the current step
+cmd-help = what I can do
+cmd-order = one order with its receipts, by number
+cmd-verify = mark an order's payment as verified
+cmd-reject = reject an order's payment, with a reason
 bot-unknown-command = Sorry, I don't know that command. Type /help to see what I can do.
 bot-slow-down = You're going a bit fast — please wait a moment and try again.
 bot-slow-down-press = Too many taps — please wait a moment.

@@ -214,10 +214,7 @@ async fn list(
         .into_iter()
         .map(|u| Person {
             id: u.id.to_string(),
-            name: match u.username {
-                Some(name) if !name.is_empty() => format!("@{name}"),
-                _ => u.first_name,
-            },
+            name: domain::users::name_of(&u),
         })
         .collect();
     let next = if entries.len() as u64 == PAGE {

@@ -110,10 +110,7 @@ pub(crate) async fn frame_of(
     let may = |cap| role.is_some_and(|r| domain::policy::allows(r, cap));
     let can_decide = may(domain::Capability::DecidePayments);
     let administers = may(domain::Capability::ManageStore);
-    let user_name = match &staff.user.username {
-        Some(u) => format!("@{u}"),
-        None => staff.user.first_name.clone(),
-    };
+    let user_name = domain::users::name_of(&staff.user);
     let unread = domain::inbox::unread(db, staff.id()).await?;
     Ok(Frame {
         tr: Tr(staff.lang),

@@ -201,9 +201,7 @@ async fn csv(
 /// One CSV line; fields that could start a spreadsheet formula are defused.
 fn csv_row(o: &entity::orders::Model) -> String {
     // In the currency's own minor units (JPY has none, KWD three).
-    let money = domain::Currency::parse(&o.currency)
-        .map(|c| domain::Money::new(o.total_minor, c).decimal())
-        .unwrap_or_else(|_| o.total_minor.to_string());
+    let money = domain::money::decimal(o.total_minor, &o.currency);
     let fields = [
         o.number.to_string(),
         o.created_at.to_rfc3339(),

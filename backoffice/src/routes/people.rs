@@ -92,13 +92,6 @@ fn role_label(tr: &Tr, role: Role) -> String {
     tr.t(&format!("role-{}", role.as_str()))
 }
 
-fn person_name(u: &entity::users::Model) -> String {
-    match &u.username {
-        Some(name) => format!("@{name}"),
-        None => u.first_name.clone(),
-    }
-}
-
 fn person_row(tr: &Tr, m: &Member, grantable: &[Role], owner: bool) -> PersonRow {
     let options = if grantable.contains(&m.role) {
         grantable
@@ -119,7 +112,7 @@ fn person_row(tr: &Tr, m: &Member, grantable: &[Role], owner: bool) -> PersonRow
         role: role_label(tr, m.role),
         alerts: m.receipt_alerts,
         granted_at: tr.when(&m.granted_at),
-        granted_by: m.granted_by.as_ref().map(person_name),
+        granted_by: m.granted_by.as_ref().map(domain::users::name_of),
         options,
         owner,
     }
@@ -129,7 +122,7 @@ fn invite_row(tr: &Tr, i: &Invite) -> InviteRow {
     InviteRow {
         id: i.id,
         role: role_label(tr, i.role),
-        created_by: i.created_by.as_ref().map(person_name).unwrap_or_default(),
+        created_by: i.created_by.as_ref().map(domain::users::name_of).unwrap_or_default(),
         created_at: tr.when(&i.created_at),
         expires_at: tr.when(&i.expires_at),
     }

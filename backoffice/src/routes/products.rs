@@ -40,20 +40,6 @@ fn price(input: &str, currency: &str) -> Result<i64, AppError> {
         .map_err(|_| bad("price"))
 }
 
-/// Minor units as a plain decimal for an input field (`250.00`), the way `Money::parse` reads it.
-fn decimal(minor: i64, currency: &str) -> String {
-    let exp = Currency::parse(currency).map_or(2, |c| u32::from(c.exponent()));
-    if exp == 0 {
-        return minor.to_string();
-    }
-    let scale = 10_i64.pow(exp);
-    let sign = if minor < 0 { "-" } else { "" };
-    let abs = minor.unsigned_abs();
-    let scale = scale.unsigned_abs();
-    let width = exp as usize;
-    format!("{sign}{}.{:0width$}", abs / scale, abs % scale)
-}
-
 /// An optional whole number: empty is `None`.
 fn optional_number(input: &str, field: &'static str) -> Result<Option<i32>, AppError> {
     let input = input.trim();
@@ -87,7 +73,7 @@ pub struct Row {
     pub price: String,
     pub on_hand: i32,
     pub reserved: i32,
-    pub available: i32,
+    pub available: i64,
     pub active: bool,
     pub low: bool,
 }
@@ -131,7 +117,7 @@ async fn list(
     let rows = all
         .into_iter()
         .map(|p| {
-            let available = p.on_hand - p.reserved;
+            let available = domain::catalog::stock::available(&p);
             Row {
                 id: p.id,
                 price: tr.money(&p.price_minor, &p.currency),
@@ -241,7 +227,7 @@ struct DetailPage {
     tr: Tr,
     product: entity::products::Model,
     price: String,
-    available: i32,
+    available: i64,
     default_threshold: i32,
     movements: Vec<MovementRow>,
     texts: Vec<LangInputs>,
@@ -286,8 +272,8 @@ async fn detail(
     Ok(DetailPage {
         frame: frame(&state, &staff).await?,
         texts: product_inputs(tr, &own),
-        price: decimal(product.price_minor, &product.currency),
-        available: product.on_hand - product.reserved,
+        price: domain::money::decimal(product.price_minor, &product.currency),
+        available: domain::catalog::stock::available(&product),
         default_threshold: shop.low_stock_default,
         tr,
         product,

@@ -94,7 +94,7 @@ pub async fn product(bot: &Bot, who: &Who, services: &Services, id: i64) -> Hand
     domain::users::set_current_store(&services.ctx.db, who.id(), domain::StoreId(p.store_id))
         .await?;
     let shown = texts::localized(&services.ctx.db, &p, who.lang.as_str()).await?;
-    let available = i64::from(p.on_hand - p.reserved).max(0);
+    let available = domain::catalog::stock::available(&p);
     let availability = if available > 0 {
         t_args(
             who.lang,

@@ -24,13 +24,10 @@ pub(crate) use start::unknown_command;
 
 /// The store this customer is shopping in: the one they opened last, or the first one.
 pub(crate) async fn shop(services: &Services, who: &Who) -> Option<entity::stores::Model> {
-    let db = &services.ctx.db;
-    if let Ok(Some(id)) = domain::users::current_store(db, who.id()).await
-        && let Ok(store) = domain::stores::load(db, id).await
-    {
-        return Some(store);
-    }
-    domain::stores::list(db).await.ok()?.into_iter().next()
+    domain::stores::shopping(&services.ctx.db, who.id())
+        .await
+        .ok()
+        .flatten()
 }
 
 pub(crate) fn dialogue(services: &Services, who: &Who) -> BotDialogue {
@@ -57,7 +54,7 @@ async fn route_message(bot: &Bot, msg: &Message, who: &Who, services: &Services)
         return receipt::on_file(bot, msg, who, services).await;
     }
     let Some(text) = msg.text() else {
-        return send::reply(bot, who, t(who.lang, "bot-help")).await;
+        return start::help(bot, who, services).await;
     };
     if text.starts_with('/') {
         return match commands::parse(text, &services.bot_username) {
@@ -77,7 +74,7 @@ async fn route_message(bot: &Bot, msg: &Message, who: &Who, services: &Services)
         State::Idle | State::ReceiptTarget { .. } => {
             let numbers = crate::detect::order_numbers(text);
             if numbers.is_empty() {
-                send::reply(bot, who, t(who.lang, "bot-help")).await
+                start::help(bot, who, services).await
             } else {
                 admin::on_order_numbers(bot, &numbers, text, who, services).await
             }
@@ -92,7 +89,7 @@ fn uploading(msg: &Message) -> bool {
 async fn on_command(bot: &Bot, cmd: Command, who: &Who, services: &Services) -> HandlerResult {
     match cmd {
         Command::Start(payload) => start::on_start(bot, payload.trim(), who, services).await,
-        Command::Help => start::help(bot, who).await,
+        Command::Help => start::help(bot, who, services).await,
         Command::Language => start::choose_language(bot, who).await,
         Command::Catalog => catalog::show(bot, who, services, 0, None).await,
         Command::Cart => cart::show(bot, who, services, None).await,

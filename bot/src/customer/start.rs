@@ -113,8 +113,10 @@ pub async fn decide_login(
     }
 }
 
-pub async fn help(bot: &Bot, who: &Who) -> HandlerResult {
-    send::reply(bot, who, t(who.lang, "bot-help")).await
+/// `/help`: the commands this person may use (staff also see theirs).
+pub async fn help(bot: &Bot, who: &Who, services: &Services) -> HandlerResult {
+    let staff = admin::staff_store(services, who).await.is_some();
+    send::reply(bot, who, crate::commands::help(who.lang, staff)).await
 }
 
 pub async fn choose_language(bot: &Bot, who: &Who) -> HandlerResult {

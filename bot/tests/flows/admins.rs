@@ -103,7 +103,7 @@ async fn people_without_a_role_are_answered_as_for_unknown_commands() {
     }
     bot.update(text(STRANGER, "en", "#1001"));
     w.run(&mut bot).await;
-    assert_eq!(sent(&bot), vec![t("en", "bot-help")]);
+    assert_eq!(sent(&bot), vec![bot::commands::help(i18n::Lang::En, false)]);
     // A forged Verify button.
     bot.update(press(STRANGER, "en", &format!("v:{}", order.id)));
     w.run(&mut bot).await;

@@ -68,7 +68,7 @@ async fn an_update_kept_but_not_handled_before_a_crash_is_handled_after_the_rest
 
     assert_eq!(
         api.sent_texts(),
-        vec![(CUSTOMER as i64, t("en", "bot-help"))],
+        vec![(CUSTOMER as i64, bot::commands::help(i18n::Lang::En, false))],
         "update 41 answered once, update 40 not again"
     );
     let left = inbound::pending(&w.ctx.db, bot_id).await.unwrap();

@@ -72,7 +72,7 @@ async fn webhook_mode_refuses_requests_without_the_secret() {
     eventually("the answer", || !api.sent_texts().is_empty()).await;
     assert_eq!(
         api.sent_texts(),
-        vec![(CUSTOMER as i64, t("en", "bot-help"))]
+        vec![(CUSTOMER as i64, bot::commands::help(i18n::Lang::En, false))]
     );
     // Kept before Telegram got its 200, and marked handled once answered.
     let bot_id = w.services.bot_id;

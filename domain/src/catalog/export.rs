@@ -7,7 +7,6 @@ use super::texts::{self, LANGS, Texts};
 use crate::actor::Actor;
 use crate::error::Result;
 use crate::ids::StoreId;
-use crate::money::{Currency, Money};
 use crate::policy::{self, Capability};
 use entity::products;
 
@@ -50,9 +49,7 @@ pub async fn page(
 
 fn fields(p: &products::Model, texts: Option<&Texts>) -> Vec<String> {
     // In the currency's own minor units, the way the import's `Money::parse` reads it.
-    let price = Currency::parse(&p.currency)
-        .map(|c| Money::new(p.price_minor, c).decimal())
-        .unwrap_or_else(|_| p.price_minor.to_string());
+    let price = crate::money::decimal(p.price_minor, &p.currency);
     let mut f = vec![
         p.sku.clone(),
         p.title.clone(),

@@ -312,7 +312,7 @@ pub fn threshold(product: &products::Model, store_default: i32) -> i32 {
 
 /// Is the product's available stock (`on_hand - reserved`) at or below its threshold?
 pub fn is_low(product: &products::Model, store_default: i32) -> bool {
-    product.on_hand - product.reserved <= threshold(product, store_default)
+    super::stock::available(product) <= i64::from(threshold(product, store_default))
 }
 
 /// The store's products whose available stock (`on_hand - reserved`) is at or below their
@@ -325,11 +325,7 @@ pub async fn low_stock(db: &impl ConnectionTrait, store: StoreId) -> Result<Vec<
     ]);
     Ok(products::Entity::find()
         .filter(products::Column::StoreId.eq(store.0))
-        .filter(
-            Expr::col(products::Column::OnHand)
-                .sub(Expr::col(products::Column::Reserved))
-                .lte(threshold),
-        )
+        .filter(super::stock::available_column().lte(threshold))
         .order_by_desc(products::Column::Active)
         .order_by_asc(products::Column::Title)
         .order_by_asc(products::Column::Id)

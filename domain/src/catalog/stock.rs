@@ -17,6 +17,16 @@ use crate::policy::{self, Capability};
 use crate::{Ctx, audit, in_tx};
 use entity::{order_items, products, stock_movements};
 
+/// What can still be sold: on hand and not reserved for an order (never below zero).
+pub fn available(product: &products::Model) -> i64 {
+    Ord::max(i64::from(product.on_hand) - i64::from(product.reserved), 0)
+}
+
+/// [`available`] as a SQL expression, for filters.
+pub(crate) fn available_column() -> sea_orm::sea_query::SimpleExpr {
+    Expr::col(products::Column::OnHand).sub(Expr::col(products::Column::Reserved))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reason {
     /// Goods arrived.
@@ -105,21 +115,14 @@ pub(crate) async fn reserve(
         )
         .filter(products::Column::Id.eq(product.id))
         .filter(products::Column::Active.eq(true))
-        .filter(
-            Expr::col(products::Column::OnHand)
-                .sub(Expr::col(products::Column::Reserved))
-                .gte(qty32),
-        )
+        .filter(available_column().gte(qty32))
         .exec(txn)
         .await?;
     if res.rows_affected == 1 {
         return Ok(());
     }
     let now = products::Entity::find_by_id(product.id).one(txn).await?;
-    let available = Ord::max(
-        now.map(|p| i64::from(p.on_hand - p.reserved)).unwrap_or(0),
-        0,
-    );
+    let available = now.as_ref().map(available).unwrap_or(0);
     Err(Error::OutOfStock {
         product: product.title.clone(),
         available,
@@ -240,7 +243,6 @@ pub(crate) async fn adjust_in(
         });
     }
     let after = super::products::load(txn, product).await?;
-    let available = |p: &products::Model| i64::from(p.on_hand) - i64::from(p.reserved);
     alert_if_low(txn, now, &after, available(before), available(&after)).await?;
     let m = Movement {
         delta_on_hand: delta,

@@ -220,7 +220,7 @@ pub(crate) async fn place_in(
             .one(txn)
             .await?
             .ok_or(Error::NotFound { what: "product" })?;
-        let after = i64::from(now_row.on_hand) - i64::from(now_row.reserved);
+        let after = stock::available(&now_row);
         stock::alert_if_low(txn, now, &now_row, after + qty, after).await?;
         let line = Money::new(product.price_minor, currency).checked_mul(qty)?;
         total = total.checked_add(line)?;
