@@ -61,10 +61,11 @@ pub async fn page(
     let c = challenge::create(&state.ctx, &secret, &ua, ip_text.as_deref()).await?;
     let login = DeepLink::Login(c.token);
     let link = login.url(&state.bot_username)?;
-    let sandbox_link = match &state.sandbox {
-        Some(_) => Some(crate::sandbox::login_link(&login)?),
-        None => None,
-    };
+    let sandbox_link = state
+        .sandbox
+        .as_ref()
+        .map(|_| crate::sandbox::login_link(&login))
+        .transpose()?;
     let page = LoginPage {
         tr: Tr(browser_lang(&headers)),
         qr_svg: crate::page::qr_svg(&link, 240)?,
