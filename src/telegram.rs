@@ -3,6 +3,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use bot::runtime::{self, Webhook};
+use domain::deeplink::DeepLink;
 use domain::receipts::pipeline::Limits;
 use domain::receipts::storage::{LocalStorage, ReceiptStorage};
 use teloxide::prelude::*;
@@ -134,7 +135,9 @@ pub async fn start(
     // Printed by `serve`, not logged: it is a one-time secret for the person at the console.
     let claim = domain::bootstrap::issue_claim(&app.ctx)
         .await?
-        .map(|code| format!("https://t.me/{username}?start=claim_{code}"));
+        .map(|code| DeepLink::Claim(code).url(&username))
+        .transpose()
+        .context("writing the claim link")?;
     let updates = updates(app, web_here)?;
     let mode = match &updates {
         Updates::Polling => "polling",

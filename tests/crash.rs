@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use domain::deliveries::DeliveryStatus;
 use domain::{Ctx, ProductId};
 use rand::{Rng, SeedableRng};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -103,7 +104,9 @@ async fn killed_at_random_moments_nothing_committed_is_lost_or_doubled() {
     server.restart().await;
     eventually("every notification to be planned and sent", || async {
         let rows = deliveries(&db.db).await;
-        let sent = rows.iter().all(|d| d.status == "sent");
+        let sent = rows
+            .iter()
+            .all(|d| d.status == DeliveryStatus::Sent.as_str());
         (sent && rows.len() >= expected_deliveries(&db.db).await).then_some(())
     })
     .await;

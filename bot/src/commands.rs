@@ -92,14 +92,8 @@ pub fn parse(text: &str, bot_username: &str) -> Option<Command> {
     Command::parse(text, bot_username).ok()
 }
 
-/// A number typed by a person: `1042`, `#1042`.
-pub fn order_number(arg: &str) -> Option<i64> {
-    let n = arg.trim().trim_start_matches('#');
-    if n.is_empty() || n.len() > 12 || !n.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    n.parse().ok().filter(|v| *v > 0)
-}
+// A number typed by a person (`1042`, `#1042`) reads as order deep links read it.
+pub use domain::deeplink::order_number;
 
 #[cfg(test)]
 mod tests {
@@ -154,8 +148,5 @@ mod tests {
         );
         assert_eq!(parse("/nope", "shop_bot"), None);
         assert_eq!(parse("hello", "shop_bot"), None);
-        assert_eq!(order_number("#1042"), Some(1042));
-        assert_eq!(order_number("10x"), None);
-        assert_eq!(order_number("0"), None);
     }
 }

@@ -18,7 +18,6 @@ pub mod polling;
 pub mod reply;
 pub mod runtime;
 pub mod send;
-pub mod start_payload;
 pub mod storage;
 pub mod webhook;
 

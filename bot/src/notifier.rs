@@ -191,8 +191,31 @@ async fn send<R: Sender>(
 ) -> Result<(), RequestError> {
     let lang = Lang::from_tag(&notice.language);
     let chat = ChatId(notice.telegram_id);
+    let Rendered { text, receipt } = render(lang, &notice.what);
+    let Some((receipt, order)) = receipt else {
+        return out::text(bot, chat, text, None).await;
+    };
+    let markup = keyboards::decide(lang, order);
+    match load_file(files, receipt).await {
+        Some(file) => send_file(bot, chat, receipt, file, Some(text), Some(markup)).await,
+        None => out::text(bot, chat, text, Some(markup)).await,
+    }
+}
+
+/// A notice as a Telegram message.
+#[derive(Debug)]
+pub struct Rendered<'a> {
+    /// The text, or the caption of the receipt.
+    pub text: String,
+    /// For a receipt to check: the receipt, sent as a file with the decide buttons of its
+    /// order (the order's id).
+    pub receipt: Option<(&'a entity::receipts::Model, i64)>,
+}
+
+/// What a notice says in Telegram, in `lang`. Every kind goes to Telegram.
+pub fn render(lang: Lang, what: &What) -> Rendered<'_> {
     let n = |number: i64| ArgValue::from(number);
-    let text = match &notice.what {
+    let text = match what {
         What::Verified { number } => t_args(lang, "notify-verified", &[("number", n(*number))]),
         What::Rejected { number, reason } => t_args(
             lang,
@@ -264,16 +287,16 @@ async fn send<R: Sender>(
                     ),
                 ],
             );
-            let markup = keyboards::decide(lang, order.id);
-            return match load_file(files, receipt).await {
-                Some(file) => {
-                    send_file(bot, chat, receipt, file, Some(caption), Some(markup)).await
-                }
-                None => out::text(bot, chat, caption, Some(markup)).await,
+            return Rendered {
+                text: caption,
+                receipt: Some((receipt, order.id)),
             };
         }
     };
-    out::text(bot, chat, text, None).await
+    Rendered {
+        text,
+        receipt: None,
+    }
 }
 
 async fn load_file(

@@ -75,6 +75,36 @@ pub async fn add(
     .await)
 }
 
+/// How a cart line changes: by some items up or down (never below none; none removes the
+/// line), or out of the cart altogether.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CartChange {
+    By(i32),
+    Remove,
+}
+
+/// Changes the line of `product` in the customer's cart in `store`. Going up checks the
+/// product as [`set_quantity`] does; going to none, or [`CartChange::Remove`], removes the line.
+pub async fn change(
+    ctx: &Ctx,
+    customer: UserId,
+    store: StoreId,
+    product: ProductId,
+    change: CartChange,
+) -> Result<Vec<CartLine>> {
+    let wanted = match change {
+        CartChange::Remove => 0,
+        CartChange::By(delta) => {
+            let current = line(&ctx.db, customer, store, product)
+                .await?
+                .map_or(0, |l| i64::from(l.quantity));
+            let wanted = Ord::max(current + i64::from(delta), 0);
+            u32::try_from(wanted).map_err(|_| Error::Invalid { field: "quantity" })?
+        }
+    };
+    set_quantity(ctx, customer, store, product, wanted).await
+}
+
 /// Sets the quantity of `product` in the cart; 0 removes the line.
 pub async fn set_quantity(
     ctx: &Ctx,

@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod clock;
 pub mod customers;
 pub mod db;
+pub mod deeplink;
 pub mod deliveries;
 pub mod demo;
 pub mod dialogues;

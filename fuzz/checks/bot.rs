@@ -6,7 +6,7 @@
 
 use bot::callback::Callback;
 use bot::commands::{self, Command};
-use bot::start_payload::{self, StartPayload};
+use domain::deeplink::{self, DeepLink};
 use teloxide::types::{Update, UpdateKind};
 
 /// The bot username the command parser is given (`/start@vitrina_test_bot …`).
@@ -33,23 +33,28 @@ pub fn start_payload(data: &[u8]) {
 }
 
 fn check_start_payload(payload: &str) {
-    let Some(parsed) = start_payload::parse(payload) else {
+    let Some(parsed) = DeepLink::parse(payload) else {
         return;
     };
-    // The value writes back as a payload that reads as the same value.
-    let written = parsed.to_string();
-    assert_eq!(
-        start_payload::parse(&written),
-        Some(parsed),
-        "{payload:?} -> {written:?}"
-    );
+    // A value that can be written writes as a payload Telegram takes and that reads back as
+    // the same value; one that cannot is refused, never written half-right.
+    if let Ok(written) = parsed.to_payload() {
+        assert!(
+            deeplink::fits_telegram(&written),
+            "{payload:?} -> {written:?}"
+        );
+        assert_eq!(
+            DeepLink::parse(&written).as_ref(),
+            Some(&parsed),
+            "{payload:?} -> {written:?}"
+        );
+    }
     match parsed {
-        StartPayload::Order(n) => assert!(n > 0 && n < 1_000_000_000_000, "{payload:?}"),
-        StartPayload::Store(s)
-        | StartPayload::Login(s)
-        | StartPayload::Invite(s)
-        | StartPayload::Claim(s) => assert!(payload.ends_with(s), "{payload:?}"),
-        StartPayload::Product(_) => {}
+        DeepLink::Order(n) => assert!(n > 0 && n < 1_000_000_000_000, "{payload:?}"),
+        DeepLink::Store(s) | DeepLink::Login(s) | DeepLink::Invite(s) | DeepLink::Claim(s) => {
+            assert!(payload.ends_with(&s), "{payload:?}")
+        }
+        DeepLink::Product(_) => {}
     }
 }
 

@@ -68,7 +68,14 @@ pub fn render(notice: &Notice) -> Option<Rendered> {
                 t_args(lang, "mail-daily-digest-body", &args),
             )
         }
-        _ => return None,
+        // The customers' kinds: they hear about their orders in Telegram only.
+        What::Verified { .. }
+        | What::Rejected { .. }
+        | What::Shipped { .. }
+        | What::Cancelled { .. }
+        | What::Expired { .. }
+        | What::Refunded { .. }
+        | What::Completed { .. } => return None,
     };
     let footer = t(lang, "mail-footer");
     Some(Rendered {

@@ -13,6 +13,7 @@ pub mod fake_telegram;
 pub mod files;
 pub mod hostile;
 pub mod memory;
+pub mod notices;
 pub mod seed;
 pub mod wait;
 

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use domain::auth::challenge::{self, Poll};
 use domain::auth::sessions;
+use domain::deeplink::DeepLink;
 use serde::Deserialize;
 
 use super::{ACCESS, PRE_SESSION, Person, REFRESH, cookie, removal, session_cookies};
@@ -58,14 +59,13 @@ pub async fn page(
     let ua = user_agent(&headers);
     let ip_text = ip.map(|i| i.to_string());
     let c = challenge::create(&state.ctx, &secret, &ua, ip_text.as_deref()).await?;
-    let link = format!(
-        "https://t.me/{}?start=login_{}",
-        state.bot_username, c.token
-    );
+    let login = DeepLink::Login(c.token);
+    let link = login.url(&state.bot_username)?;
     let sandbox_link = state
         .sandbox
         .as_ref()
-        .map(|_| crate::sandbox::login_link(&c.token));
+        .map(|_| crate::sandbox::login_link(&login))
+        .transpose()?;
     let page = LoginPage {
         tr: Tr(browser_lang(&headers)),
         qr_svg: crate::page::qr_svg(&link, 240)?,

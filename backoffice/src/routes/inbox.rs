@@ -1,10 +1,12 @@
-//! The notification bell and center: history of new receipts, mark read.
+//! The notification bell and center: new receipts, low stock and daily digests; mark read.
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use domain::inbox::Payload;
+use i18n::ArgValue;
 
 use super::frame;
 use crate::auth::Staff;
@@ -45,32 +47,7 @@ async fn page(State(state): State<AppState>, staff: Staff) -> Result<Page, AppEr
     let items = rows
         .iter()
         .map(|n| {
-            let payload: serde_json::Value = serde_json::from_str(&n.payload).unwrap_or_default();
-            let (text, href) = if n.kind == "low_stock" {
-                let title = payload["title"].as_str().unwrap_or_default();
-                let count = payload["available"].as_i64().unwrap_or_default();
-                let args = [
-                    ("title", i18n::ArgValue::from(title)),
-                    ("count", i18n::ArgValue::from(count)),
-                ];
-                (
-                    i18n::t_args(staff.lang, "notify-low-stock", &args),
-                    "/products?low=1".to_owned(),
-                )
-            } else if n.kind == "daily_digest" {
-                (digest_text(&tr, &payload), "/queue".to_owned())
-            } else {
-                let number = payload["number"].as_i64().unwrap_or_default();
-                let order = payload["order_id"].as_i64().unwrap_or_default();
-                (
-                    tr.t1(
-                        "web-notification-new-receipt",
-                        "number",
-                        &number.to_string(),
-                    ),
-                    format!("/orders/{order}"),
-                )
-            };
+            let (text, href) = line(&tr, &n.payload);
             Item {
                 at: tr.when(&n.created_at),
                 text,
@@ -86,26 +63,46 @@ async fn page(State(state): State<AppState>, staff: Staff) -> Result<Page, AppEr
     })
 }
 
-/// A daily digest's line (see `domain::digest`).
-fn digest_text(tr: &Tr, payload: &serde_json::Value) -> String {
-    let minor = payload["revenue_minor"].as_i64().unwrap_or_default();
-    let currency = payload["currency"].as_str().unwrap_or_default();
-    let args = [
-        (
-            "store",
-            i18n::ArgValue::from(payload["store"].as_str().unwrap_or_default()),
+/// What an entry says and where it leads.
+fn line(tr: &Tr, payload: &Payload) -> (String, String) {
+    match payload {
+        Payload::NewReceipt { order_id, number } => (
+            tr.t1(
+                "web-notification-new-receipt",
+                "number",
+                &number.to_string(),
+            ),
+            format!("/orders/{order_id}"),
         ),
-        (
-            "orders",
-            i18n::ArgValue::from(payload["orders"].as_i64().unwrap_or_default()),
-        ),
-        ("revenue", i18n::ArgValue::from(tr.money(&minor, currency))),
-        (
-            "receipts",
-            i18n::ArgValue::from(payload["pending_receipts"].as_i64().unwrap_or_default()),
-        ),
-    ];
-    i18n::t_args(tr.0, "web-notification-daily-digest", &args)
+        Payload::LowStock { title, available } => {
+            let args = [
+                ("title", ArgValue::from(title.as_str())),
+                ("count", ArgValue::from(*available)),
+            ];
+            (
+                i18n::t_args(tr.0, "notify-low-stock", &args),
+                "/products?low=1".to_owned(),
+            )
+        }
+        Payload::DailyDigest {
+            store,
+            orders,
+            revenue_minor,
+            currency,
+            pending_receipts,
+        } => {
+            let args = [
+                ("store", ArgValue::from(store.as_str())),
+                ("orders", ArgValue::from(*orders)),
+                ("revenue", ArgValue::from(tr.money(revenue_minor, currency))),
+                ("receipts", ArgValue::from(*pending_receipts)),
+            ];
+            (
+                i18n::t_args(tr.0, "web-notification-daily-digest", &args),
+                "/queue".to_owned(),
+            )
+        }
+    }
 }
 
 /// The bell alone, refreshed when a receipt arrives.
@@ -118,4 +115,59 @@ async fn bell(State(state): State<AppState>, staff: Staff) -> Result<Bell, AppEr
 async fn read_all(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     domain::inbox::mark_all_read(&state.ctx, staff.id()).await?;
     Ok(Redirect::to("/notifications").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use domain::deliveries::{DeliveryChannel, KINDS};
+    use i18n::Lang;
+
+    use super::*;
+
+    fn every_kind() -> [Payload; 3] {
+        [
+            Payload::NewReceipt {
+                order_id: 7,
+                number: 1042,
+            },
+            Payload::LowStock {
+                title: "Blue mug".into(),
+                available: 2,
+            },
+            Payload::DailyDigest {
+                store: "Main Street".into(),
+                orders: 37,
+                revenue_minor: 123_450,
+                currency: "UAH".into(),
+                pending_receipts: 9,
+            },
+        ]
+    }
+
+    #[test]
+    fn every_kind_of_the_center_renders_in_every_language() {
+        let sampled: BTreeSet<&str> = every_kind().iter().map(|p| p.kind().name).collect();
+        let in_app: BTreeSet<&str> = KINDS
+            .iter()
+            .filter(|k| k.channels.contains(&DeliveryChannel::InApp))
+            .map(|k| k.name)
+            .collect();
+        assert_eq!(sampled, in_app, "one sample of every kind the center shows");
+        for lang in Lang::ALL {
+            let tr = Tr(lang);
+            let lines: Vec<(String, String)> = every_kind().iter().map(|p| line(&tr, p)).collect();
+            let wanted = [
+                ("1042", "/orders/7"),
+                ("Blue mug", "/products?low=1"),
+                ("Main Street", "/queue"),
+            ];
+            for ((text, href), (figure, link)) in lines.iter().zip(wanted) {
+                assert!(!i18n::keys(lang).contains(text), "{lang:?}: {text}");
+                assert!(text.contains(figure), "{lang:?}: {figure} in {text}");
+                assert_eq!(href, link);
+            }
+        }
+    }
 }

@@ -208,10 +208,7 @@ async fn create_invite(
     let ttl = Duration::try_hours(f.ttl_hours).ok_or(domain::Error::Invalid { field: "ttl" })?;
     let new: NewInvite =
         invites::create(&state.ctx, &staff.actor(client.text()), store, role, ttl).await?;
-    let link = format!(
-        "https://t.me/{}?start=invite_{}",
-        state.bot_username, new.token
-    );
+    let link = domain::deeplink::DeepLink::Invite(new.token).url(&state.bot_username)?;
     let tr = Tr(staff.lang);
     let created = Created {
         qr: qr_svg(&link, 240)?,

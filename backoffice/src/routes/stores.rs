@@ -46,10 +46,7 @@ async fn store_link(
     staff: &Staff,
 ) -> Result<(entity::stores::Model, String), AppError> {
     let store = stores::load(&state.ctx.db, staff.store).await?;
-    let link = format!(
-        "https://t.me/{}?start=store_{}",
-        state.bot_username, store.slug
-    );
+    let link = domain::deeplink::DeepLink::Store(store.slug.clone()).url(&state.bot_username)?;
     Ok((store, link))
 }
 

@@ -19,6 +19,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::request::Parts;
 use axum::routing::{get, post};
+use domain::deeplink::DeepLink;
 
 use crate::{AppError, AppState};
 
@@ -70,9 +71,10 @@ pub fn upload_routes(state: &AppState) -> Router<AppState> {
 }
 
 /// The login page's link in sandbox mode: the sandbox's OWNER opens the login deep link.
-pub(crate) fn login_link(token: &str) -> String {
-    format!(
-        "/sandbox?as={}&start=login_{token}",
-        domain::sandbox::OWNER.telegram_id
-    )
+pub(crate) fn login_link(login: &DeepLink) -> Result<String, domain::Error> {
+    Ok(format!(
+        "/sandbox?as={}&start={}",
+        domain::sandbox::OWNER.telegram_id,
+        login.to_payload()?
+    ))
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::cast::{Player, cast};
 use super::reply::{Asker, Refusal, Shown, user_id};
-use super::view::{chat_html, valid_payload};
+use super::view::chat_html;
 use super::{Sb, faults};
 use crate::page::Tr;
 use crate::{AppError, AppState};
@@ -120,7 +120,7 @@ pub(crate) async fn page(
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty());
     let start = match start {
-        Some(s) if valid_payload(&s) => Some(s),
+        Some(s) if domain::deeplink::fits_telegram(&s) => Some(s),
         Some(_) => {
             notice = Some(asker.message(&Refusal::invalid("sandbox-error-payload")));
             None
@@ -215,7 +215,9 @@ pub(crate) async fn page(
         )?,
     ];
     let shop_payload = match domain::stores::load(&state.ctx.db, sb.store).await {
-        Ok(store) => Some(format!("store_{}", store.slug)).filter(|p| valid_payload(p)),
+        Ok(store) => domain::deeplink::DeepLink::Store(store.slug)
+            .to_payload()
+            .ok(),
         Err(domain::Error::NotFound { .. }) => None,
         Err(e) => return Err(e.into()),
     };

@@ -1,21 +1,12 @@
 //! A chat as the page shows it: bubbles with text (deep links to the bot made clickable),
-//! photos and files, the bot's inline keyboards; and the deep-link rules of Telegram.
+//! photos and files, the bot's inline keyboards; and links to the bot as Telegram's apps read
+//! them (the payload's own rule is the domain's, [`domain::deeplink`]).
 use askama::Template;
+use domain::deeplink::fits_telegram;
 use standin::{ButtonAction, ChatMessage, MediaKind};
 
 use super::reply::Shown;
 use crate::page::Tr;
-
-/// Telegram's rule for `?start=` payloads.
-pub(crate) const MAX_PAYLOAD: usize = 64;
-
-/// `[A-Za-z0-9_-]{1,64}`, as Telegram allows in `?start=`.
-pub(crate) fn valid_payload(payload: &str) -> bool {
-    (1..=MAX_PAYLOAD).contains(&payload.len())
-        && payload
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
 
 /// What a link to the bot opens: `Some(payload)` for `?start=<payload>`, `Some("")` for the bot
 /// without a payload; `None` for anything that is not a link to `bot` or has a bad payload.
@@ -56,7 +47,7 @@ pub(crate) fn deep_link(link: &str, bot: &str) -> Option<String> {
         return None;
     }
     match url.query_pairs().find(|(k, _)| k == "start") {
-        Some((_, payload)) if valid_payload(&payload) => Some(payload.into_owned()),
+        Some((_, payload)) if fits_telegram(&payload) => Some(payload.into_owned()),
         Some(_) => None,
         None => Some(String::new()),
     }
@@ -66,12 +57,12 @@ pub(crate) fn deep_link(link: &str, bot: &str) -> Option<String> {
 /// the bot. `Some("")` opens the bot without a payload.
 pub(crate) fn link_payload(input: &str, bot: &str) -> Option<String> {
     let input = input.trim();
-    if valid_payload(input) {
+    if fits_telegram(input) {
         return Some(input.to_owned());
     }
     if let Some(rest) = input.strip_prefix("/start") {
         let rest = rest.trim();
-        return (rest.is_empty() || valid_payload(rest)).then(|| rest.to_owned());
+        return (rest.is_empty() || fits_telegram(rest)).then(|| rest.to_owned());
     }
     deep_link(input, bot)
 }
@@ -325,18 +316,15 @@ mod tests {
     const BOT: &str = "vitrina_sandbox_bot";
 
     #[test]
-    fn payloads_are_what_telegram_allows() {
-        for ok in [
-            "store_main",
-            "a",
-            "order_1042",
-            "login_AbC-_9",
-            &"x".repeat(64),
-        ] {
-            assert!(valid_payload(ok), "{ok}");
-        }
-        for bad in ["", "a b", "é", "x/y", "a?b", "<script>", &"x".repeat(65)] {
-            assert!(!valid_payload(bad), "{bad}");
+    fn payloads_that_break_telegrams_rule_are_no_links() {
+        let long = format!("https://t.me/{BOT}?start={}", "x".repeat(65));
+        assert_eq!(deep_link(&long, BOT), None);
+        let longest = format!("https://t.me/{BOT}?start={}", "x".repeat(64));
+        assert_eq!(deep_link(&longest, BOT), Some("x".repeat(64)));
+        for bad in ["a%20b", "%C3%A9", "x%2Fy", "%3Cscript%3E", ""] {
+            let link = format!("https://t.me/{BOT}?start={bad}");
+            assert_eq!(deep_link(&link, BOT), None, "{link}");
+            assert_eq!(link_payload(bad, BOT), None, "{bad}");
         }
     }
 

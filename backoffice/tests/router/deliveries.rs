@@ -2,7 +2,7 @@
 //! notification settings.
 use chrono::Duration;
 use domain::deliveries::send::{self, Failure};
-use domain::deliveries::{DeliveryChannel, plan};
+use domain::deliveries::{DeliveryChannel, DeliveryStatus, plan};
 
 use crate::support::*;
 
@@ -38,8 +38,9 @@ async fn failed_one(w: &Web) -> i64 {
     id
 }
 
-async fn status(w: &Web, id: i64) -> String {
-    send::get(&w.ctx.db, id).await.unwrap().unwrap().status
+async fn status(w: &Web, id: i64) -> DeliveryStatus {
+    let row = send::get(&w.ctx.db, id).await.unwrap().unwrap();
+    DeliveryStatus::parse(&row.status).unwrap()
 }
 
 #[tokio::test]
@@ -69,7 +70,7 @@ async fn the_page_lists_failed_deliveries_and_retry_puts_one_back() {
         (r.status.as_u16(), r.location()),
         (303, "/notifications/failed")
     );
-    assert_eq!(status(&w, id).await, "pending");
+    assert_eq!(status(&w, id).await, DeliveryStatus::Pending);
     let page = w.get("/notifications/failed", Some(&anna)).await;
     assert!(unescape(&page.body).contains(&en("web-deliveries-empty")));
 }
@@ -97,7 +98,7 @@ async fn other_stores_vendors_and_cross_site_posts_are_refused() {
     }
     let r = w.get("/notifications/failed", None).await;
     assert_eq!((r.status.as_u16(), r.location()), (303, "/login"));
-    assert_eq!(status(&w, id).await, "failed");
+    assert_eq!(status(&w, id).await, DeliveryStatus::Failed);
 }
 
 #[tokio::test]

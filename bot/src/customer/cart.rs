@@ -1,6 +1,6 @@
 //! The cart: add, change quantity, remove, view the total.
 use domain::ProductId;
-use domain::cart::{self, CartLine};
+use domain::cart::{self, CartChange, CartLine};
 use domain::catalog::texts;
 use i18n::ArgValue;
 use teloxide::prelude::*;
@@ -44,7 +44,7 @@ pub async fn add(bot: &Bot, who: &Who, services: &Services, product: i64) -> Han
     }
 }
 
-/// `delta` of `i32::MIN` removes the line.
+/// The `−` and `+` buttons: one fewer or one more.
 pub async fn change(
     bot: &Bot,
     who: &Who,
@@ -53,25 +53,33 @@ pub async fn change(
     delta: i32,
     message: Option<MessageId>,
 ) -> HandlerResult {
+    apply(bot, who, services, product, CartChange::By(delta), message).await
+}
+
+/// The `✕` button: the line goes.
+pub async fn remove(
+    bot: &Bot,
+    who: &Who,
+    services: &Services,
+    product: i64,
+    message: Option<MessageId>,
+) -> HandlerResult {
+    apply(bot, who, services, product, CartChange::Remove, message).await
+}
+
+async fn apply(
+    bot: &Bot,
+    who: &Who,
+    services: &Services,
+    product: i64,
+    change: CartChange,
+    message: Option<MessageId>,
+) -> HandlerResult {
     let Some(store) = shop(services, who).await else {
         return Ok(());
     };
-    let store = store_id(&store);
-    let lines = cart::lines(&services.ctx.db, who.id(), store).await?;
-    let current = lines
-        .iter()
-        .find(|l| l.product_id.0 == product)
-        .map(|l| i64::from(l.quantity))
-        .unwrap_or(0);
-    let wanted = if delta == i32::MIN {
-        0
-    } else {
-        (current + i64::from(delta)).max(0)
-    };
-    let wanted = u32::try_from(wanted).unwrap_or(0);
-    if let Err(e) =
-        cart::set_quantity(&services.ctx, who.id(), store, ProductId(product), wanted).await
-    {
+    let (ctx, product) = (&services.ctx, ProductId(product));
+    if let Err(e) = cart::change(ctx, who.id(), store_id(&store), product, change).await {
         return reply_error(bot, who, &e).await;
     }
     show(bot, who, services, message).await

@@ -147,7 +147,7 @@ async fn route_callback(
         Callback::Add(id) => cart::add(bot, who, services, id).await,
         Callback::Inc(id) => cart::change(bot, who, services, id, 1, message).await,
         Callback::Dec(id) => cart::change(bot, who, services, id, -1, message).await,
-        Callback::Remove(id) => cart::change(bot, who, services, id, i32::MIN, message).await,
+        Callback::Remove(id) => cart::remove(bot, who, services, id, message).await,
         Callback::Cart => cart::show(bot, who, services, message).await,
         Callback::Checkout => checkout::begin(bot, who, services).await,
         Callback::Back => checkout::back(bot, who, services).await,

@@ -1,38 +1,38 @@
 //! `/start` with its deep links, `/help`, `/language`, and the answer to unknown commands.
+use domain::deeplink::DeepLink;
 use i18n::{ArgValue, Lang};
 use teloxide::prelude::*;
 
 use super::{catalog, dialogue, shop};
 use crate::context::Who;
 use crate::reply::{error, t, t_args};
-use crate::start_payload::StartPayload;
 use crate::{HandlerResult, Services, admin, keyboards, send};
 
 /// `start=store_<slug>`, `start=product_<id>`, `start=order_<number>`, `start=claim_<code>`,
-/// `start=login_<token>`, `start=invite_<token>` (read by [`crate::start_payload::parse`]).
+/// `start=login_<token>`, `start=invite_<token>` (read by [`DeepLink::parse`]).
 pub async fn on_start(bot: &Bot, payload: &str, who: &Who, services: &Services) -> HandlerResult {
     dialogue(services, who).exit().await?;
     let db = &services.ctx.db;
-    let Some(link) = crate::start_payload::parse(payload) else {
+    let Some(link) = DeepLink::parse(payload) else {
         return match shop(services, who).await {
             Some(store) => welcome(bot, who, services, &store).await,
             None => send::reply(bot, who, t(who.lang, "bot-no-store")).await,
         };
     };
     match link {
-        StartPayload::Store(slug) => match domain::stores::by_slug(db, slug).await {
+        DeepLink::Store(slug) => match domain::stores::by_slug(db, &slug).await {
             Ok(store) => {
                 domain::users::set_current_store(db, who.id(), domain::StoreId(store.id)).await?;
                 welcome(bot, who, services, &store).await
             }
             Err(e) => reply_error(bot, who, &e).await,
         },
-        StartPayload::Product(id) => catalog::product(bot, who, services, id).await,
-        StartPayload::Order(number) => admin::open_order_link(bot, number, who, services).await,
-        StartPayload::Login(token) => login_card(bot, token, who, services).await,
-        StartPayload::Invite(token) => super::invite::accept(bot, token, who, services).await,
-        StartPayload::Claim(code) => {
-            match domain::bootstrap::claim(&services.ctx, &who.actor, code).await {
+        DeepLink::Product(id) => catalog::product(bot, who, services, id).await,
+        DeepLink::Order(number) => admin::open_order_link(bot, number, who, services).await,
+        DeepLink::Login(token) => login_card(bot, &token, who, services).await,
+        DeepLink::Invite(token) => super::invite::accept(bot, &token, who, services).await,
+        DeepLink::Claim(code) => {
+            match domain::bootstrap::claim(&services.ctx, &who.actor, &code).await {
                 Ok(()) => send::reply(bot, who, t(who.lang, "bot-claim-done")).await,
                 Err(e) => reply_error(bot, who, &e).await,
             }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use axum::Router;
 use axum::extract::Path;
 use axum::routing::post;
+use domain::deliveries::DeliveryStatus;
 use domain::{Actor, OrderId, UserId};
 use serde_json::{Value, json};
 use teloxide::prelude::*;
@@ -82,7 +83,9 @@ async fn sixty_customers_each_get_one_message_within_telegrams_limits() {
     let deliveries = telegram_deliveries(&w).await;
     assert_eq!(deliveries.len(), 60);
     assert!(
-        deliveries.values().all(|(s, a)| s == "sent" && *a == 0),
+        deliveries
+            .values()
+            .all(|(s, a)| s == DeliveryStatus::Sent.as_str() && *a == 0),
         "{deliveries:?}"
     );
 }
@@ -130,10 +133,11 @@ async fn one_transient_failure_leaves_the_other_deliveries_alone() {
     let deliveries = telegram_deliveries(&w).await;
     assert_eq!(
         deliveries[&bad],
-        ("pending".to_owned(), 1),
+        (DeliveryStatus::Pending.as_str().to_owned(), 1),
         "counted and kept for a later attempt"
     );
     for chat in &chats[1..] {
-        assert_eq!(deliveries[chat], ("sent".to_owned(), 0), "chat {chat}");
+        let sent = (DeliveryStatus::Sent.as_str().to_owned(), 0);
+        assert_eq!(deliveries[chat], sent, "chat {chat}");
     }
 }

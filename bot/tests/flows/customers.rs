@@ -88,6 +88,23 @@ async fn deep_links_open_a_store_or_a_product() {
     );
 }
 
+/// `−` steps the line down and `✕` takes it out, through the real handler tree.
+#[tokio::test(flavor = "multi_thread")]
+async fn minus_steps_down_and_the_cross_removes_the_line() {
+    let w = World::new().await;
+    let mut bot = w.mock(press(CUSTOMER, "en", &format!("add:{}", w.product.0)));
+    w.run(&mut bot).await;
+    for step in ["inc", "inc", "dec"] {
+        bot.update(press(CUSTOMER, "en", &format!("{step}:{}", w.product.0)));
+        w.run(&mut bot).await;
+    }
+    let cart_text = sent(&bot).join("\n");
+    assert!(cart_text.contains("Mug × 2"), "{cart_text}");
+    bot.update(press(CUSTOMER, "en", &format!("rm:{}", w.product.0)));
+    w.run(&mut bot).await;
+    assert_eq!(sent(&bot), vec![t("en", "bot-cart-empty")]);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn cart_and_checkout_in_russian_place_an_order() {
     let w = World::new().await;

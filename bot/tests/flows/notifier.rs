@@ -1,6 +1,7 @@
 //! The notifier, fed by the outbox, against the mock Bot API: staff get new receipts with
 //! Verify / Reject buttons, customers hear about decisions, and nothing is sent twice.
 use bot::{BotError, Services};
+use domain::deliveries::DeliveryStatus;
 use domain::receipts::{NewReceipt, ReceiptKind, pipeline, storage};
 use domain::{Actor, Channel, OrderId};
 use teloxide::dispatching::UpdateHandler;
@@ -98,7 +99,12 @@ async fn staff_get_the_receipt_and_the_customer_the_verdict() {
         .filter(|d| d.0 == "telegram")
         .collect();
     assert_eq!(telegram.len(), 2);
-    assert!(telegram.iter().all(|d| d.1 == "sent"), "{telegram:?}");
+    assert!(
+        telegram
+            .iter()
+            .all(|d| d.1 == DeliveryStatus::Sent.as_str()),
+        "{telegram:?}"
+    );
 
     // Nothing new: nothing sent again.
     w.run(&mut bot).await;
@@ -154,7 +160,42 @@ async fn an_unreachable_telegram_leaves_the_delivery_to_try_again_later() {
     assert_eq!(sent, Some(0));
     assert_eq!(
         deliveries(&w).await,
-        vec![("telegram".to_owned(), "pending".to_owned(), 1)],
+        vec![(
+            "telegram".to_owned(),
+            DeliveryStatus::Pending.as_str().to_owned(),
+            1
+        )],
         "counted, kept, and due again after the backoff"
     );
+}
+
+/// Every kind of notice goes to Telegram and renders there in every language, with its
+/// figures; only a receipt to check comes with the receipt and its decide buttons.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_kind_renders_in_every_language() {
+    use domain::deliveries::{DeliveryChannel, kind_of};
+    use domain::notifications::What;
+    let w = World::new().await;
+    let every = testkit::notices::every_kind(&w.ctx).await;
+    for what in &every {
+        let kind = kind_of(what);
+        assert!(
+            kind.channels.contains(&DeliveryChannel::Telegram),
+            "{}",
+            kind.name
+        );
+        for lang in i18n::Lang::ALL {
+            let rendered = bot::notifier::render(lang, what);
+            let text = &rendered.text;
+            assert!(!i18n::keys(lang).contains(text), "{lang:?}: {text}");
+            let figure = testkit::notices::figure(what);
+            assert!(text.contains(&figure), "{lang:?}: {figure} in {text}");
+            let receipt = rendered.receipt.map(|(r, order)| (r.id, order));
+            let wanted = match what {
+                What::NewReceipt { receipt, order, .. } => Some((receipt.id, order.id)),
+                _ => None,
+            };
+            assert_eq!(receipt, wanted, "{}", kind.name);
+        }
+    }
 }

@@ -4,7 +4,7 @@
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::{DeliveryChannel, PENDING, kind_of, preferences};
+use super::{DeliveryChannel, DeliveryStatus, kind_of, preferences};
 use crate::error::Result;
 use crate::events::{Published, consumer, outbox};
 use crate::notifications::{Notice, for_event};
@@ -73,7 +73,7 @@ pub async fn plan_event(ctx: &Ctx, event: &Published) -> Result<usize> {
                     channel: Set(channel.as_str().to_owned()),
                     kind: Set(kind.name.to_owned()),
                     priority: Set(kind.priority.as_str().to_owned()),
-                    status: Set(PENDING.to_owned()),
+                    status: Set(DeliveryStatus::Pending.as_str().to_owned()),
                     attempts: Set(0),
                     next_attempt_at: Set(now),
                     claimed_by: Set(None),

@@ -9,7 +9,8 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::{DeliveryChannel, FAILED, PENDING, SENT};
+use super::DeliveryChannel;
+use super::DeliveryStatus;
 use crate::error::Result;
 use crate::notifications::Notice;
 use entity::notification_deliveries as deliveries;
@@ -46,7 +47,7 @@ pub async fn claim(
     limit: u64,
 ) -> Result<Vec<deliveries::Model>> {
     let due = deliveries::Entity::find()
-        .filter(deliveries::Column::Status.eq(PENDING))
+        .filter(deliveries::Column::Status.eq(DeliveryStatus::Pending.as_str()))
         .filter(deliveries::Column::Channel.eq(channel.as_str()))
         .filter(deliveries::Column::NextAttemptAt.lte(now))
         .filter(lease_free(now))
@@ -62,7 +63,7 @@ pub async fn claim(
             .col_expr(deliveries::Column::ClaimedBy, Expr::value(owner))
             .col_expr(deliveries::Column::ClaimedUntil, Expr::value(now + lease))
             .filter(deliveries::Column::Id.eq(row.id))
-            .filter(deliveries::Column::Status.eq(PENDING))
+            .filter(deliveries::Column::Status.eq(DeliveryStatus::Pending.as_str()))
             .filter(lease_free(now))
             .exec(db)
             .await?;
@@ -83,7 +84,10 @@ pub async fn mark_sent(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let res = deliveries::Entity::update_many()
-        .col_expr(deliveries::Column::Status, Expr::value(SENT))
+        .col_expr(
+            deliveries::Column::Status,
+            Expr::value(DeliveryStatus::Sent.as_str()),
+        )
         .col_expr(deliveries::Column::SentAt, Expr::value(Some(now)))
         .col_expr(
             deliveries::Column::LastError,
@@ -94,7 +98,7 @@ pub async fn mark_sent(
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .filter(deliveries::Column::Id.eq(id))
-        .filter(deliveries::Column::Status.eq(PENDING))
+        .filter(deliveries::Column::Status.eq(DeliveryStatus::Pending.as_str()))
         .filter(deliveries::Column::ClaimedBy.eq(owner))
         .exec(db)
         .await?;
@@ -120,18 +124,18 @@ pub async fn mark_failed(
     now: DateTime<Utc>,
     error: &str,
     failure: Failure,
-) -> Result<Option<&'static str>> {
+) -> Result<Option<DeliveryStatus>> {
     let Some(row) = deliveries::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
     let attempts = row.attempts.saturating_add(1);
     let status = if failure == Failure::Permanent || attempts >= MAX_ATTEMPTS {
-        FAILED
+        DeliveryStatus::Failed
     } else {
-        PENDING
+        DeliveryStatus::Pending
     };
     let res = deliveries::Entity::update_many()
-        .col_expr(deliveries::Column::Status, Expr::value(status))
+        .col_expr(deliveries::Column::Status, Expr::value(status.as_str()))
         .col_expr(deliveries::Column::Attempts, Expr::value(attempts))
         .col_expr(
             deliveries::Column::NextAttemptAt,
@@ -146,7 +150,7 @@ pub async fn mark_failed(
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .filter(deliveries::Column::Id.eq(id))
-        .filter(deliveries::Column::Status.eq(PENDING))
+        .filter(deliveries::Column::Status.eq(DeliveryStatus::Pending.as_str()))
         .filter(deliveries::Column::ClaimedBy.eq(owner))
         .filter(deliveries::Column::Attempts.eq(row.attempts))
         .exec(db)
@@ -155,8 +159,8 @@ pub async fn mark_failed(
 }
 
 /// The notice a claimed delivery carries. When its event no longer names the recipient (they
-/// lost the role meanwhile, say), nothing is sent: the delivery is failed for good, with that
-/// reason, and `None` is answered.
+/// lost the role meanwhile, say), or its kind is none this version knows, nothing is sent: the
+/// delivery is failed for good, with that reason, and `None` is answered.
 pub async fn notice_or_fail(
     db: &impl ConnectionTrait,
     delivery: &deliveries::Model,
@@ -165,8 +169,11 @@ pub async fn notice_or_fail(
 ) -> Result<Option<Notice>> {
     let notice = super::plan::notice_of(db, delivery).await?;
     if notice.is_none() {
-        let why = "the recipient is no longer concerned";
-        mark_failed(db, delivery.id, owner, now, why, Failure::Permanent).await?;
+        let why = match super::find_kind(&delivery.kind) {
+            Some(_) => "the recipient is no longer concerned".to_owned(),
+            None => format!("unknown kind {:?}", delivery.kind),
+        };
+        mark_failed(db, delivery.id, owner, now, &why, Failure::Permanent).await?;
     }
     Ok(notice)
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::{FAILED, PENDING};
+use super::DeliveryStatus;
 use crate::error::{Error, Result};
 use crate::policy::{self, Capability};
 use crate::{Actor, Ctx, StoreId, UserId, audit, in_tx};
@@ -32,7 +32,7 @@ pub async fn failed(
     policy::require(db, actor, store, CAPABILITY).await?;
     let rows = deliveries::Entity::find()
         .filter(deliveries::Column::StoreId.eq(store.0))
-        .filter(deliveries::Column::Status.eq(FAILED))
+        .filter(deliveries::Column::Status.eq(DeliveryStatus::Failed.as_str()))
         .order_by_desc(deliveries::Column::Id)
         .limit(limit)
         .all(db)
@@ -63,7 +63,10 @@ pub async fn retry(ctx: &Ctx, actor: &Actor, store: StoreId, id: i64) -> Result<
             .await?
             .ok_or(Error::NotFound { what: "delivery" })?;
         let res = deliveries::Entity::update_many()
-            .col_expr(deliveries::Column::Status, Expr::value(PENDING))
+            .col_expr(
+                deliveries::Column::Status,
+                Expr::value(DeliveryStatus::Pending.as_str()),
+            )
             .col_expr(deliveries::Column::Attempts, Expr::value(0))
             .col_expr(deliveries::Column::NextAttemptAt, Expr::value(now))
             .col_expr(
@@ -71,7 +74,7 @@ pub async fn retry(ctx: &Ctx, actor: &Actor, store: StoreId, id: i64) -> Result<
                 Expr::value(Option::<DateTime<Utc>>::None),
             )
             .filter(deliveries::Column::Id.eq(id))
-            .filter(deliveries::Column::Status.eq(FAILED))
+            .filter(deliveries::Column::Status.eq(DeliveryStatus::Failed.as_str()))
             .exec(&txn)
             .await?;
         if res.rows_affected == 0 {
@@ -87,7 +90,9 @@ pub async fn retry(ctx: &Ctx, actor: &Actor, store: StoreId, id: i64) -> Result<
                 "attempts": row.attempts,
                 "last_error": row.last_error,
             })),
-            after: Some(serde_json::json!({ "status": PENDING, "attempts": 0 })),
+            after: Some(
+                serde_json::json!({ "status": DeliveryStatus::Pending.as_str(), "attempts": 0 }),
+            ),
         };
         audit::record(&txn, now, actor, entry).await?;
         Ok(true)

@@ -506,7 +506,8 @@ async fn challenge_tokens_fit_a_telegram_start_payload() {
         .unwrap();
     for c in [&a, &b] {
         assert!(c.token.len() >= 22, "at least 128 bits: {}", c.token);
-        assert!(c.token.len() <= 58 && format!("login_{}", c.token).len() <= 64);
+        let link = domain::deeplink::DeepLink::Login(c.token.clone());
+        assert!(link.to_payload().is_ok(), "fits Telegram: {}", c.token);
         assert!(
             c.token
                 .chars()

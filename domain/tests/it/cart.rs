@@ -1,7 +1,7 @@
 //! The customer's cart: lines, limits, and checkout into an order in one transaction.
 use std::sync::Arc;
 
-use domain::cart::{self, CartLine, MAX_QUANTITY};
+use domain::cart::{self, CartChange, CartLine, MAX_QUANTITY};
 use domain::catalog::products::{self, ProductChanges};
 use domain::{Actor, Error, OrderStatus, ProductId, StoreId};
 use futures::future::join_all;
@@ -95,6 +95,44 @@ async fn a_line_holds_at_most_99() {
 
     invalid(cart::set_quantity(&f.ctx, f.customer, f.store, f.product, 100).await);
     assert_eq!(quantities(&f.cart().await), vec![(f.product, 99)]);
+}
+
+#[tokio::test]
+async fn a_change_goes_up_or_down_by_its_step_and_remove_takes_the_line_out() {
+    let f = Fixture::new().await;
+    let plate = product(&f.ctx, f.store, "PLATE", 1_000, 3).await;
+    let change = |product: ProductId, change: CartChange| {
+        cart::change(&f.ctx, f.customer, f.store, product, change)
+    };
+    // `+` on a product not in the cart puts one there; `+` and `−` step from what is there.
+    let lines = change(f.product, CartChange::By(1)).await.unwrap();
+    assert_eq!(quantities(&lines), vec![(f.product, 1)]);
+    change(f.product, CartChange::By(1)).await.unwrap();
+    change(plate, CartChange::By(3)).await.unwrap();
+    let lines = change(plate, CartChange::By(-1)).await.unwrap();
+    assert_eq!(quantities(&lines), vec![(f.product, 2), (plate, 2)]);
+    // Down to none (or further) takes the line out, never below none.
+    let lines = change(f.product, CartChange::By(-5)).await.unwrap();
+    assert_eq!(quantities(&lines), vec![(plate, 2)]);
+    // `−` on what is not there changes nothing.
+    let lines = change(f.product, CartChange::By(-1)).await.unwrap();
+    assert_eq!(quantities(&lines), vec![(plate, 2)]);
+    // Remove takes the line out whatever it holds, and again is no error.
+    assert!(change(plate, CartChange::Remove).await.unwrap().is_empty());
+    assert!(change(plate, CartChange::Remove).await.unwrap().is_empty());
+    // Above the cap is refused and changes nothing; the largest steps do not overflow.
+    change(plate, CartChange::By(MAX_QUANTITY as i32))
+        .await
+        .unwrap();
+    for step in [1, i32::MAX] {
+        let r = change(plate, CartChange::By(step)).await;
+        assert!(
+            matches!(r, Err(Error::Invalid { field: "quantity" })),
+            "{r:?}"
+        );
+    }
+    let lines = change(plate, CartChange::By(i32::MIN)).await.unwrap();
+    assert!(lines.is_empty(), "i32::MIN is a step down like any other");
 }
 
 #[tokio::test]

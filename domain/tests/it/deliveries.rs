@@ -2,7 +2,7 @@
 //! retried with backoff, given up with a reason, put back by staff.
 use chrono::Duration;
 use domain::deliveries::send::{self, Failure, MAX_ATTEMPTS};
-use domain::deliveries::{DeliveryChannel, plan, preferences, staff};
+use domain::deliveries::{DeliveryChannel, DeliveryStatus, plan, preferences, staff};
 use domain::events::outbox;
 use domain::orders::decide;
 use domain::{Error, UserId};
@@ -58,7 +58,7 @@ async fn an_event_planned_again_adds_no_deliveries() {
     assert_eq!(planned(&f, "new_receipt").await, expected);
     let receipt = &all(&f).await[0];
     assert_eq!(receipt.priority, "high");
-    assert_eq!(receipt.status, "pending");
+    assert_eq!(receipt.status, DeliveryStatus::Pending.as_str());
     // Every event again, as after a crash before the cursor moved: nothing new.
     let before = all(&f).await.len();
     for event in outbox::since(&f.ctx.db, 0, 1000).await.unwrap() {
@@ -192,7 +192,7 @@ async fn failures_back_off_and_finally_fail_with_the_reason() {
         )
         .await
         .unwrap();
-        assert_eq!(status, Some("pending"));
+        assert_eq!(status, Some(DeliveryStatus::Pending));
         let row = send::get(&f.ctx.db, id).await.unwrap().unwrap();
         assert_eq!(row.attempts, attempt);
         assert_eq!(row.next_attempt_at, f.ctx.now() + send::backoff(attempt));
@@ -220,7 +220,7 @@ async fn failures_back_off_and_finally_fail_with_the_reason() {
     )
     .await
     .unwrap();
-    assert_eq!(status, Some("failed"));
+    assert_eq!(status, Some(DeliveryStatus::Failed));
     let row = send::get(&f.ctx.db, id).await.unwrap().unwrap();
     assert_eq!(
         (row.attempts, row.last_error.as_deref()),
@@ -254,7 +254,7 @@ async fn failed_one(f: &Fixture) -> i64 {
     )
     .await
     .unwrap();
-    assert_eq!(status, Some("failed"));
+    assert_eq!(status, Some(DeliveryStatus::Failed));
     d.id
 }
 
@@ -289,7 +289,10 @@ async fn staff_see_failed_deliveries_and_put_them_back() {
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
     assert!(staff::retry(&f.ctx, &admin, f.store, id).await.unwrap());
     let row = send::get(&f.ctx.db, id).await.unwrap().unwrap();
-    assert_eq!((row.status.as_str(), row.attempts), ("pending", 0));
+    assert_eq!(
+        (DeliveryStatus::parse(&row.status).unwrap(), row.attempts),
+        (DeliveryStatus::Pending, 0)
+    );
     assert!(
         staff::failed(&f.ctx.db, &admin, f.store, 50)
             .await
@@ -351,4 +354,31 @@ async fn an_upgraded_install_does_not_send_again_what_the_old_notifier_sent() {
     f.order_in_review(1).await;
     plan_all(&f).await;
     assert_eq!(planned(&f, "new_receipt").await.len(), 4);
+}
+
+#[tokio::test]
+async fn a_delivery_of_a_kind_this_version_does_not_know_fails_with_that_reason() {
+    use sea_orm::{ActiveModelTrait, Set};
+    let f = Fixture::new().await;
+    f.order_in_review(1).await;
+    plan_all(&f).await;
+    let now = f.ctx.now();
+    let d = send::claim(&f.ctx.db, TG, "s", now, Duration::seconds(60), 1)
+        .await
+        .unwrap()
+        .remove(0);
+    let mut row: deliveries::ActiveModel = d.clone().into();
+    row.kind = Set("something_new".to_owned());
+    let d = row.update(&f.ctx.db).await.unwrap();
+    let notice = send::notice_or_fail(&f.ctx.db, &d, "s", now).await.unwrap();
+    assert_eq!(notice, None, "not sent as some other kind");
+    let row = send::get(&f.ctx.db, d.id).await.unwrap().unwrap();
+    assert_eq!(
+        DeliveryStatus::parse(&row.status).unwrap(),
+        DeliveryStatus::Failed
+    );
+    assert_eq!(
+        row.last_error.as_deref(),
+        Some("unknown kind \"something_new\"")
+    );
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use domain::deliveries::plan;
 use domain::digest::{self, Figures};
 use domain::events::{DomainEvent, outbox};
+use domain::inbox::Payload;
 use domain::orders::{NewOrder, decide, fulfil};
 use domain::worker::{self, Options};
 use domain::{Currency, Money, OrderId, ProductId, StoreId};
@@ -194,15 +195,36 @@ async fn the_digest_reaches_the_stores_admins_and_owners_only() {
     // The notification center gets the figures.
     domain::inbox::fill(&f.ctx, "w1").await.unwrap();
     let latest = domain::inbox::latest(&f.ctx.db, f.admin, 10).await.unwrap();
-    let entry = latest.iter().find(|n| n.kind == "daily_digest").unwrap();
-    let payload: serde_json::Value = serde_json::from_str(&entry.payload).unwrap();
-    assert_eq!(payload["store"], "Shop main");
-    assert_eq!(payload["orders"], 1);
-    assert_eq!(payload["pending_receipts"], 1);
-    assert_eq!(payload["currency"], "UAH");
+    let entry = latest
+        .iter()
+        .find(|n| matches!(n.payload, Payload::DailyDigest { .. }))
+        .unwrap();
+    let Payload::DailyDigest {
+        store,
+        orders,
+        currency,
+        pending_receipts,
+        ..
+    } = &entry.payload
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        (
+            store.as_str(),
+            *orders,
+            *pending_receipts,
+            currency.as_str()
+        ),
+        ("Shop main", 1, 1, "UAH")
+    );
     assert_eq!(entry.store_id, Some(f.store.0));
     let vendor = domain::inbox::latest(&f.ctx.db, f.vendor, 10)
         .await
         .unwrap();
-    assert!(vendor.iter().all(|n| n.kind != "daily_digest"));
+    assert!(
+        vendor
+            .iter()
+            .all(|n| !matches!(n.payload, Payload::DailyDigest { .. }))
+    );
 }

@@ -1,6 +1,7 @@
 //! The notification center: in-app notifications for staff (new receipts to check, low stock,
 //! the daily digest), written from the planned `in_app` deliveries, read and marked read in
 //! the backoffice.
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -10,9 +11,23 @@ use sea_orm::{
 
 use crate::deliveries::{DeliveryChannel, plan, send};
 use crate::error::Result;
-use crate::notifications::What;
 use crate::{Ctx, UserId, in_tx};
 use entity::notifications;
+
+mod payload;
+
+pub use payload::Payload;
+
+/// A notification center entry as read back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notification {
+    pub id: i64,
+    /// The store the notification is about, if any.
+    pub store_id: Option<i64>,
+    pub payload: Payload,
+    pub read_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
 
 /// Writes the planned in-app deliveries as notification rows (planning the outbox's new events
 /// first). Each row is written and its delivery marked sent in one transaction, so a crash
@@ -50,34 +65,11 @@ async fn write(
     db: &impl ConnectionTrait,
     delivery: &entity::notification_deliveries::Model,
     notice: &crate::notifications::Notice,
-    now: chrono::DateTime<chrono::Utc>,
+    now: DateTime<Utc>,
 ) -> Result<()> {
-    let (payload, store) = match &notice.what {
-        What::NewReceipt { order, .. } => (
-            serde_json::json!({ "order_id": order.id, "number": order.number }),
-            Some(order.store_id),
-        ),
-        What::LowStock { title, available } => (
-            serde_json::json!({ "title": title, "available": available }),
-            delivery.store_id,
-        ),
-        What::DailyDigest {
-            store,
-            orders,
-            revenue,
-            pending_receipts,
-        } => (
-            serde_json::json!({
-                "store": store,
-                "orders": orders,
-                "revenue_minor": revenue.minor,
-                "currency": revenue.currency.code(),
-                "pending_receipts": pending_receipts,
-            }),
-            delivery.store_id,
-        ),
-        // The notification center shows staff's kinds only (see `deliveries::KINDS`).
-        _ => return Ok(()),
+    // The notification center shows staff's kinds only (see `deliveries::KINDS`).
+    let Some(payload) = Payload::of(&notice.what) else {
+        return Ok(());
     };
     let exists = notifications::Entity::find()
         .filter(notifications::Column::UserId.eq(delivery.user_id))
@@ -91,10 +83,10 @@ async fn write(
     let row = notifications::ActiveModel {
         id: NotSet,
         user_id: Set(delivery.user_id),
-        store_id: Set(store),
-        kind: Set(delivery.kind.clone()),
+        store_id: Set(delivery.store_id),
+        kind: Set(payload.kind().name.to_owned()),
         priority: Set(delivery.priority.clone()),
-        payload: Set(payload.to_string()),
+        payload: Set(payload.to_column()?),
         event_id: Set(Some(delivery.outbox_event_id)),
         read_at: Set(None),
         created_at: Set(now),
@@ -111,18 +103,41 @@ pub async fn unread(db: &impl ConnectionTrait, user: UserId) -> Result<u64> {
         .await?)
 }
 
-/// The newest notifications of a user.
+/// The newest notifications of a user. A row whose payload does not read as its kind is
+/// logged and left out, never shown as something else.
 pub async fn latest(
     db: &impl ConnectionTrait,
     user: UserId,
     limit: u64,
-) -> Result<Vec<notifications::Model>> {
-    Ok(notifications::Entity::find()
+) -> Result<Vec<Notification>> {
+    let rows = notifications::Entity::find()
         .filter(notifications::Column::UserId.eq(user.0))
         .order_by_desc(notifications::Column::Id)
         .limit(limit)
         .all(db)
-        .await?)
+        .await?;
+    Ok(rows.into_iter().filter_map(readable).collect())
+}
+
+fn readable(row: notifications::Model) -> Option<Notification> {
+    match Payload::read(&row.kind, &row.payload) {
+        Ok(payload) => Some(Notification {
+            id: row.id,
+            store_id: row.store_id,
+            payload,
+            read_at: row.read_at,
+            created_at: row.created_at,
+        }),
+        Err(e) => {
+            tracing::warn!(
+                notification = row.id,
+                kind = %row.kind,
+                error = %e,
+                "notification payload does not read as its kind; not shown"
+            );
+            None
+        }
+    }
 }
 
 /// Marks all of a user's notifications read.
