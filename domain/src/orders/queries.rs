@@ -317,11 +317,6 @@ pub async fn cursor_at(db: &impl ConnectionTrait, id: OrderId) -> Result<Cursor>
     })
 }
 
-/// The per-store number of an order.
-pub async fn number_of(db: &impl ConnectionTrait, id: OrderId) -> Result<i64> {
-    Ok(load(db, id).await?.number)
-}
-
 /// The payment verification queue: the store's orders in review, oldest first, each with its
 /// items, timeline and receipts (four queries for the page, besides the permission check).
 pub async fn review_queue(
