@@ -1,8 +1,8 @@
 //! Staff in Telegram: `/orders [status]`, `/order N`, `/verify N`, `/reject N reason`, order
 //! numbers typed or forwarded, and the Verify / Reject buttons. Roles come from the database by
 //! the sender's Telegram id; anyone without one is answered as for an unknown command.
-use domain::orders::{decide, queries};
-use domain::policy::{self, Capability};
+use domain::orders::{Step, decide, queries};
+use domain::policy;
 use domain::{OrderId, OrderStatus, StoreId};
 use i18n::ArgValue;
 use teloxide::prelude::*;
@@ -188,8 +188,8 @@ async fn card(
         ],
     );
     // A long card (many items, a long address) goes in several messages, the buttons last.
-    let buttons = (o.status == OrderStatus::PaymentReview.as_str())
-        .then(|| keyboards::decide(who.lang, o.id));
+    let steps = domain::orders::available_steps(db, &who.actor, o).await?;
+    let buttons = keyboards::staff_steps(who.lang, o.id, &steps);
     send::text(bot, who.chat, text, buttons).await?;
     if with_files {
         for r in &d.receipts {
@@ -328,18 +328,7 @@ pub async fn reject_command(bot: &Bot, arg: &str, who: &Who, services: &Services
 /// Before asking why, make sure this person may reject this order at all.
 pub async fn ask_reason(bot: &Bot, order: i64, who: &Who, services: &Services) -> HandlerResult {
     let db = &services.ctx.db;
-    let checked = match queries::detail(db, &who.actor, OrderId(order)).await {
-        Ok(d) => policy::require(
-            db,
-            &who.actor,
-            StoreId(d.order.store_id),
-            Capability::DecidePayments,
-        )
-        .await
-        .map(|_| d.order),
-        Err(e) => Err(e),
-    };
-    match checked {
+    match domain::orders::allowed(db, &who.actor, OrderId(order), Step::Reject).await {
         Ok(o) => {
             dialogue(services, who)
                 .update(State::RejectReason { order })

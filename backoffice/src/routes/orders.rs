@@ -6,9 +6,10 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use domain::orders::Step;
+use std::str::FromStr;
+
 use domain::orders::queries::Filter;
-use domain::orders::{fulfil, queries};
+use domain::orders::{Step, decide, fulfil, queries};
 use domain::{OrderId, OrderStatus};
 use serde::Deserialize;
 
@@ -234,8 +235,46 @@ struct DetailPage {
     receipts: Vec<entity::receipts::Model>,
     history: Vec<Event>,
     customer: String,
-    actions: Vec<&'static str>,
+    actions: Vec<Action>,
     assignee: Option<String>,
+}
+
+/// A button on the order page: the assignment, or one of the steps the domain offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Action {
+    Take,
+    Release,
+    Step(Step),
+}
+
+impl Action {
+    /// The last part of its path, `/orders/{id}/do/{name}`.
+    fn name(&self) -> &'static str {
+        match self {
+            Action::Take => "take",
+            Action::Release => "release",
+            Action::Step(step) => step.as_str(),
+        }
+    }
+
+    fn parse(name: &str) -> Option<Action> {
+        match name {
+            "take" => Some(Action::Take),
+            "release" => Some(Action::Release),
+            step => Step::from_str(step).ok().map(Action::Step),
+        }
+    }
+
+    /// The form field it asks for, if any.
+    fn field(&self) -> Option<&'static str> {
+        match self {
+            Action::Step(Step::Ship) => Some("tracking"),
+            Action::Release | Action::Step(Step::Reject | Step::Cancel | Step::Refund) => {
+                Some("reason")
+            }
+            Action::Take | Action::Step(Step::Verify | Step::Complete) => None,
+        }
+    }
 }
 
 async fn detail(
@@ -278,29 +317,16 @@ async fn detail(
         Some(a) => domain::users::display_name(db, domain::UserId(a)).await?,
         None => None,
     };
-    let role = domain::policy::role_in(db, staff.id(), domain::StoreId(d.order.store_id)).await?;
-    let status = domain::orders::status_of(&d.order)?;
     let mut actions = Vec::new();
-    if !status.is_terminal() {
+    if !domain::orders::status_of(&d.order)?.is_terminal() {
         actions.push(if d.order.assignee_id.is_some() {
-            "release"
+            Action::Release
         } else {
-            "take"
+            Action::Take
         });
     }
-    for (step, name) in [
-        (Step::Ship, "ship"),
-        (Step::Complete, "complete"),
-        (Step::Cancel, "cancel"),
-        (Step::Refund, "refund"),
-    ] {
-        if let (Some(rule), Some(role)) =
-            (domain::orders::status::rule(status, step.target()), role)
-            && domain::policy::allows(role, rule.staff)
-        {
-            actions.push(name);
-        }
-    }
+    let steps = domain::orders::available_steps(db, &staff.actor(None), &d.order).await?;
+    actions.extend(steps.into_iter().map(Action::Step));
     Ok(DetailPage {
         frame: frame(&state, &staff).await?,
         tr,
@@ -339,14 +365,45 @@ async fn act(
             Some(s.to_owned())
         }
     };
-    match action.as_str() {
-        "take" => fulfil::take(ctx, &actor, order).await?,
-        "release" => fulfil::release(ctx, &actor, order, &form.reason).await?,
-        "ship" => fulfil::ship(ctx, &actor, order, optional(&form.tracking).as_deref()).await?,
-        "complete" => fulfil::complete(ctx, &actor, order).await?,
-        "cancel" => fulfil::cancel(ctx, &actor, order, optional(&form.reason).as_deref()).await?,
-        "refund" => fulfil::refund(ctx, &actor, order, &form.reason).await?,
-        _ => return Err(AppError::NotFound),
+    let action = Action::parse(&action).ok_or(AppError::NotFound)?;
+    let reason = optional(&form.reason);
+    match action {
+        Action::Take => fulfil::take(ctx, &actor, order).await?,
+        Action::Release => fulfil::release(ctx, &actor, order, &form.reason).await?,
+        Action::Step(step) => match step {
+            Step::Verify => decide::verify(ctx, &actor, order).await?,
+            Step::Reject => decide::reject(ctx, &actor, order, &form.reason).await?,
+            Step::Cancel => fulfil::cancel(ctx, &actor, order, reason.as_deref()).await?,
+            Step::Ship => {
+                let tracking = optional(&form.tracking);
+                fulfil::ship(ctx, &actor, order, tracking.as_deref()).await?
+            }
+            Step::Complete => fulfil::complete(ctx, &actor, order).await?,
+            Step::Refund => fulfil::refund(ctx, &actor, order, &form.reason).await?,
+        },
     };
     Ok(Redirect::to(&format!("/orders/{id}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_round_trips_and_is_labelled_in_every_language() {
+        let all = [Action::Take, Action::Release]
+            .into_iter()
+            .chain(Step::ALL.into_iter().map(Action::Step));
+        for action in all {
+            assert_eq!(Action::parse(action.name()), Some(action));
+            for lang in i18n::Lang::ALL {
+                let key = format!("web-action-{}", action.name());
+                assert!(i18n::has_key(lang, &key), "{key} in {lang:?}");
+                if let Some(field) = action.field() {
+                    assert!(i18n::has_key(lang, &format!("web-{field}")), "{field}");
+                }
+            }
+        }
+        assert_eq!(Action::parse("explode"), None);
+    }
 }

@@ -11,6 +11,7 @@ mod email;
 mod first_run;
 mod live;
 mod login;
+mod order_steps;
 mod pages;
 mod people;
 mod photo;

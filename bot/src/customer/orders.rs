@@ -1,13 +1,12 @@
 //! A customer's own orders, and cancelling one before it is reviewed.
-use domain::orders::{fulfil, queries};
-use domain::{OrderId, OrderStatus};
+use domain::OrderId;
+use domain::orders::{available_steps, fulfil, queries};
 use i18n::ArgValue;
 use teloxide::prelude::*;
 use teloxide::types::MessageId;
 
 use super::show;
 use super::start::reply_error;
-use crate::callback::Callback;
 use crate::context::Who;
 use crate::reply::{order_line, t, t_args};
 use crate::{HandlerResult, Services, keyboards, send};
@@ -27,14 +26,8 @@ pub async fn mine(
     for o in &orders {
         text.push('\n');
         text.push_str(&order_line(who.lang, o));
-        if o.status == OrderStatus::AwaitingPayment.as_str() {
-            let label = t_args(
-                who.lang,
-                "btn-cancel-order",
-                &[("number", ArgValue::from(o.number))],
-            );
-            rows.push(vec![keyboards::raw(label, Callback::CancelOrder(o.id))]);
-        }
+        let steps = available_steps(&services.ctx.db, &who.actor, o).await?;
+        rows.push(keyboards::customer_steps(who.lang, o, &steps));
     }
     show(bot, who, message, text, keyboards::rows(rows)).await
 }
@@ -56,9 +49,8 @@ pub async fn cancel(bot: &Bot, order: i64, who: &Who, services: &Services) -> Ha
 
 /// `start=order_<number>` from a customer: their own order with that number, if any.
 pub async fn my_order(bot: &Bot, number: i64, who: &Who, services: &Services) -> HandlerResult {
-    let orders = queries::of_customer(&services.ctx.db, who.id(), 200).await?;
-    let Some(o) = orders.iter().find(|o| o.number == number) else {
-        return reply_error(bot, who, &domain::Error::NotFound { what: "order" }).await;
-    };
-    send::reply(bot, who, order_line(who.lang, o)).await
+    match queries::of_customer_by_number(&services.ctx.db, who.id(), None, number).await {
+        Ok(o) => send::reply(bot, who, order_line(who.lang, &o)).await,
+        Err(e) => reply_error(bot, who, &e).await,
+    }
 }

@@ -1,8 +1,7 @@
-//! A receipt arrives: pick its order, download it, check it, store it, attach it.
+//! A receipt arrives: pick its order, download it, check it, hand it to the domain.
+use domain::OrderId;
 use domain::orders::queries;
-use domain::receipts::pipeline::{self, Inspected};
-use domain::receipts::{NewReceipt, storage};
-use domain::{OrderId, OrderStatus};
+use domain::receipts::{self, TelegramFile, pipeline};
 use i18n::ArgValue;
 use teloxide::prelude::*;
 use teloxide::types::Message;
@@ -30,14 +29,7 @@ pub async fn on_file(bot: &Bot, msg: &Message, who: &Who, services: &Services) -
         unique_id: meta.unique_id.0.clone(),
         size: meta.size,
     };
-    let open: Vec<_> = queries::of_customer(&services.ctx.db, who.id(), 50)
-        .await?
-        .into_iter()
-        .filter(|o| {
-            o.status == OrderStatus::AwaitingPayment.as_str()
-                || o.status == OrderStatus::PaymentReview.as_str()
-        })
-        .collect();
+    let open = queries::accepting_receipts(&services.ctx.db, who.id(), 50).await?;
     match open.as_slice() {
         [] => send::reply(bot, who, t(who.lang, "bot-receipt-no-order")).await,
         [only] => process(bot, only.id, &file, who, services).await,
@@ -98,41 +90,29 @@ async fn process(
         Ok(i) => i,
         Err(rejection) => return refuse(bot, who, &rejection).await,
     };
-    let new = store(services, order, file, &inspected).await?;
-    match domain::receipts::attach(&services.ctx, &who.actor, &new).await {
-        Ok(_) => {
-            let number = queries::number_of(&services.ctx.db, OrderId(order)).await?;
-            let text = t_args(
-                who.lang,
-                "bot-receipt-received",
-                &[("number", ArgValue::from(number))],
-            );
-            send::reply(bot, who, text).await
+    let telegram = TelegramFile {
+        file_id: file.file_id.clone(),
+        unique_id: file.unique_id.clone(),
+    };
+    let files = services.files.as_ref();
+    let ctx = &services.ctx;
+    match receipts::submit(
+        ctx,
+        &who.actor,
+        OrderId(order),
+        &inspected,
+        Some(telegram),
+        files,
+    )
+    .await
+    {
+        Ok(done) => {
+            let number = [("number", ArgValue::from(done.number))];
+            send::reply(bot, who, t_args(who.lang, "bot-receipt-received", &number)).await
         }
         Err(domain::Error::DuplicateUpdate) => Ok(()),
         Err(e) => reply_error(bot, who, &e).await,
     }
-}
-
-/// Keeps the original and the thumbnail under content-derived keys.
-async fn store(
-    services: &Services,
-    order: i64,
-    file: &PendingFile,
-    i: &Inspected,
-) -> Result<NewReceipt, domain::Error> {
-    let stored = storage::store(services.files.as_ref(), i).await?;
-    Ok(NewReceipt {
-        order: OrderId(order),
-        kind: i.kind,
-        sha256: i.sha256.clone(),
-        size_bytes: i64::try_from(i.size).unwrap_or(i64::MAX),
-        storage_key: Some(stored.key),
-        telegram_file_id: Some(file.file_id.clone()),
-        telegram_file_unique_id: Some(file.unique_id.clone()),
-        width: i.width.and_then(|w| i32::try_from(w).ok()),
-        height: i.height.and_then(|h| i32::try_from(h).ok()),
-    })
 }
 
 async fn refuse(bot: &Bot, who: &Who, rejection: &pipeline::Rejection) -> HandlerResult {

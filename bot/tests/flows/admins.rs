@@ -1,6 +1,4 @@
 //! Staff in Telegram, and everyone else trying to be staff.
-use domain::UserId;
-
 use crate::support::*;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -128,7 +126,38 @@ async fn a_vendor_cannot_decide_payments() {
     w.run(&mut bot).await;
     assert_eq!(sent(&bot), vec![t("en", "error-forbidden")]);
     assert_eq!(w.status(order.id).await, "payment_review");
-    let _ = UserId(0);
+    // A forged Reject button is refused before a reason is asked for.
+    bot.update(press(VENDOR, "en", &format!("r:{}", order.id)));
+    w.run(&mut bot).await;
+    assert_eq!(sent(&bot), vec![t("en", "error-forbidden")]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_vendors_order_card_has_no_verify_or_reject_buttons() {
+    let w = World::new().await;
+    w.in_review().await;
+    let mut bot = w.mock(text(VENDOR, "en", "/order 1001"));
+    w.run(&mut bot).await;
+    let card = sent(&bot).join("\n");
+    assert!(card.contains("1001"), "{card}");
+    assert_eq!(
+        buttons(&bot),
+        Vec::<String>::new(),
+        "the card, without buttons"
+    );
+    // The same card for an ADMIN carries the decision.
+    bot.update(text(ADMIN, "en", "/order 1001"));
+    w.run(&mut bot).await;
+    assert_eq!(
+        buttons(&bot),
+        vec![t("en", "btn-verify"), t("en", "btn-reject")]
+    );
+    // Once decided, nobody is offered it again.
+    bot.update(text(ADMIN, "en", "/verify 1001"));
+    w.run(&mut bot).await;
+    bot.update(text(OWNER, "uk", "#1001"));
+    w.run(&mut bot).await;
+    assert_eq!(buttons(&bot), Vec::<String>::new());
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -202,6 +202,8 @@ async fn my_orders_and_cancelling_before_review() {
     let w = World::new().await;
     let customer = w.known(CUSTOMER, "carol", "uk").await;
     let order = w.order_for(customer).await;
+    let in_review = w.order_for(customer).await;
+    w.attach_receipt(customer, in_review.id, 'b').await;
     let mut bot = w.mock(text(CUSTOMER, "uk", "/orders"));
     w.run(&mut bot).await;
     let list = sent(&bot).join("\n");
@@ -209,6 +211,9 @@ async fn my_orders_and_cancelling_before_review() {
         list.contains("1001") && list.contains(&t("uk", "status-awaiting_payment")),
         "{list}"
     );
+    // Cancelling is offered for the order awaiting payment only, not the one in review.
+    let cancel = |number: i64| t_args("uk", "btn-cancel-order", &[("number", number.into())]);
+    assert_eq!(buttons(&bot), vec![cancel(1001)]);
     bot.update(press(CUSTOMER, "uk", &format!("cx:{}", order.id)));
     w.run(&mut bot).await;
     assert_eq!(
@@ -244,4 +249,23 @@ async fn too_many_messages_get_a_polite_slow_down() {
         vec![bot::commands::help(i18n::Lang::En, false)],
         "other users are unaffected"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_order_link_opens_the_customers_own_order_only() {
+    let w = World::new().await;
+    let customer = w.known(CUSTOMER, "carol", "en").await;
+    let order = w.order_for(customer).await;
+    let mut bot = w.mock(text(
+        CUSTOMER,
+        "en",
+        &format!("/start order_{}", order.number),
+    ));
+    w.run(&mut bot).await;
+    let line = sent(&bot).join("\n");
+    assert!(line.contains("1001"), "{line}");
+    bot.update(text(STRANGER, "en", "/start order_1001"));
+    w.run(&mut bot).await;
+    let not_found = t_args("en", "error-not-found", &[("what", "order".into())]);
+    assert_eq!(sent(&bot), vec![not_found]);
 }

@@ -83,6 +83,32 @@ async fn with_several_open_orders_the_customer_picks_one() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_receipt_for_an_order_paid_meanwhile_stores_no_file() {
+    let w = World::new().await;
+    let customer = w.known(CUSTOMER, "carol", "en").await;
+    let _open = w.order_for(customer).await;
+    let paid = w.order_for(customer).await;
+    w.attach_receipt(customer, paid.id, 'c').await;
+    w.prepared.insert("scan", files::jpeg(64, 48));
+    let mut bot = w.mock(document(CUSTOMER, "en", "scan", 2_000));
+    w.run(&mut bot).await;
+    assert_eq!(sent(&bot), vec![t("en", "bot-receipt-which-order")]);
+    let admin = w.known(ADMIN, "anna", "en").await;
+    let by_admin = domain::Actor::user(admin, domain::Channel::Web);
+    domain::orders::decide::verify(&w.ctx, &by_admin, domain::OrderId(paid.id))
+        .await
+        .unwrap();
+    bot.update(press(CUSTOMER, "en", &format!("rf:{}", paid.id)));
+    w.run(&mut bot).await;
+    let answer = sent(&bot);
+    let received = t_args("en", "bot-receipt-received", &[("number", 1002.into())]);
+    assert!(answer.len() == 1 && answer[0] != received, "{answer:?}");
+    assert_eq!(w.receipts().await, 1, "only the one attached before");
+    assert!(w.files.keys().is_empty(), "{:?}", w.files.keys());
+    assert_eq!(w.status(paid.id).await, "paid");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn without_an_open_order_a_receipt_is_not_taken() {
     let w = World::new().await;
     w.prepared.insert("scan", files::jpeg(10, 10));

@@ -1,6 +1,7 @@
 //! The payment decision: verify or reject what the customer sent. Staff with
 //! `DecidePayments` only; of racing deciders exactly one wins.
-use super::transition::{Details, Step, perform};
+use super::steps::Step;
+use super::transition::{Details, perform};
 use crate::Ctx;
 use crate::actor::Actor;
 use crate::error::{Error, Result};

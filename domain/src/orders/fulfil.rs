@@ -6,7 +6,8 @@ use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::status::OrderStatus;
-use super::transition::{Details, Standing, Step, history, perform, standing};
+use super::steps::{Step, standing};
+use super::transition::{Details, history, perform};
 use super::{load, status_of};
 use crate::actor::Actor;
 use crate::error::{Error, Result};
@@ -143,7 +144,7 @@ async fn assign(
 ) -> Result<orders::Model> {
     crate::updates::claim_for(txn, actor, now).await?;
     let order = load(txn, order_id).await?;
-    if standing(txn, actor, &order, Capability::Fulfil).await? != Standing::Staff {
+    if !standing(txn, actor, &order).await?.may(Capability::Fulfil) {
         return Err(Error::Forbidden);
     }
     let me = actor.user_id().ok_or(Error::Forbidden)?;

@@ -4,10 +4,11 @@ pub mod fulfil;
 pub mod place;
 pub mod queries;
 pub mod status;
+mod steps;
 mod transition;
 
 pub use place::{Delivery, NewOrder, place};
-pub use transition::Step;
+pub use steps::{Standing, Step, available_steps, steps_for};
 
 use sea_orm::{ConnectionTrait, EntityTrait};
 
@@ -27,6 +28,17 @@ pub(crate) async fn load(db: &impl ConnectionTrait, id: OrderId) -> Result<order
 pub fn status_of(order: &orders::Model) -> Result<status::OrderStatus> {
     status::OrderStatus::parse(&order.status)
         .map_err(|_| Error::Internal(format!("order {} has unknown status", order.id)))
+}
+
+/// The order, if `actor` may take `step` on it now (one of its [`available_steps`]); else the
+/// error taking it would give. For adapters that ask something first (a reason) before the step.
+pub async fn allowed(
+    db: &impl ConnectionTrait,
+    actor: &crate::Actor,
+    order: OrderId,
+    step: Step,
+) -> Result<orders::Model> {
+    Ok(transition::checked(db, actor, order, step).await?.0)
 }
 
 /// For other modules that move an order as a side effect (a receipt arriving).

@@ -9,7 +9,7 @@ use sea_orm::{
 
 use super::load;
 use super::status::OrderStatus;
-use super::transition::{Standing, standing};
+use super::steps::{Standing, standing};
 use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::ids::{OrderId, StoreId, UserId};
@@ -180,6 +180,48 @@ pub async fn of_customer(
         .await?)
 }
 
+/// A customer's own order by its number (what a link names: `order_1042`), newest first if
+/// they have that number in several stores; `store` narrows it to one.
+pub async fn of_customer_by_number(
+    db: &impl ConnectionTrait,
+    customer: UserId,
+    store: Option<StoreId>,
+    number: i64,
+) -> Result<orders::Model> {
+    let mut q = orders::Entity::find()
+        .filter(orders::Column::CustomerId.eq(customer.0))
+        .filter(orders::Column::Number.eq(number));
+    if let Some(store) = store {
+        q = q.filter(orders::Column::StoreId.eq(store.0));
+    }
+    q.order_by_desc(orders::Column::CreatedAt)
+        .order_by_desc(orders::Column::Id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound { what: "order" })
+}
+
+/// A customer's orders that take a receipt now ([`OrderStatus::accepts_receipt`]), newest
+/// first: what a receipt they send may be for.
+pub async fn accepting_receipts(
+    db: &impl ConnectionTrait,
+    customer: UserId,
+    limit: u64,
+) -> Result<Vec<orders::Model>> {
+    let open = OrderStatus::ALL
+        .into_iter()
+        .filter(|s| s.accepts_receipt())
+        .map(OrderStatus::as_str);
+    Ok(orders::Entity::find()
+        .filter(orders::Column::CustomerId.eq(customer.0))
+        .filter(orders::Column::Status.is_in(open))
+        .order_by_desc(orders::Column::CreatedAt)
+        .order_by_desc(orders::Column::Id)
+        .limit(limit.clamp(1, 200))
+        .all(db)
+        .await?)
+}
+
 #[derive(Clone, Debug)]
 pub struct OrderDetail {
     pub order: orders::Model,
@@ -191,7 +233,7 @@ pub struct OrderDetail {
 /// One order with its items, timeline and receipts, for its customer or the store's staff.
 pub async fn detail(db: &impl ConnectionTrait, actor: &Actor, id: OrderId) -> Result<OrderDetail> {
     let order = load(db, id).await?;
-    if standing(db, actor, &order, Capability::ViewOrders).await? == Standing::System {
+    if standing(db, actor, &order).await? == Standing::System {
         return Err(Error::Forbidden);
     }
     let mut details = details_of(db, vec![order]).await?;
@@ -273,11 +315,6 @@ pub async fn cursor_at(db: &impl ConnectionTrait, id: OrderId) -> Result<Cursor>
         created_at: o.created_at,
         id: o.id,
     })
-}
-
-/// The per-store number of an order.
-pub async fn number_of(db: &impl ConnectionTrait, id: OrderId) -> Result<i64> {
-    Ok(load(db, id).await?.number)
 }
 
 /// The payment verification queue: the store's orders in review, oldest first, each with its

@@ -55,6 +55,12 @@ impl OrderStatus {
         Self::ALL.into_iter().all(|to| rule(self, to).is_none())
     }
 
+    /// The customer may send a receipt for the order: the table's step of theirs into review,
+    /// and more receipts while it is in review.
+    pub fn accepts_receipt(self) -> bool {
+        self == PaymentReview || rule(self, PaymentReview).is_some_and(|r| r.customer)
+    }
+
     /// Stock is held for the order (reserved, not yet shipped) in these states.
     pub fn holds_stock(self) -> bool {
         matches!(self, AwaitingPayment | PaymentReview | Paid)
@@ -155,6 +161,15 @@ mod tests {
             rule(PaymentReview, Cancelled).map(|r| r.customer),
             Some(false)
         );
+    }
+
+    #[test]
+    fn receipts_are_taken_until_the_payment_is_decided() {
+        let accepting: Vec<_> = OrderStatus::ALL
+            .into_iter()
+            .filter(|s| s.accepts_receipt())
+            .collect();
+        assert_eq!(accepting, vec![AwaitingPayment, PaymentReview]);
     }
 
     #[test]

@@ -9,39 +9,17 @@ use sea_orm::{
 };
 
 use super::status::{OrderStatus, rule};
+use super::steps::{Standing, Step, standing, steps_for};
 use super::{load, status_of};
-use crate::actor::{Actor, Principal};
+use crate::actor::Actor;
 use crate::catalog::stock;
 use crate::error::{Error, Result};
 use crate::events::{DomainEvent, outbox};
 use crate::ids::{OrderId, StoreId, UserId};
-use crate::policy::{self, Capability};
 use crate::{Ctx, audit, in_tx, users};
 use entity::{order_history, order_items, orders, receipts};
 
-/// A status change someone asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Step {
-    Verify,
-    Reject,
-    Cancel,
-    Ship,
-    Complete,
-    Refund,
-}
-
 impl Step {
-    pub fn target(self) -> OrderStatus {
-        match self {
-            Step::Verify => OrderStatus::Paid,
-            Step::Reject => OrderStatus::AwaitingPayment,
-            Step::Cancel => OrderStatus::Cancelled,
-            Step::Ship => OrderStatus::Shipped,
-            Step::Complete => OrderStatus::Completed,
-            Step::Refund => OrderStatus::Refunded,
-        }
-    }
-
     fn is_payment_decision(self) -> bool {
         matches!(self, Step::Verify | Step::Reject)
     }
@@ -58,36 +36,6 @@ impl Step {
             Step::Ship => "order.ship",
             Step::Complete => "order.complete",
             Step::Refund => "order.refund",
-        }
-    }
-}
-
-/// In what capacity the actor may touch an order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Standing {
-    Staff,
-    Customer,
-    System,
-}
-
-/// Can `actor` see this order at all? Strangers get `NotFound`, never a hint it exists.
-pub(crate) async fn standing(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    order: &orders::Model,
-    cap: Capability,
-) -> Result<Standing> {
-    match actor.principal {
-        Principal::Operator => Ok(Standing::Staff),
-        Principal::System => Ok(Standing::System),
-        Principal::User(user) => {
-            let staff = policy::require(db, actor, StoreId(order.store_id), cap).await;
-            match staff {
-                Ok(_) => Ok(Standing::Staff),
-                Err(_) if order.customer_id == user.0 => Ok(Standing::Customer),
-                Err(Error::NotFound { .. }) => Err(Error::NotFound { what: "order" }),
-                Err(e) => Err(e),
-            }
         }
     }
 }
@@ -151,26 +99,10 @@ async fn perform_in(
     details: &Details,
 ) -> Result<orders::Model> {
     crate::updates::claim_for(txn, actor, now).await?;
-    let order = load(txn, order_id).await?;
-    let cap = match step {
-        Step::Ship | Step::Complete => Capability::Fulfil,
-        _ => Capability::DecidePayments,
-    };
-    let standing = standing(txn, actor, &order, cap).await?;
-    let from = status_of(&order)?;
-    let to = step.target();
-    let Some(rule) = rule(from, to) else {
-        return Err(refusal(txn, &order, step).await);
-    };
-    let customer_step = matches!(step, Step::Cancel | Step::Complete);
-    match standing {
-        Standing::Staff => {}
-        Standing::Customer if customer_step && rule.customer => {}
-        // Customers may cancel their own orders, just not from every state.
-        Standing::Customer if customer_step => return Err(Error::InvalidTransition { from, to }),
-        Standing::System if rule.system => {}
-        Standing::Customer | Standing::System => return Err(Error::Forbidden),
-    }
+    let (order, standing) = checked(txn, actor, order_id, step).await?;
+    let (from, to) = (status_of(&order)?, step.target());
+    // Audited when taken as staff: the actor holds the table's capability for it.
+    let as_staff = rule(from, to).is_some_and(|r| standing.may(r.staff));
     apply(
         txn,
         now,
@@ -179,9 +111,29 @@ async fn perform_in(
         to,
         details,
         Some(step.action()),
-        standing == Standing::Staff,
+        as_staff,
     )
     .await
+}
+
+/// Loads the order if `actor` may take `step` on it now, by the answer [`steps_for`] gives
+/// the adapters; else why not: `Forbidden` for a step this actor never takes, otherwise the
+/// order's state ([`refusal`]).
+pub(crate) async fn checked(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    order_id: OrderId,
+    step: Step,
+) -> Result<(orders::Model, Standing)> {
+    let order = load(db, order_id).await?;
+    let standing = standing(db, actor, &order).await?;
+    if steps_for(standing, status_of(&order)?).contains(&step) {
+        return Ok((order, standing));
+    }
+    if !standing.ever_takes(step) {
+        return Err(Error::Forbidden);
+    }
+    Err(refusal(db, &order, step).await)
 }
 
 /// Moves `order` from its current status to `to`. Fails with `Conflict` if someone else

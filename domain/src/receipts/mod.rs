@@ -7,6 +7,9 @@ pub mod pipeline;
 #[cfg(feature = "s3")]
 pub mod s3;
 pub mod storage;
+mod submit;
+
+pub use submit::{Submitted, TelegramFile, submit};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -107,21 +110,7 @@ async fn attach_in(
     new: &NewReceipt,
 ) -> Result<receipts::Model> {
     crate::updates::claim_for(txn, actor, now).await?;
-    let order = orders::load(txn, new.order).await?;
-    // Only the order's customer sends receipts; anyone else is told the order does not exist.
-    if actor.user_id().map(|u| u.0) != Some(order.customer_id) {
-        return Err(Error::NotFound { what: "order" });
-    }
-    let status = status_of(&order)?;
-    if !matches!(
-        status,
-        OrderStatus::AwaitingPayment | OrderStatus::PaymentReview
-    ) {
-        return Err(Error::InvalidTransition {
-            from: status,
-            to: OrderStatus::PaymentReview,
-        });
-    }
+    let (order, status) = receivable(txn, actor, new.order).await?;
     let duplicate_of = find_duplicate(txn, &order, new).await?;
     let row = receipts::ActiveModel {
         id: NotSet,
@@ -173,6 +162,27 @@ async fn attach_in(
         .one(txn)
         .await?
         .ok_or(Error::NotFound { what: "receipt" })
+}
+
+/// The order a receipt from `actor` is for, if it takes one: the customer's own (anyone else is
+/// told it does not exist), in a state that accepts a receipt.
+async fn receivable(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: OrderId,
+) -> Result<(entity::orders::Model, OrderStatus)> {
+    let order = orders::load(db, id).await?;
+    if actor.user_id().map(|u| u.0) != Some(order.customer_id) {
+        return Err(Error::NotFound { what: "order" });
+    }
+    let status = status_of(&order)?;
+    if !status.accepts_receipt() {
+        return Err(Error::InvalidTransition {
+            from: status,
+            to: OrderStatus::PaymentReview,
+        });
+    }
+    Ok((order, status))
 }
 
 /// The earliest receipt on another order with the same bytes or the same Telegram file.

@@ -231,6 +231,25 @@ pub fn sent(
     out
 }
 
+/// The button labels under the last message the bot sent during the last dispatch.
+pub fn buttons(
+    bot: &MockBot<bot::BotError, teloxide_tests::mock_bot::DistributionKey>,
+) -> Vec<String> {
+    let responses = bot.get_responses();
+    let Some(last) = responses.sent_messages.last() else {
+        return Vec::new();
+    };
+    last.reply_markup()
+        .map(|m| {
+            m.inline_keyboard
+                .iter()
+                .flatten()
+                .map(|b| b.text.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub fn t(lang: &str, key: &str) -> String {
     i18n::t(i18n::Lang::from_tag(lang), key)
 }
