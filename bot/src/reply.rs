@@ -1,5 +1,5 @@
 //! Every text the bot sends comes from `locales/` through here, so tests compare with the same keys.
-use domain::Error;
+use domain::{Error, OrderStatus};
 use domain::money::{Currency, Locale, Money};
 use i18n::{ArgValue, Lang};
 
@@ -40,7 +40,7 @@ pub fn money(lang: Lang, minor: i64, currency: &str) -> String {
     }
 }
 
-pub fn status(lang: Lang, status: &str) -> String {
+pub fn status(lang: Lang, status: &OrderStatus) -> String {
     t(lang, &format!("status-{status}"))
 }
 

@@ -10,12 +10,12 @@ use serde::Deserialize;
 use serde_json::json;
 use testkit::TestDb;
 use testkit::wait::{PATIENCE, eventually};
-use vitrina::Role;
+use vitrina::Part;
 
 use crate::chrome::Browser;
 use crate::support::app::{Instance, Options};
 
-const ALL: &[Role] = &[Role::Bot, Role::Web, Role::Worker];
+const ALL: &[Part] = &[Part::Bot, Part::Web, Part::Worker];
 const OWNER: i64 = domain::sandbox::OWNER.telegram_id;
 
 /// The whole story in `lang` (`en`, `ru`): the pages in that language, a customer who writes

@@ -7,7 +7,7 @@ use domain::clock::ManualClock;
 use testkit::TestDb;
 use testkit::fake_telegram::FakeTelegram;
 use testkit::wait::eventually;
-use vitrina::Role;
+use vitrina::Part;
 
 use crate::support::app::{Instance, Options};
 use crate::support::customer::Customer;
@@ -27,7 +27,7 @@ async fn an_unpaid_order_expires_the_customer_is_told_and_the_stock_returns() {
         clock: Some(clock.clone()),
         ..Options::default()
     };
-    let shop = Instance::start(&db, &[Role::Bot, Role::Worker], options).await;
+    let shop = Instance::start(&db, &[Part::Bot, Part::Worker], options).await;
     let (_, product) = support::seed_shop(shop.ctx()).await;
     let customer = Customer {
         who: EMMA,

@@ -4,7 +4,7 @@ use i18n::ArgValue;
 use testkit::TestDb;
 use testkit::fake_telegram::FakeTelegram;
 use testkit::wait::eventually;
-use vitrina::Role;
+use vitrina::Part;
 
 use crate::support::app::{Instance, Options};
 use crate::support::customer::Customer;
@@ -23,7 +23,7 @@ async fn rejected_then_paid_again_then_verified_the_customer_is_told_in_ukrainia
         api_url: Some(&api.url),
         ..Options::default()
     };
-    let shop = Instance::start(&db, &[Role::Bot, Role::Web, Role::Worker], options).await;
+    let shop = Instance::start(&db, &[Part::Bot, Part::Web, Part::Worker], options).await;
     let (_, product) = support::seed_shop(shop.ctx()).await;
     let customer = Customer {
         who: TARAS,

@@ -5,7 +5,7 @@
 //! default 127.0.0.1:6379).
 use testkit::TestDb;
 use testkit::fake_telegram::FakeTelegram;
-use vitrina::Role;
+use vitrina::Part;
 
 use crate::support::app::{Instance, Options};
 use crate::support::customer::Customer;
@@ -28,7 +28,7 @@ async fn verified_on_the_web_instance_the_bot_instance_tells_the_customer_once()
     let channel = format!("vitrina-test:{}", uuid::Uuid::new_v4());
     let a = Instance::start(
         &db,
-        &[Role::Bot, Role::Worker],
+        &[Part::Bot, Part::Worker],
         Options {
             api_url: Some(&api.url),
             redis_channel: Some(&channel),
@@ -38,7 +38,7 @@ async fn verified_on_the_web_instance_the_bot_instance_tells_the_customer_once()
     .await;
     let b = Instance::start(
         &db,
-        &[Role::Web],
+        &[Part::Web],
         Options {
             redis_channel: Some(&channel),
             ..Options::default()

@@ -3,7 +3,7 @@
 use testkit::TestDb;
 use testkit::fake_telegram::FakeTelegram;
 use testkit::wait::eventually;
-use vitrina::Role;
+use vitrina::Part;
 
 use crate::chrome::Browser;
 use crate::support::app::{Instance, Options};
@@ -22,7 +22,7 @@ async fn ordered_paid_and_verified_in_the_browser_the_customer_is_told_in_russia
         api_url: Some(&api.url),
         ..Options::default()
     };
-    let shop = Instance::start(&db, &[Role::Bot, Role::Web, Role::Worker], options).await;
+    let shop = Instance::start(&db, &[Part::Bot, Part::Web, Part::Worker], options).await;
     let (_, product) = support::seed_shop(shop.ctx()).await;
     let customer = Customer {
         who: OLGA,

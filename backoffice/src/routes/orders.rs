@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use domain::orders::Step;
 use domain::orders::queries::Filter;
 use domain::orders::{fulfil, queries};
-use domain::{OrderId, OrderStatus};
+use domain::{OrderId, OrderStatus, OrderStatusExt as _};
 use serde::Deserialize;
 
 use super::csv::{self, query_string};
@@ -102,7 +102,7 @@ struct ListPage {
     orders: Vec<entity::orders::Model>,
     q: ListQuery,
     query: String,
-    statuses: Vec<&'static str>,
+    statuses: Vec<OrderStatus>,
     next: Option<i64>,
 }
 
@@ -145,7 +145,7 @@ async fn list(
         orders: page.orders,
         query: q.query_string(),
         q,
-        statuses: OrderStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        statuses: OrderStatus::ALL.to_vec(),
         next: page.next.map(|c| c.id),
     })
 }
@@ -207,7 +207,7 @@ fn csv_row(o: &entity::orders::Model) -> String {
     let fields = [
         o.number.to_string(),
         o.created_at.to_rfc3339(),
-        o.status.clone(),
+        o.status.to_string(),
         money,
         o.currency.clone(),
         o.customer_id.to_string(),

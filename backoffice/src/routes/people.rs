@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use chrono::Duration;
 use domain::invites::{self, DEFAULT_TTL_HOURS, Invite, NewInvite};
 use domain::staff::{self, Member};
-use domain::{Role, UserId};
+use domain::{Role, RoleExt as _, UserId};
 use serde::Deserialize;
 
 use super::frame;

@@ -11,6 +11,8 @@ use domain::auth::{sessions, tokens};
 use domain::receipts::storage::{self, MemoryStorage};
 use domain::receipts::{NewReceipt, pipeline};
 use domain::{Actor, Channel, Ctx, OrderId, Role, StoreId, UserId};
+/// What `status_of` answers, for the tests that compare with it.
+pub use domain::OrderStatus;
 use http_body_util::BodyExt;
 use testkit::TestDb;
 use tower::ServiceExt;
@@ -220,7 +222,7 @@ impl Web {
             .await
     }
 
-    pub async fn status_of(&self) -> String {
+    pub async fn status_of(&self) -> OrderStatus {
         use sea_orm::EntityTrait;
         entity::orders::Entity::find_by_id(self.order.id)
             .one(&self.ctx.db)

@@ -27,7 +27,7 @@ pub async fn mine(
     for o in &orders {
         text.push('\n');
         text.push_str(&order_line(who.lang, o));
-        if o.status == OrderStatus::AwaitingPayment.as_str() {
+        if o.status == OrderStatus::AwaitingPayment {
             let label = t_args(
                 who.lang,
                 "btn-cancel-order",

@@ -34,8 +34,8 @@ pub async fn on_file(bot: &Bot, msg: &Message, who: &Who, services: &Services) -
         .await?
         .into_iter()
         .filter(|o| {
-            o.status == OrderStatus::AwaitingPayment.as_str()
-                || o.status == OrderStatus::PaymentReview.as_str()
+            o.status == OrderStatus::AwaitingPayment
+                || o.status == OrderStatus::PaymentReview
         })
         .collect();
     match open.as_slice() {

@@ -5,9 +5,9 @@ use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::status::OrderStatus;
+use super::status::{OrderStatus, OrderStatusExt as _};
 use super::transition::{Details, Standing, Step, history, perform, standing};
-use super::{load, status_of};
+use super::load;
 use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::events::{DomainEvent, outbox};
@@ -69,7 +69,7 @@ pub async fn expire_unpaid(ctx: &Ctx, limit: u64) -> Result<usize> {
     let due: Vec<i64> = orders::Entity::find()
         .select_only()
         .column(orders::Column::Id)
-        .filter(orders::Column::Status.eq(OrderStatus::AwaitingPayment.as_str()))
+        .filter(orders::Column::Status.eq(OrderStatus::AwaitingPayment))
         .filter(orders::Column::PaymentDueAt.lt(now))
         .order_by_asc(orders::Column::PaymentDueAt)
         .limit(limit)
@@ -147,7 +147,7 @@ async fn assign(
         return Err(Error::Forbidden);
     }
     let me = actor.user_id().ok_or(Error::Forbidden)?;
-    let status = status_of(&order)?;
+    let status = order.status;
     if status.is_terminal() {
         return Err(Error::InvalidTransition {
             from: status,

@@ -81,7 +81,7 @@ pub async fn search(
     let limit = limit.clamp(1, 500);
     let mut q = orders::Entity::find().filter(orders::Column::StoreId.eq(store.0));
     if let Some(s) = filter.status {
-        q = q.filter(orders::Column::Status.eq(s.as_str()));
+        q = q.filter(orders::Column::Status.eq(s));
     }
     // MySQL drivers send times as TIMESTAMP, which ends in 2038 (later values arrive as NULL):
     // a bound past that is no bound at all, and nothing was placed after it.
@@ -291,7 +291,7 @@ pub async fn review_queue(
     policy::require(db, actor, store, Capability::ViewOrders).await?;
     let orders = orders::Entity::find()
         .filter(orders::Column::StoreId.eq(store.0))
-        .filter(orders::Column::Status.eq(OrderStatus::PaymentReview.as_str()))
+        .filter(orders::Column::Status.eq(OrderStatus::PaymentReview))
         .order_by_asc(orders::Column::UpdatedAt)
         .order_by_asc(orders::Column::Id)
         .limit(limit.clamp(1, 200))

@@ -136,7 +136,7 @@ async fn attach_in(
         size_bytes: Set(new.size_bytes),
         width: Set(new.width),
         height: Set(new.height),
-        status: Set("pending".to_owned()),
+        status: Set(crate::ReceiptStatus::Pending),
         decided_by: Set(None),
         decided_at: Set(None),
         reason: Set(None),

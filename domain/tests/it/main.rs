@@ -14,6 +14,7 @@ mod digest_job;
 mod housekeeping;
 mod import;
 mod inbound;
+mod kinds;
 mod invites;
 mod local_bus;
 mod login_limit;
