@@ -253,15 +253,13 @@ pub async fn list(ctx: &Ctx, actor: &Actor, store: StoreId) -> Result<Vec<Invite
         .collect();
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            Some(Invite {
-                id: r.id,
-                store: r.store_id.map(StoreId),
-                role: r.role,
-                created_by: creators.get(&r.created_by).cloned(),
-                created_at: r.created_at,
-                expires_at: r.expires_at,
-            })
+        .map(|r| Invite {
+            id: r.id,
+            store: r.store_id.map(StoreId),
+            role: r.role,
+            created_by: creators.get(&r.created_by).cloned(),
+            created_at: r.created_at,
+            expires_at: r.expires_at,
         })
         .collect())
 }

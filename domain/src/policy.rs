@@ -15,12 +15,12 @@ pub use entity::kinds::Role;
 /// What a role means beyond the matrix.
 pub trait RoleExt {
     /// OWNER is platform-wide; the others are granted per store.
-    fn is_platform_wide(self) -> bool;
+    fn is_platform_wide(&self) -> bool;
 }
 
 impl RoleExt for Role {
-    fn is_platform_wide(self) -> bool {
-        self == Role::Owner
+    fn is_platform_wide(&self) -> bool {
+        *self == Role::Owner
     }
 }
 

@@ -36,7 +36,7 @@ fn any_case(word: &str, text: &str) -> bool {
 
 /// One vocabulary: the enum with its stored words, `ALL` (declaration order), `as_str`,
 /// `parse` (surrounding blanks ignored; `what` names it in the error; `matches` compares a
-/// word with the text), `FromStr`, `Display`, `AsRef<str>` and serde as the same words.
+/// word with the text), `FromStr`, `Display` and serde as the same words.
 macro_rules! vocabulary {
     (
         $(#[$meta:meta])*
@@ -69,8 +69,8 @@ macro_rules! vocabulary {
                 }
             }
 
-            pub fn parse(text: impl AsRef<str>) -> Result<Self, Unknown> {
-                let text = text.as_ref().trim();
+            pub fn parse(text: &str) -> Result<Self, Unknown> {
+                let text = text.trim();
                 Self::ALL
                     .into_iter()
                     .find(|v| $matches(v.as_str(), text))
@@ -92,11 +92,6 @@ macro_rules! vocabulary {
             }
         }
 
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                self.as_str()
-            }
-        }
     };
 }
 

@@ -8,6 +8,7 @@ use fantoccini::Locator;
 use i18n::{ArgValue, Lang};
 use serde::Deserialize;
 use serde_json::json;
+use domain::OrderStatus;
 use testkit::TestDb;
 use testkit::wait::{PATIENCE, eventually};
 use vitrina::Part;
@@ -155,7 +156,7 @@ pub async fn story(lang: &str) {
     // A live event may reload the queue under the first click: pressed until it is paid.
     let verify = format!("{item} button[data-action=verify]");
     eventually("the order to be paid", || async {
-        if crate::support::order_status(&app.ctx().db, order.id).await == "paid" {
+        if crate::support::order_status(&app.ctx().db, order.id).await == OrderStatus::Paid {
             return Some(());
         }
         if let Ok(button) = browser.client.find(Locator::Css(&verify)).await {

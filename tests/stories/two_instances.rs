@@ -3,6 +3,7 @@
 //!
 //! Needs a server database (`DATABASE_URL` postgres:// or mysql://) and Redis (`REDIS_URL`,
 //! default 127.0.0.1:6379).
+use domain::OrderStatus;
 use testkit::TestDb;
 use testkit::fake_telegram::FakeTelegram;
 use vitrina::Part;
@@ -61,7 +62,7 @@ async fn verified_on_the_web_instance_the_bot_instance_tells_the_customer_once()
         "B's queue shows the order in review"
     );
     staff.verify(order.id).await;
-    assert_eq!(support::order_status(&db.db, order.id).await, "paid");
+    assert_eq!(support::order_status(&db.db, order.id).await, OrderStatus::Paid);
 
     told(&api, &IRINA, "notify-verified", &number(&order)).await;
     deliveries_settled(&db.db).await;

@@ -1,5 +1,6 @@
 //! (a) A customer (Russian) orders, sends a receipt; staff verify it in a real browser; the
 //! customer is told, in Russian, once.
+use domain::OrderStatus;
 use testkit::TestDb;
 use testkit::fake_telegram::FakeTelegram;
 use testkit::wait::eventually;
@@ -31,7 +32,7 @@ async fn ordered_paid_and_verified_in_the_browser_the_customer_is_told_in_russia
     };
 
     let order = customer.order(STORE, product.0).await;
-    assert_eq!(order.status, "awaiting_payment");
+    assert_eq!(order.status, OrderStatus::AwaitingPayment);
     assert_eq!(order.total_minor, 25_000);
     assert_eq!(
         order.delivery_name, "olga Test",
@@ -43,7 +44,7 @@ async fn ordered_paid_and_verified_in_the_browser_the_customer_is_told_in_russia
     assert_eq!(paid.receipt.order_id, order.id);
     assert_eq!(
         support::order_status(&db.db, order.id).await,
-        "payment_review"
+        OrderStatus::PaymentReview
     );
 
     crate::outbox_relayed(&db.db).await;
@@ -58,7 +59,7 @@ async fn ordered_paid_and_verified_in_the_browser_the_customer_is_told_in_russia
         .await
         .unwrap();
     eventually("the order to be paid", || async {
-        (support::order_status(&db.db, order.id).await == "paid").then_some(())
+        (support::order_status(&db.db, order.id).await == OrderStatus::Paid).then_some(())
     })
     .await;
 

@@ -9,17 +9,17 @@ use OrderStatus::*;
 /// What a state means for the business.
 pub trait OrderStatusExt {
     /// No transition leaves these.
-    fn is_terminal(self) -> bool;
+    fn is_terminal(&self) -> bool;
     /// Stock is held for the order (reserved, not yet shipped) in these states.
-    fn holds_stock(self) -> bool;
+    fn holds_stock(&self) -> bool;
 }
 
 impl OrderStatusExt for OrderStatus {
-    fn is_terminal(self) -> bool {
-        OrderStatus::ALL.into_iter().all(|to| rule(self, to).is_none())
+    fn is_terminal(&self) -> bool {
+        OrderStatus::ALL.into_iter().all(|to| rule(*self, to).is_none())
     }
 
-    fn holds_stock(self) -> bool {
+    fn holds_stock(&self) -> bool {
         matches!(self, AwaitingPayment | PaymentReview | Paid)
     }
 }

@@ -355,14 +355,13 @@ pub(crate) async fn refusal(db: &impl ConnectionTrait, order: &orders::Model, st
             .await;
         if let Ok(Some(row)) = last
             && from != OrderStatus::PaymentReview
-            && let Ok(status) = OrderStatus::parse(&row.to_status)
         {
             let by = match row.actor_user_id {
                 Some(id) => users::display_name(db, UserId(id)).await.ok().flatten(),
                 None => None,
             };
             return Error::AlreadyDecided {
-                status,
+                status: row.to_status,
                 by,
                 at: row.created_at,
             };
