@@ -3,11 +3,11 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use domain::{Actor, Role as StaffRole, StoreId, UserId};
+use domain::{Actor, Role, StoreId, UserId};
 use migration::{Migrator, MigratorTrait};
 
 use crate::settings::Settings;
-use crate::{App, Role, telemetry};
+use crate::{App, Part, telemetry};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -35,9 +35,9 @@ pub struct Cli {
 pub enum Command {
     /// Run the app (bot, web and worker by default).
     Serve {
-        /// Run only these roles (repeatable).
+        /// Run only these parts (repeatable).
         #[arg(long, value_enum)]
-        only: Vec<Role>,
+        only: Vec<Part>,
     },
     /// Database schema.
     Migrate {
@@ -135,12 +135,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut app = App::build(settings).await?;
     match cli.command {
         Command::Serve { only } => {
-            let roles = if only.is_empty() {
-                vec![Role::Bot, Role::Web, Role::Worker]
+            let parts = if only.is_empty() {
+                vec![Part::Bot, Part::Web, Part::Worker]
             } else {
                 only
             };
-            app.serve(&roles).await
+            app.serve(&parts).await
         }
         Command::Migrate { action } => migrate(&app, action).await,
         command => {
@@ -234,7 +234,7 @@ async fn admin(app: &App, command: Command) -> anyhow::Result<()> {
                     store,
                 },
         } => {
-            let role = StaffRole::parse(&role)?;
+            let role = Role::parse(&role)?;
             let store = store_id(app, store.as_deref()).await?;
             let user = user_by_telegram(app, telegram_id).await?;
             domain::staff::grant(ctx, &op, user, role, store).await?;

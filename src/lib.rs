@@ -23,9 +23,10 @@ use tokio::task::JoinHandle;
 use sandbox::Sandbox;
 use settings::{BusKind, Settings};
 
-/// What `serve` runs; all of them by default.
+/// A part of Vitrina that a process runs (`serve --only`): the Telegram bot, the web
+/// backoffice, the worker (outbox relay, jobs, email). All of them by default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Role {
+pub enum Part {
     Bot,
     Web,
     Worker,
@@ -86,10 +87,10 @@ impl App {
         }
     }
 
-    /// Runs the chosen roles until Ctrl-C.
-    pub async fn serve(mut self, roles: &[Role]) -> anyhow::Result<()> {
+    /// Runs the chosen parts until Ctrl-C.
+    pub async fn serve(mut self, parts: &[Part]) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let started = self.start(roles, stop_rx).await?;
+        let started = self.start(parts, stop_rx).await?;
         // The last start-up line, in plain words: where to go now.
         println!("{}", started.greeting());
         tokio::signal::ctrl_c()
@@ -101,31 +102,31 @@ impl App {
         Ok(())
     }
 
-    /// Prepares the schema and starts the chosen roles in the background; they stop when
+    /// Prepares the schema and starts the chosen parts in the background; they stop when
     /// `stop` turns true (then [`Started::join`] waits for them).
     pub async fn start(
         &mut self,
-        roles: &[Role],
+        parts: &[Part],
         stop: watch::Receiver<bool>,
     ) -> anyhow::Result<Started> {
         self.prepare_schema().await?;
         self.settings.jwt_secret()?;
-        let sandbox = match sandbox::mode(&self.settings, roles)? {
+        let sandbox = match sandbox::mode(&self.settings, parts)? {
             sandbox::Mode::Sandbox => Some(Sandbox::start(&self.ctx, &mut self.settings).await?),
             sandbox::Mode::Telegram => None,
         };
         let owner = format!("{}-{}", hostname(), uuid_like());
         let mut tasks = Vec::new();
         let mut web_addr = None;
-        if roles.contains(&Role::Web)
-            && !roles.contains(&Role::Worker)
+        if parts.contains(&Part::Web)
+            && !parts.contains(&Part::Worker)
             && self.settings.bus.kind == BusKind::Memory
         {
             tracing::warn!(
-                "the web role runs without the worker and bus.kind = \"memory\": pages get no live updates; set bus.kind = \"redis\""
+                "the web part runs without the worker and bus.kind = \"memory\": pages get no live updates; set bus.kind = \"redis\""
             );
         }
-        if roles.contains(&Role::Worker) {
+        if parts.contains(&Part::Worker) {
             tracing::info!(%owner, "worker started: outbox relay and jobs");
             tasks.push(tokio::spawn(domain::worker::run(
                 self.ctx.clone(),
@@ -134,7 +135,7 @@ impl App {
                 stop.clone(),
             )));
         }
-        if roles.contains(&Role::Worker)
+        if parts.contains(&Part::Worker)
             && let Some(mailer) = mail::Mailer::from_settings(&self.settings.email)?
         {
             tracing::info!(host = ?self.settings.email.smtp_host, "email notifications on");
@@ -147,14 +148,14 @@ impl App {
         }
         let mut webhook_route = None;
         let mut claim = None;
-        if roles.contains(&Role::Bot) {
+        if parts.contains(&Part::Bot) {
             let bot =
-                telegram::start(self, &owner, stop.clone(), roles.contains(&Role::Web)).await?;
+                telegram::start(self, &owner, stop.clone(), parts.contains(&Part::Web)).await?;
             tasks.extend(bot.tasks);
             webhook_route = bot.webhook_route;
             claim = bot.claim;
         }
-        if roles.contains(&Role::Web) {
+        if parts.contains(&Part::Web) {
             let on_page = sandbox.as_ref().map(Sandbox::for_backoffice);
             let (addr, task) = web::start(self, webhook_route, on_page, stop.clone()).await?;
             web_addr = Some(addr);
@@ -169,10 +170,10 @@ impl App {
     }
 }
 
-/// The roles [`App::start`] started.
+/// The parts [`App::start`] started.
 pub struct Started {
     pub tasks: Vec<JoinHandle<()>>,
-    /// Where the backoffice listens, when the web role runs.
+    /// Where the backoffice listens, when the web part runs.
     pub web_addr: Option<SocketAddr>,
     /// With no OWNER yet: the one-time link that makes whoever opens it in Telegram the owner.
     pub claim: Option<String>,
@@ -197,7 +198,7 @@ impl Started {
             (_, None, None) => "Vitrina is running.".to_owned(),
         }
     }
-    /// Waits for every role to end (after the stop signal).
+    /// Waits for every part to end (after the stop signal).
     pub async fn join(self) {
         for t in self.tasks {
             let _ = t.await;

@@ -8,13 +8,13 @@ use anyhow::Context;
 use domain::Ctx;
 use standin::{Serving, Standin, User};
 
-use crate::Role;
+use crate::Part;
 use crate::settings::{Secret, Settings};
 
 /// The token the bot presents to the stand-in (which accepts any).
 const TOKEN: &str = "0:sandbox";
 
-/// Whether `serve` with these roles runs against the real Telegram or the sandbox.
+/// Whether `serve` with these parts runs against the real Telegram or the sandbox.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     /// A token is configured (or the sandbox is switched off, or this instance does not run
@@ -23,10 +23,10 @@ pub enum Mode {
     Sandbox,
 }
 
-/// Sandbox mode needs no token, the bot and the web roles in this instance, and a loopback
+/// Sandbox mode needs no token, the bot and the web parts in this instance, and a loopback
 /// `server.bind` (unless `sandbox.allow_remote`): anyone who reaches the page acts as OWNER.
-pub fn mode(settings: &Settings, roles: &[Role]) -> anyhow::Result<Mode> {
-    let both = roles.contains(&Role::Bot) && roles.contains(&Role::Web);
+pub fn mode(settings: &Settings, parts: &[Part]) -> anyhow::Result<Mode> {
+    let both = parts.contains(&Part::Bot) && parts.contains(&Part::Web);
     if settings.telegram.token.is_some() || !settings.sandbox.enabled || !both {
         return Ok(Mode::Telegram);
     }
@@ -130,7 +130,7 @@ mod tests {
         s
     }
 
-    const ALL: &[Role] = &[Role::Bot, Role::Web, Role::Worker];
+    const ALL: &[Part] = &[Part::Bot, Part::Web, Part::Worker];
 
     #[test]
     fn no_token_on_loopback_is_the_sandbox() {
@@ -175,11 +175,11 @@ mod tests {
     }
 
     #[test]
-    fn the_sandbox_needs_the_bot_and_the_web_role_here_and_can_be_switched_off() {
+    fn the_sandbox_needs_the_bot_and_the_web_part_here_and_can_be_switched_off() {
         let s = settings("127.0.0.1:8080");
-        assert_eq!(mode(&s, &[Role::Bot]).unwrap(), Mode::Telegram);
+        assert_eq!(mode(&s, &[Part::Bot]).unwrap(), Mode::Telegram);
         assert_eq!(
-            mode(&s, &[Role::Web, Role::Worker]).unwrap(),
+            mode(&s, &[Part::Web, Part::Worker]).unwrap(),
             Mode::Telegram
         );
         let mut off = settings("0.0.0.0:8080");

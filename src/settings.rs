@@ -327,7 +327,7 @@ pub struct TelegramSettings {
     pub api_url: String,
     pub webhook_url: Option<String>,
     pub webhook_secret: Option<Secret>,
-    /// Where a bot-only instance listens for the webhook; with the web role in the same
+    /// Where a bot-only instance listens for the webhook; with the web part in the same
     /// instance the backoffice's server serves it (its path must begin with `/telegram/`).
     pub webhook_bind: String,
     /// The bot's @username, for the login QR code; asked from Telegram (getMe) when unset.

@@ -1,4 +1,4 @@
-//! Starting the bot role: the dispatcher (polling or webhook) and the notifier.
+//! Starting the bot part: the dispatcher (polling or webhook) and the notifier.
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -47,9 +47,9 @@ fn s3_storage(_: &crate::settings::S3Settings) -> anyhow::Result<Arc<dyn Receipt
     anyhow::bail!("receipts.storage = \"s3\" needs a build with `--features s3`")
 }
 
-/// What [`start`] started: the bot's tasks, and in webhook mode with the web role in this
+/// What [`start`] started: the bot's tasks, and in webhook mode with the web part in this
 /// instance, the route the backoffice's server must mount.
-pub struct BotRole {
+pub struct BotPart {
     pub tasks: Vec<JoinHandle<()>>,
     pub webhook_route: Option<axum::Router>,
     /// With no OWNER yet: the one-time claim link, for the console.
@@ -82,7 +82,7 @@ fn updates(app: &App, web_here: bool) -> anyhow::Result<Updates> {
     }
     anyhow::ensure!(
         url.path().starts_with(WEBHOOK_PREFIX),
-        "telegram.webhook_url: with the web role the backoffice serves the webhook, so its path must begin with {WEBHOOK_PREFIX} (got {})",
+        "telegram.webhook_url: with the web part the backoffice serves the webhook, so its path must begin with {WEBHOOK_PREFIX} (got {})",
         url.path()
     );
     Ok(Updates::Mounted { url, secret })
@@ -92,19 +92,19 @@ fn updates(app: &App, web_here: bool) -> anyhow::Result<Updates> {
 pub const WEBHOOK_PREFIX: &str = "/telegram/";
 
 /// Starts the bot and its notifier; both stop when `stop` turns true. `web_here`: this
-/// instance also runs the web role, whose server then serves the webhook.
+/// instance also runs the web part, whose server then serves the webhook.
 pub async fn start(
     app: &App,
     owner: &str,
     stop: watch::Receiver<bool>,
     web_here: bool,
-) -> anyhow::Result<BotRole> {
+) -> anyhow::Result<BotPart> {
     let tg = &app.settings.telegram;
     let Some(token) = &tg.token else {
         tracing::warn!(
             "no telegram.token configured (VITRINA__TELEGRAM__TOKEN): the bot is not started"
         );
-        return Ok(BotRole {
+        return Ok(BotPart {
             tasks: Vec::new(),
             webhook_route: None,
             claim: None,
@@ -188,7 +188,7 @@ pub async fn start(
         owner.to_owned(),
         stop,
     ));
-    Ok(BotRole {
+    Ok(BotPart {
         tasks: vec![dispatcher, stopper, notifier],
         webhook_route,
         claim,

@@ -1,4 +1,4 @@
-//! Starting the web role: the backoffice on `server.bind`.
+//! Starting the web part: the backoffice on `server.bind`.
 use std::net::SocketAddr;
 
 use anyhow::Context;

@@ -1,6 +1,6 @@
 //! The backoffice in a real browser: headless Chromium (Debian's `chromium` and
 //! `chromium-driver`) driven over WebDriver, against the app wired as in production (bot, web and
-//! worker roles on one database) and a fake Telegram Bot API on loopback.
+//! worker parts on one database) and a fake Telegram Bot API on loopback.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "browser/chrome.rs"]
 mod chrome;
@@ -15,6 +15,7 @@ mod shop;
 #[path = "support/mod.rs"]
 mod support;
 
+use domain::OrderStatus;
 use domain::events::DomainEvent;
 use serde_json::{Value, json};
 use testkit::wait::{PATIENCE, eventually};
@@ -58,7 +59,7 @@ async fn verify_from_the_queue() {
     })
     .await
     .expect("the receipt's event within the time limit");
-    assert_eq!(shop.status(order.id).await, "payment_review");
+    assert_eq!(shop.status(order.id).await, OrderStatus::PaymentReview);
 
     let browser = Browser::start().await;
     shop.log_in(&browser).await;
@@ -86,7 +87,7 @@ async fn verify_from_the_queue() {
         "the flash names order {number}: {flash:?}"
     );
     eventually("the order to be paid", || async {
-        (shop.status(order.id).await == "paid").then_some(())
+        (shop.status(order.id).await == OrderStatus::Paid).then_some(())
     })
     .await;
     browser.close().await;
@@ -121,7 +122,7 @@ async fn a_receipt_from_the_bot_appears_live() {
         .await
         .unwrap();
     assert_eq!(same_page, json!(true), "the item came without a reload");
-    assert_eq!(shop.status(order.id).await, "payment_review");
+    assert_eq!(shop.status(order.id).await, OrderStatus::PaymentReview);
     browser.close().await;
     shop.stop().await;
 }

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use domain::deliveries::DeliveryStatus;
-use domain::{Ctx, ProductId};
+use domain::{Ctx, OrderStatus, ProductId};
 use rand::{Rng, SeedableRng};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use testkit::TestDb;
@@ -188,7 +188,7 @@ async fn check(
             .unwrap();
         assert_eq!(orders.len(), 1, "{} placed one order: {orders:?}", who.name);
         let order = &orders[0];
-        assert_eq!(order.status, "paid");
+        assert_eq!(order.status, OrderStatus::Paid);
         unconfirmed += usize::from(!confirmed_once(api, who, order));
 
         // Each receipt is stored at least once, and at most once per time it was sent.
@@ -220,15 +220,18 @@ async fn check(
             .all(db)
             .await
             .unwrap();
-        let count = |to: &str| history.iter().filter(|h| h.to_status == to).count();
+        let count = |to| history.iter().filter(|h| h.to_status == to).count();
         let rejections = usize::from(rejected_first(i));
-        assert_eq!(count("paid"), 1, "verified once: {history:?}");
+        assert_eq!(count(OrderStatus::Paid), 1, "verified once: {history:?}");
         assert_eq!(
-            count("awaiting_payment"),
+            count(OrderStatus::AwaitingPayment),
             1 + rejections,
             "placed, rejected: {history:?}"
         );
-        assert!(count("payment_review") > rejections, "{history:?}");
+        assert!(
+            count(OrderStatus::PaymentReview) > rejections,
+            "{history:?}"
+        );
         let audit = entity::audit_log::Entity::find()
             .filter(entity::audit_log::Column::ObjectType.eq("order"))
             .filter(entity::audit_log::Column::ObjectId.eq(order.number.to_string()))

@@ -1,5 +1,5 @@
 //! Two instances on one database and one Redis behave as one system: instance A runs the web
-//! and worker roles, instance B only the web role. An event raised and relayed on A reaches an
+//! and worker parts, instance B only the web part. An event raised and relayed on A reaches an
 //! SSE client of B; a login completed on A is a session on B.
 //!
 //! Needs Redis (`REDIS_URL`, default 127.0.0.1:6379; CI starts one).
@@ -11,18 +11,18 @@ use domain::auth::challenge;
 use domain::{Actor, Channel};
 use testkit::TestDb;
 use testkit::wait::PATIENCE;
-use vitrina::Role;
+use vitrina::Part;
 
 use support::app::{Instance, Options};
 use support::staff::cookies;
 
 impl Instance {
-    async fn on_redis(db: &TestDb, channel: &str, roles: &[Role]) -> Instance {
+    async fn on_redis(db: &TestDb, channel: &str, parts: &[Part]) -> Instance {
         let options = Options {
             redis_channel: Some(channel),
             ..Options::default()
         };
-        Instance::start(db, roles, options).await
+        Instance::start(db, parts, options).await
     }
 }
 
@@ -53,8 +53,8 @@ async fn log_in(http: &reqwest::Client, at: &Instance, staff: domain::UserId) ->
 async fn an_event_on_one_instance_reaches_sse_clients_and_sessions_of_the_other() {
     let db = TestDb::new().await;
     let channel = format!("vitrina-test:{}", uuid::Uuid::new_v4());
-    let a = Instance::on_redis(&db, &channel, &[Role::Web, Role::Worker]).await;
-    let b = Instance::on_redis(&db, &channel, &[Role::Web]).await;
+    let a = Instance::on_redis(&db, &channel, &[Part::Web, Part::Worker]).await;
+    let b = Instance::on_redis(&db, &channel, &[Part::Web]).await;
 
     let ctx = a.ctx();
     let store = testkit::seed::store(ctx, "demo", "Demo Shop").await;

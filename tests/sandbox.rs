@@ -1,4 +1,4 @@
-//! Sandbox mode through the real app wiring (bot, web and worker roles, no Telegram token):
+//! Sandbox mode through the real app wiring (bot, web and worker parts, no Telegram token):
 //! simulated people talk to the real bot through the Telegram stand-in, and faults injected
 //! into the bot's calls behave as Telegram's would.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -11,11 +11,11 @@ use domain::{StoreId, UserId};
 use standin::{Fault, FaultKind, MediaKind, Standin};
 use testkit::TestDb;
 use testkit::wait::eventually;
-use vitrina::Role;
+use vitrina::Part;
 
 use support::app::{Instance, Options};
 
-const ALL: &[Role] = &[Role::Bot, Role::Web, Role::Worker];
+const ALL: &[Part] = &[Part::Bot, Part::Web, Part::Worker];
 
 async fn sandbox(db: &TestDb) -> Instance {
     let options = Options {

@@ -1,4 +1,4 @@
-//! Webhook mode inside the web role: the backoffice's server serves the bot's webhook route
+//! Webhook mode inside the web part: the backoffice's server serves the bot's webhook route
 //! (one port for both), refuses updates without the secret, and a stopping instance leaves the
 //! webhook registered for the others.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -8,7 +8,7 @@ use testkit::fake_telegram::FakeTelegram;
 use testkit::wait::{PATIENCE, eventually, free_port};
 use tokio::sync::watch;
 use vitrina::settings::{Secret, Settings};
-use vitrina::{App, Role};
+use vitrina::{App, Part};
 
 const SECRET: &str = "hook_Secret-42";
 const CUSTOMER: i64 = 5001;
@@ -51,7 +51,7 @@ async fn the_backoffice_serves_the_webhook_with_its_secret() {
         .await
         .unwrap();
     let (stop, stop_rx) = watch::channel(false);
-    let started = app.start(&[Role::Bot, Role::Web], stop_rx).await.unwrap();
+    let started = app.start(&[Part::Bot, Part::Web], stop_rx).await.unwrap();
     assert_eq!(started.web_addr.unwrap().port(), port);
 
     let set = api
@@ -124,7 +124,7 @@ async fn a_webhook_path_among_the_backoffice_pages_is_refused_at_start() {
         .unwrap();
     let (_stop, stop_rx) = watch::channel(false);
     let err = app
-        .start(&[Role::Bot, Role::Web], stop_rx)
+        .start(&[Part::Bot, Part::Web], stop_rx)
         .await
         .err()
         .expect("refused");

@@ -34,6 +34,13 @@ impl From<domain::Error> for AppError {
     }
 }
 
+/// Form text that is none of a vocabulary's words (`Role::parse`): the domain's `Invalid`.
+impl From<entity::kinds::Unknown> for AppError {
+    fn from(e: entity::kinds::Unknown) -> Self {
+        domain::Error::from(e).into()
+    }
+}
+
 impl From<sea_orm::DbErr> for AppError {
     fn from(e: sea_orm::DbErr) -> Self {
         AppError::Internal(e.to_string())

@@ -1,6 +1,7 @@
 //! What every page needs: the translator, the staff member, their stores.
 use chrono::{DateTime, Utc};
 use domain::money::Locale;
+use domain::{Channel, OrderStatus};
 use i18n::{ArgValue, Lang};
 
 /// Translation helpers callable from templates.
@@ -24,11 +25,11 @@ impl Tr {
         domain::money::show(*minor, currency, Locale::from_tag(self.0.as_str()))
     }
 
-    pub fn status(&self, status: &str) -> String {
+    pub fn status(&self, status: &OrderStatus) -> String {
         self.t(&format!("status-{status}"))
     }
 
-    pub fn channel(&self, channel: &str) -> String {
+    pub fn channel(&self, channel: &Channel) -> String {
         self.t(&format!("channel-{channel}"))
     }
 

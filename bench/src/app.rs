@@ -1,5 +1,5 @@
 //! The whole application wired as in production (`vitrina::App` from `Settings`, started with
-//! the chosen roles) on a fresh database, its bot talking to the fake Bot API on loopback, and
+//! the chosen parts) on a fresh database, its bot talking to the fake Bot API on loopback, and
 //! what customers and staff do to it: for the end-to-end benchmarks (`event_latency`,
 //! `sse_fanout`).
 use std::net::SocketAddr;
@@ -15,7 +15,7 @@ use testkit::TestDb;
 use testkit::fake_telegram::FakeTelegram;
 use tokio::sync::watch;
 use vitrina::settings::{BusKind, Secret, Settings};
-use vitrina::{App, Role, Started};
+use vitrina::{App, Part, Started};
 
 /// The Telegram id of the staff member (ADMIN of the store) the SSE clients log in as.
 pub const STAFF: i64 = 7001;
@@ -38,9 +38,9 @@ pub struct Shop {
 
 impl Shop {
     /// A fresh database (`DATABASE_URL`, SQLite when unset, as in the tests), a store with a
-    /// product and an ADMIN, and the app started with `roles` on the chosen event bus (Redis at
+    /// product and an ADMIN, and the app started with `parts` on the chosen event bus (Redis at
     /// `REDIS_URL`, default 127.0.0.1:6379, on a channel of its own).
-    pub async fn start(roles: &[Role], bus: BusKind) -> anyhow::Result<Shop> {
+    pub async fn start(parts: &[Part], bus: BusKind) -> anyhow::Result<Shop> {
         let db = TestDb::new().await;
         let api = FakeTelegram::start().await;
         let data = tempfile::Builder::new()
@@ -70,8 +70,8 @@ impl Shop {
         let staff = testkit::seed::admin(ctx, store, STAFF, "anna", "en").await;
 
         let (stop, stop_rx) = watch::channel(false);
-        let started = app.start(roles, stop_rx).await?;
-        let addr = started.web_addr.context("the web role is not running")?;
+        let started = app.start(parts, stop_rx).await?;
+        let addr = started.web_addr.context("the web part is not running")?;
         Ok(Shop {
             api,
             app,
@@ -87,7 +87,7 @@ impl Shop {
         })
     }
 
-    /// Stops the roles and waits for them (at most 30 s).
+    /// Stops the parts and waits for them (at most 30 s).
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         let _ = tokio::time::timeout(Duration::from_secs(30), self.started.join()).await;

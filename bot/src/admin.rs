@@ -2,7 +2,6 @@
 //! numbers typed or forwarded, and the Verify / Reject buttons. Roles come from the database by
 //! the sender's Telegram id; anyone without one is answered as for an unknown command.
 use domain::orders::{Step, decide, queries};
-use domain::policy;
 use domain::{OrderId, OrderStatus, StoreId};
 use i18n::ArgValue;
 use teloxide::prelude::*;

@@ -105,7 +105,10 @@ mod tests {
         assert_eq!(names.len(), Command::bot_commands().len(), "{names:?}");
         for lang in Lang::ALL {
             for name in &names {
-                assert!(i18n::has_key(lang, &format!("cmd-{name}")), "{lang:?} {name}");
+                assert!(
+                    i18n::has_key(lang, &format!("cmd-{name}")),
+                    "{lang:?} {name}"
+                );
             }
         }
     }
@@ -121,10 +124,16 @@ mod tests {
         for hidden in ["/verify", "/reject", "/order ", "/start", "/help"] {
             assert!(!customer.contains(hidden), "{customer}");
         }
-        assert!(staff.contains("/verify — ") && staff.contains("/reject — "), "{staff}");
+        assert!(
+            staff.contains("/verify — ") && staff.contains("/reject — "),
+            "{staff}"
+        );
         assert!(!staff.contains("cmd-"), "untranslated: {staff}");
         let russian = help(Lang::Ru, true);
-        assert!(russian.contains(&i18n::t(Lang::Ru, "cmd-verify")), "{russian}");
+        assert!(
+            russian.contains(&i18n::t(Lang::Ru, "cmd-verify")),
+            "{russian}"
+        );
         assert_ne!(russian, staff);
     }
 

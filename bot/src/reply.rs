@@ -1,5 +1,5 @@
 //! Every text the bot sends comes from `locales/` through here, so tests compare with the same keys.
-use domain::Error;
+use domain::{Error, OrderStatus};
 use i18n::{ArgValue, Lang};
 
 pub fn t(lang: Lang, key: &str) -> String {
@@ -25,10 +25,14 @@ pub fn error(lang: Lang, err: &Error) -> String {
 
 /// `1 234,50 ₴` / `₴1,234.50`; an unknown currency code is shown as is.
 pub fn money(lang: Lang, minor: i64, currency: &str) -> String {
-    domain::money::show(minor, currency, domain::money::Locale::from_tag(lang.as_str()))
+    domain::money::show(
+        minor,
+        currency,
+        domain::money::Locale::from_tag(lang.as_str()),
+    )
 }
 
-pub fn status(lang: Lang, status: &str) -> String {
+pub fn status(lang: Lang, status: &OrderStatus) -> String {
     t(lang, &format!("status-{status}"))
 }
 

@@ -80,7 +80,7 @@ fn errors() -> std::sync::Arc<LoggingErrorHandler> {
 }
 
 /// Webhook mode served by someone else's HTTP server (the backoffice's, when this instance
-/// also runs the web role): registers the webhook with Telegram and answers the router to
+/// also runs the web part): registers the webhook with Telegram and answers the router to
 /// mount (it serves only the URL's path) and the future that handles the updates it receives
 /// until the token sent to `ready` is shut down.
 pub async fn dispatch_mounted(

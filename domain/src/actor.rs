@@ -1,30 +1,9 @@
 //! Who is acting, and through which channel.
-use serde::{Deserialize, Serialize};
-
 use crate::ids::UserId;
 
-/// Where an action came from; recorded in history and audit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Bot,
-    Web,
-    Api,
-    Cli,
-    System,
-}
-
-impl Channel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Bot => "bot",
-            Channel::Web => "web",
-            Channel::Api => "api",
-            Channel::Cli => "cli",
-            Channel::System => "system",
-        }
-    }
-}
+/// Where an action came from; recorded in history and audit (the stored vocabulary,
+/// `entity::kinds`).
+pub use entity::kinds::Channel;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Principal {

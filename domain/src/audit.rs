@@ -43,7 +43,7 @@ pub async fn record(
             Principal::User(u) => Some(u.0),
             _ => None,
         }),
-        channel: Set(actor.channel.as_str().to_owned()),
+        channel: Set(actor.channel),
         action: Set(entry.action.to_owned()),
         object_type: Set(entry.object_type.to_owned()),
         object_id: Set(entry.object_id),

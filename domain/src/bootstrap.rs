@@ -85,7 +85,7 @@ pub async fn claim(ctx: &Ctx, actor: &Actor, code: &str) -> Result<()> {
             id: NotSet,
             user_id: Set(user.0),
             store_id: Set(None),
-            role: Set(Role::Owner.as_str().to_owned()),
+            role: Set(Role::Owner),
             granted_by: Set(None),
             receipt_alerts: Set(true),
             created_at: Set(now),

@@ -105,7 +105,7 @@ pub enum Error {
     #[error("update already handled")]
     DuplicateUpdate,
     #[error("database error: {0}")]
-    Db(#[from] DbErr),
+    Db(DbErr),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -155,6 +155,25 @@ pub const USER_KEYS: &[&str] = &[
     "error-staff-not-blockable",
     "error-internal",
 ];
+
+impl From<DbErr> for Error {
+    /// A stored value the code cannot read (a word outside a column's vocabulary, say a
+    /// status written by a newer version) is not a database failure: `Internal`, never
+    /// retried.
+    fn from(e: DbErr) -> Self {
+        match e {
+            DbErr::Type(what) => Error::Internal(what),
+            e => Error::Db(e),
+        }
+    }
+}
+
+/// Text that is none of a vocabulary's words (`OrderStatus::parse("x")`): `Invalid`.
+impl From<entity::kinds::Unknown> for Error {
+    fn from(e: entity::kinds::Unknown) -> Self {
+        Error::Invalid { field: e.what }
+    }
+}
 
 impl Error {
     /// The i18n key of the message shown to a user. Internal errors all map to one key so

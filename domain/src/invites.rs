@@ -103,7 +103,7 @@ pub async fn create(
             id: NotSet,
             token_hash: Set(digest(&token)),
             store_id: Set(store.map(|s| s.0)),
-            role: Set(role.as_str().to_owned()),
+            role: Set(role),
             created_by: Set(inviter.0),
             created_at: Set(now),
             expires_at: Set(expires_at),
@@ -176,7 +176,7 @@ pub async fn accept(ctx: &Ctx, actor: &Actor, token: &str) -> Result<Accepted> {
         if taken.rows_affected == 0 {
             return Err(Error::InviteUsed);
         }
-        let role = Role::parse(&row.role)?;
+        let role = row.role;
         let store = row.store_id.map(StoreId);
         let inviter = Actor::user(UserId(row.created_by), actor.channel);
         staff::check_authority(&txn, &inviter, role, store)
@@ -253,15 +253,13 @@ pub async fn list(ctx: &Ctx, actor: &Actor, store: StoreId) -> Result<Vec<Invite
         .collect();
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            Some(Invite {
-                id: r.id,
-                store: r.store_id.map(StoreId),
-                role: Role::parse(&r.role).ok()?,
-                created_by: creators.get(&r.created_by).cloned(),
-                created_at: r.created_at,
-                expires_at: r.expires_at,
-            })
+        .map(|r| Invite {
+            id: r.id,
+            store: r.store_id.map(StoreId),
+            role: r.role,
+            created_by: creators.get(&r.created_by).cloned(),
+            created_at: r.created_at,
+            expires_at: r.expires_at,
         })
         .collect())
 }
@@ -283,7 +281,7 @@ pub async fn revoke(ctx: &Ctx, actor: &Actor, store: StoreId, id: i64) -> Result
         if !visible {
             return Err(MISSING);
         }
-        let role = Role::parse(&row.role)?;
+        let role = row.role;
         staff::check_authority(&txn, actor, role, row.store_id.map(StoreId)).await?;
         if row.used_at.is_some() {
             return Err(Error::InviteUsed);

@@ -257,9 +257,7 @@ async fn staff_who(
     }
     let mut out: Vec<(i64, i64, String)> = Vec::new();
     for r in q.all(db).await? {
-        let Ok(role) = Role::parse(&r.role) else {
-            continue;
-        };
+        let role = r.role;
         let platform_owner = r.store_id.is_none() && role == Role::Owner;
         if (r.store_id.is_some() || platform_owner)
             && policy::allows(role, cap)

@@ -1,9 +1,6 @@
 //! Roles x capabilities (DESIGN.md §3 Roles) in one place. Deny by default.
-use std::fmt;
-
 use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, Principal};
 use crate::error::{Error, Result};
@@ -11,42 +8,19 @@ use crate::events::DomainEvent;
 use crate::ids::{StoreId, UserId};
 use entity::staff_roles;
 
-/// Staff roles, weakest first, so `Ord` compares authority.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Vendor,
-    Admin,
-    Owner,
-}
+/// Staff roles, weakest first, so `Ord` compares authority: the stored vocabulary
+/// (`entity::kinds`); what each may do is here.
+pub use entity::kinds::Role;
 
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Vendor, Role::Admin, Role::Owner];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Vendor => "vendor",
-            Role::Admin => "admin",
-            Role::Owner => "owner",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or(Error::Invalid { field: "role" })
-    }
-
+/// What a role means beyond the matrix.
+pub trait RoleExt {
     /// OWNER is platform-wide; the others are granted per store.
-    pub fn is_platform_wide(self) -> bool {
-        self == Role::Owner
-    }
+    fn is_platform_wide(&self) -> bool;
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+impl RoleExt for Role {
+    fn is_platform_wide(&self) -> bool {
+        *self == Role::Owner
     }
 }
 
@@ -126,8 +100,8 @@ impl Roles {
     pub fn from_rows(rows: &[staff_roles::Model]) -> Self {
         Roles(
             rows.iter()
-                .filter(|r| r.store_id.is_some() || r.role == Role::Owner.as_str())
-                .filter_map(|r| Some((r.store_id.map(StoreId), Role::parse(&r.role).ok()?)))
+                .filter(|r| r.store_id.is_some() || r.role == Role::Owner)
+                .map(|r| (r.store_id.map(StoreId), r.role))
                 .collect(),
         )
     }
@@ -188,7 +162,7 @@ pub async fn is_owner(db: &impl ConnectionTrait, user: UserId) -> Result<bool> {
     let n = staff_roles::Entity::find()
         .filter(staff_roles::Column::UserId.eq(user.0))
         .filter(staff_roles::Column::StoreId.is_null())
-        .filter(staff_roles::Column::Role.eq(Role::Owner.as_str()))
+        .filter(staff_roles::Column::Role.eq(Role::Owner))
         .one(db)
         .await?;
     Ok(n.is_some())
@@ -287,7 +261,7 @@ mod tests {
             id: 0,
             user_id: 7,
             store_id: store,
-            role: role.as_str().to_owned(),
+            role,
             granted_by: None,
             receipt_alerts: false,
             created_at: chrono::Utc::now(),

@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::ids::{StoreId, UserId};
-use crate::policy::Role;
+use crate::policy::{Role, RoleExt as _};
 use crate::users::{self, TelegramProfile};
 use crate::{Ctx, demo, staff, stores};
 use entity::{staff_roles, users as users_table};
@@ -102,7 +102,7 @@ async fn ensure_user(ctx: &Ctx, person: &Person) -> Result<UserId> {
 /// already, and then makes sure receipt alerts are on when the role decides payments.
 async fn ensure_role(ctx: &Ctx, user: UserId, role: Role, scope: Option<StoreId>) -> Result<()> {
     let current = staff::scoped(user, scope).one(&ctx.db).await?;
-    if current.is_some_and(|r| r.role == role.as_str()) {
+    if current.is_some_and(|r| r.role == role) {
         return Ok(());
     }
     let row = staff::grant(ctx, &Actor::operator(), user, role, scope).await?;
@@ -181,9 +181,7 @@ pub async fn people(db: &impl ConnectionTrait) -> Result<Vec<(i64, String, Strin
             .all(db)
             .await?
         {
-            let Ok(role) = Role::parse(&row.role) else {
-                continue;
-            };
+            let role = row.role;
             // A store-less row grants only OWNER (as `policy::Roles` reads them).
             if row.store_id.is_none() && !role.is_platform_wide() {
                 continue;

@@ -12,7 +12,7 @@ use crate::actor::{Actor, Principal};
 use crate::error::{Error, Result};
 use crate::events::{DomainEvent, outbox};
 use crate::ids::{StoreId, UserId};
-use crate::policy::{self, Capability, Role};
+use crate::policy::{self, Capability, Role, RoleExt as _};
 use crate::{Ctx, audit, in_tx, jobs};
 use entity::{jobs as jobs_table, staff_roles};
 
@@ -103,7 +103,7 @@ pub async fn grant(
             crate::stores::load(&txn, s).await?;
         }
         let existing = scoped(user, store).one(&txn).await?;
-        if let Some(current) = existing.as_ref().and_then(|r| Role::parse(&r.role).ok()) {
+        if let Some(current) = existing.as_ref().map(|r| r.role) {
             // Changing someone's role is taking the old one away too.
             check_authority(&txn, actor, current, store).await?;
         }
@@ -148,7 +148,7 @@ pub(crate) async fn put_role(
     let id = match &existing {
         Some(row) => {
             staff_roles::Entity::update_many()
-                .col_expr(staff_roles::Column::Role, Expr::value(p.role.as_str()))
+                .col_expr(staff_roles::Column::Role, Expr::value(p.role))
                 .col_expr(
                     staff_roles::Column::GrantedBy,
                     Expr::value(p.granted_by.map(|u| u.0)),
@@ -165,7 +165,7 @@ pub(crate) async fn put_role(
                 id: NotSet,
                 user_id: Set(p.user.0),
                 store_id: Set(p.store.map(|s| s.0)),
-                role: Set(p.role.as_str().to_owned()),
+                role: Set(p.role),
                 granted_by: Set(p.granted_by.map(|u| u.0)),
                 receipt_alerts: Set(true),
                 created_at: Set(now),
@@ -203,7 +203,7 @@ pub async fn revoke(ctx: &Ctx, actor: &Actor, user: UserId, store: Option<StoreI
             .one(&txn)
             .await?
             .ok_or(Error::NotFound { what: "role" })?;
-        let role = Role::parse(&row.role)?;
+        let role = row.role;
         check_authority(&txn, actor, role, store).await?;
         if role == Role::Owner {
             keep_an_owner(&txn).await?;
@@ -258,7 +258,7 @@ pub async fn has_owner(db: &impl ConnectionTrait) -> Result<bool> {
 async fn owner_count(db: &impl ConnectionTrait) -> Result<u64> {
     Ok(staff_roles::Entity::find()
         .filter(staff_roles::Column::StoreId.is_null())
-        .filter(staff_roles::Column::Role.eq(Role::Owner.as_str()))
+        .filter(staff_roles::Column::Role.eq(Role::Owner))
         .count(db)
         .await?)
 }
@@ -306,7 +306,7 @@ pub async fn members(db: &impl ConnectionTrait, store: StoreId) -> Result<Vec<Me
 pub async fn owners(db: &impl ConnectionTrait) -> Result<Vec<Member>> {
     let roles = staff_roles::Entity::find()
         .filter(staff_roles::Column::StoreId.is_null())
-        .filter(staff_roles::Column::Role.eq(Role::Owner.as_str()))
+        .filter(staff_roles::Column::Role.eq(Role::Owner))
         .all(db)
         .await?;
     to_members(db, roles).await
@@ -332,7 +332,7 @@ async fn to_members(
         .filter_map(|r| {
             Some(Member {
                 user: users.get(&r.user_id)?.clone(),
-                role: Role::parse(&r.role).ok()?,
+                role: r.role,
                 receipt_alerts: r.receipt_alerts,
                 granted_at: r.created_at,
                 granted_by: r.granted_by.and_then(|g| users.get(&g).cloned()),

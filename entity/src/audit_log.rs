@@ -1,6 +1,8 @@
 //! `audit_log` table.
 use sea_orm::entity::prelude::*;
 
+use crate::kinds::Channel;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_log")]
 pub struct Model {
@@ -8,7 +10,7 @@ pub struct Model {
     pub id: i64,
     pub store_id: Option<i64>,
     pub actor_user_id: Option<i64>,
-    pub channel: String,
+    pub channel: Channel,
     pub action: String,
     pub object_type: String,
     pub object_id: String,

@@ -1,10 +1,12 @@
-//! SeaORM entities, one file per table. No behaviour lives here.
+//! SeaORM entities, one file per table, and the vocabularies their typed columns hold
+//! ([`kinds`]). No behaviour lives here.
 
 pub mod audit_log;
 pub mod cart_items;
 pub mod customer_blocks;
 pub mod dialogues;
 pub mod jobs;
+pub mod kinds;
 pub mod login_challenges;
 pub mod notification_deliveries;
 pub mod notification_preferences;

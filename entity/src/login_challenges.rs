@@ -1,6 +1,8 @@
 //! `login_challenges` table.
 use sea_orm::entity::prelude::*;
 
+use crate::kinds::ChallengeStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "login_challenges")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub token_hash: String,
     pub browser_hash: String,
-    pub status: String,
+    pub status: ChallengeStatus,
     pub user_id: Option<i64>,
     pub user_agent: String,
     pub ip: Option<String>,

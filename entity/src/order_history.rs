@@ -1,6 +1,8 @@
 //! `order_history` table.
 use sea_orm::entity::prelude::*;
 
+use crate::kinds::{Channel, OrderStatus};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "order_history")]
 pub struct Model {
@@ -9,10 +11,10 @@ pub struct Model {
     pub order_id: i64,
     /// What happened: `status_changed`, `assigned`, `released`, `receipt_attached`.
     pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<OrderStatus>,
+    pub to_status: OrderStatus,
     pub actor_user_id: Option<i64>,
-    pub channel: String,
+    pub channel: Channel,
     #[sea_orm(column_type = "Text", nullable)]
     pub reason: Option<String>,
     pub created_at: DateTimeUtc,

@@ -1,6 +1,8 @@
 //! `orders` table.
 use sea_orm::entity::prelude::*;
 
+use crate::kinds::OrderStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "orders")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub store_id: i64,
     pub number: i64,
     pub customer_id: i64,
-    pub status: String,
+    pub status: OrderStatus,
     pub total_minor: i64,
     pub currency: String,
     pub delivery_name: String,

@@ -1,6 +1,8 @@
 //! `receipts` table.
 use sea_orm::entity::prelude::*;
 
+use crate::kinds::ReceiptStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "receipts")]
 pub struct Model {
@@ -17,7 +19,7 @@ pub struct Model {
     pub size_bytes: i64,
     pub width: Option<i32>,
     pub height: Option<i32>,
-    pub status: String,
+    pub status: ReceiptStatus,
     pub decided_by: Option<i64>,
     pub decided_at: Option<DateTimeUtc>,
     #[sea_orm(column_type = "Text", nullable)]

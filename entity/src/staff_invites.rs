@@ -1,6 +1,8 @@
 //! `staff_invites` table: one-time deep links that grant a staff role.
 use sea_orm::entity::prelude::*;
 
+use crate::kinds::Role;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "staff_invites")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     pub token_hash: String,
     /// `None` for an OWNER invitation (a platform-wide role).
     pub store_id: Option<i64>,
-    pub role: String,
+    pub role: Role,
     pub created_by: i64,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,

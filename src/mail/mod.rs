@@ -1,5 +1,5 @@
 //! Email notifications over SMTP (lettre): the sender of the `email` deliveries that
-//! `domain::deliveries` plans. Started by the worker role when `[email] smtp_host` is set.
+//! `domain::deliveries` plans. Started by the worker part when `[email] smtp_host` is set.
 //!
 //! Like the Telegram notifier, it claims due deliveries under a lease, so of several instances
 //! one sends each. A 5xx reply fails the delivery for good with the server's reply as the

@@ -4,18 +4,19 @@
 //! backoffice; the customer's chat shows the confirmation.
 use std::time::{Duration, Instant};
 
+use domain::OrderStatus;
 use fantoccini::Locator;
 use i18n::{ArgValue, Lang};
 use serde::Deserialize;
 use serde_json::json;
 use testkit::TestDb;
 use testkit::wait::{PATIENCE, eventually};
-use vitrina::Role;
+use vitrina::Part;
 
 use crate::chrome::Browser;
 use crate::support::app::{Instance, Options};
 
-const ALL: &[Role] = &[Role::Bot, Role::Web, Role::Worker];
+const ALL: &[Part] = &[Part::Bot, Part::Web, Part::Worker];
 const OWNER: i64 = domain::sandbox::OWNER.telegram_id;
 
 /// The whole story in `lang` (`en`, `ru`): the pages in that language, a customer who writes
@@ -155,7 +156,7 @@ pub async fn story(lang: &str) {
     // A live event may reload the queue under the first click: pressed until it is paid.
     let verify = format!("{item} button[data-action=verify]");
     eventually("the order to be paid", || async {
-        if crate::support::order_status(&app.ctx().db, order.id).await == "paid" {
+        if crate::support::order_status(&app.ctx().db, order.id).await == OrderStatus::Paid {
             return Some(());
         }
         if let Ok(button) = browser.client.find(Locator::Css(&verify)).await {

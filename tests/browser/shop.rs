@@ -1,11 +1,11 @@
-//! The app as in production (bot, web and worker roles on one fresh database) and the fake
+//! The app as in production (bot, web and worker parts on one fresh database) and the fake
 //! Telegram Bot API it talks to, with what customers and staff do in Telegram.
 use domain::{ProductId, StoreId, UserId};
 use sea_orm::EntityTrait;
 use serde_json::Value;
 use testkit::TestDb;
 use testkit::fake_telegram::FakeTelegram;
-use vitrina::Role;
+use vitrina::Part;
 
 use crate::chrome::Browser;
 use crate::support::app::{Instance, Options};
@@ -16,7 +16,7 @@ pub const STAFF: i64 = crate::support::STAFF.id;
 pub const CUSTOMER: i64 = 7002;
 const CAROL: Person = Person::new(CUSTOMER, "carol", "en");
 
-/// The app with its bot, web and worker roles on a fresh database, talking to a fake Bot API.
+/// The app with its bot, web and worker parts on a fresh database, talking to a fake Bot API.
 pub struct Shop {
     pub api: FakeTelegram,
     pub app: Instance,
@@ -34,7 +34,7 @@ impl Shop {
             api_url: Some(&api.url),
             ..Options::default()
         };
-        let app = Instance::start(&db, &[Role::Bot, Role::Web, Role::Worker], options).await;
+        let app = Instance::start(&db, &[Part::Bot, Part::Web, Part::Worker], options).await;
         let (store, product) = crate::support::seed_shop(app.ctx()).await;
         Shop {
             api,
@@ -45,7 +45,7 @@ impl Shop {
         }
     }
 
-    /// Stops the roles and waits for them (bounded).
+    /// Stops the parts and waits for them (bounded).
     pub async fn stop(self) {
         self.app.stop().await;
     }
@@ -60,7 +60,7 @@ impl Shop {
         testkit::seed::order(self.app.ctx(), self.store, customer, self.product, 2).await
     }
 
-    pub async fn status(&self, order: i64) -> String {
+    pub async fn status(&self, order: i64) -> domain::OrderStatus {
         entity::orders::Entity::find_by_id(order)
             .one(&self.app.ctx().db)
             .await

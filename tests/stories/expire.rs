@@ -3,11 +3,12 @@
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
+use domain::OrderStatus;
 use domain::clock::ManualClock;
 use testkit::TestDb;
 use testkit::fake_telegram::FakeTelegram;
 use testkit::wait::eventually;
-use vitrina::Role;
+use vitrina::Part;
 
 use crate::support::app::{Instance, Options};
 use crate::support::customer::Customer;
@@ -27,7 +28,7 @@ async fn an_unpaid_order_expires_the_customer_is_told_and_the_stock_returns() {
         clock: Some(clock.clone()),
         ..Options::default()
     };
-    let shop = Instance::start(&db, &[Role::Bot, Role::Worker], options).await;
+    let shop = Instance::start(&db, &[Part::Bot, Part::Worker], options).await;
     let (_, product) = support::seed_shop(shop.ctx()).await;
     let customer = Customer {
         who: EMMA,
@@ -51,7 +52,7 @@ async fn an_unpaid_order_expires_the_customer_is_told_and_the_stock_returns() {
     // Past the deadline by more than the expiry job's period.
     clock.advance(due + Duration::minutes(2) - domain::clock::Clock::now(clock.as_ref()));
     eventually("the order to expire", || async {
-        (support::order_status(&db.db, order.id).await == "cancelled").then_some(())
+        (support::order_status(&db.db, order.id).await == OrderStatus::Cancelled).then_some(())
     })
     .await;
     told(&api, &EMMA, "notify-expired", &number(&order)).await;

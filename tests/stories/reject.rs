@@ -1,10 +1,11 @@
 //! (b) A customer (Ukrainian) pays; staff reject the receipt with a reason; the customer is
 //! told why, in Ukrainian, sends a new receipt, and that one is verified.
+use domain::{OrderStatus, ReceiptStatus};
 use i18n::ArgValue;
 use testkit::TestDb;
 use testkit::fake_telegram::FakeTelegram;
 use testkit::wait::eventually;
-use vitrina::Role;
+use vitrina::Part;
 
 use crate::support::app::{Instance, Options};
 use crate::support::customer::Customer;
@@ -23,7 +24,7 @@ async fn rejected_then_paid_again_then_verified_the_customer_is_told_in_ukrainia
         api_url: Some(&api.url),
         ..Options::default()
     };
-    let shop = Instance::start(&db, &[Role::Bot, Role::Web, Role::Worker], options).await;
+    let shop = Instance::start(&db, &[Part::Bot, Part::Web, Part::Worker], options).await;
     let (_, product) = support::seed_shop(shop.ctx()).await;
     let customer = Customer {
         who: TARAS,
@@ -38,7 +39,7 @@ async fn rejected_then_paid_again_then_verified_the_customer_is_told_in_ukrainia
     staff.reject(order.id, reason).await;
     assert_eq!(
         support::order_status(&db.db, order.id).await,
-        "awaiting_payment"
+        OrderStatus::AwaitingPayment
     );
     let args = [
         ("number", ArgValue::from(order.number)),
@@ -49,7 +50,7 @@ async fn rejected_then_paid_again_then_verified_the_customer_is_told_in_ukrainia
     let second = customer.pay(&order, "taras-clear", 2).await;
     assert_ne!(first.receipt.id, second.receipt.id);
     eventually("the new receipt to put the order in review", || async {
-        (support::order_status(&db.db, order.id).await == "payment_review").then_some(())
+        (support::order_status(&db.db, order.id).await == OrderStatus::PaymentReview).then_some(())
     })
     .await;
     staff.verify(order.id).await;
@@ -62,8 +63,11 @@ async fn rejected_then_paid_again_then_verified_the_customer_is_told_in_ukrainia
         1
     );
     let receipts = customer.receipts(order.id).await;
-    let statuses: Vec<_> = receipts.iter().map(|r| r.status.as_str()).collect();
-    assert_eq!(statuses, ["rejected", "accepted"]);
-    assert_eq!(support::order_status(&db.db, order.id).await, "paid");
+    let statuses: Vec<_> = receipts.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [ReceiptStatus::Rejected, ReceiptStatus::Accepted]);
+    assert_eq!(
+        support::order_status(&db.db, order.id).await,
+        OrderStatus::Paid
+    );
     shop.stop().await;
 }

@@ -3,9 +3,10 @@
 //!
 //! Needs a server database (`DATABASE_URL` postgres:// or mysql://) and Redis (`REDIS_URL`,
 //! default 127.0.0.1:6379).
+use domain::OrderStatus;
 use testkit::TestDb;
 use testkit::fake_telegram::FakeTelegram;
-use vitrina::Role;
+use vitrina::Part;
 
 use crate::support::app::{Instance, Options};
 use crate::support::customer::Customer;
@@ -28,7 +29,7 @@ async fn verified_on_the_web_instance_the_bot_instance_tells_the_customer_once()
     let channel = format!("vitrina-test:{}", uuid::Uuid::new_v4());
     let a = Instance::start(
         &db,
-        &[Role::Bot, Role::Worker],
+        &[Part::Bot, Part::Worker],
         Options {
             api_url: Some(&api.url),
             redis_channel: Some(&channel),
@@ -38,7 +39,7 @@ async fn verified_on_the_web_instance_the_bot_instance_tells_the_customer_once()
     .await;
     let b = Instance::start(
         &db,
-        &[Role::Web],
+        &[Part::Web],
         Options {
             redis_channel: Some(&channel),
             ..Options::default()
@@ -61,7 +62,10 @@ async fn verified_on_the_web_instance_the_bot_instance_tells_the_customer_once()
         "B's queue shows the order in review"
     );
     staff.verify(order.id).await;
-    assert_eq!(support::order_status(&db.db, order.id).await, "paid");
+    assert_eq!(
+        support::order_status(&db.db, order.id).await,
+        OrderStatus::Paid
+    );
 
     told(&api, &IRINA, "notify-verified", &number(&order)).await;
     deliveries_settled(&db.db).await;

@@ -1,9 +1,10 @@
 //! (a) A customer (Russian) orders, sends a receipt; staff verify it in a real browser; the
 //! customer is told, in Russian, once.
+use domain::OrderStatus;
 use testkit::TestDb;
 use testkit::fake_telegram::FakeTelegram;
 use testkit::wait::eventually;
-use vitrina::Role;
+use vitrina::Part;
 
 use crate::chrome::Browser;
 use crate::support::app::{Instance, Options};
@@ -22,7 +23,7 @@ async fn ordered_paid_and_verified_in_the_browser_the_customer_is_told_in_russia
         api_url: Some(&api.url),
         ..Options::default()
     };
-    let shop = Instance::start(&db, &[Role::Bot, Role::Web, Role::Worker], options).await;
+    let shop = Instance::start(&db, &[Part::Bot, Part::Web, Part::Worker], options).await;
     let (_, product) = support::seed_shop(shop.ctx()).await;
     let customer = Customer {
         who: OLGA,
@@ -31,7 +32,7 @@ async fn ordered_paid_and_verified_in_the_browser_the_customer_is_told_in_russia
     };
 
     let order = customer.order(STORE, product.0).await;
-    assert_eq!(order.status, "awaiting_payment");
+    assert_eq!(order.status, OrderStatus::AwaitingPayment);
     assert_eq!(order.total_minor, 25_000);
     assert_eq!(
         order.delivery_name, "olga Test",
@@ -43,7 +44,7 @@ async fn ordered_paid_and_verified_in_the_browser_the_customer_is_told_in_russia
     assert_eq!(paid.receipt.order_id, order.id);
     assert_eq!(
         support::order_status(&db.db, order.id).await,
-        "payment_review"
+        OrderStatus::PaymentReview
     );
 
     crate::outbox_relayed(&db.db).await;
@@ -58,7 +59,7 @@ async fn ordered_paid_and_verified_in_the_browser_the_customer_is_told_in_russia
         .await
         .unwrap();
     eventually("the order to be paid", || async {
-        (support::order_status(&db.db, order.id).await == "paid").then_some(())
+        (support::order_status(&db.db, order.id).await == OrderStatus::Paid).then_some(())
     })
     .await;
 

@@ -1,4 +1,4 @@
-//! The app wired as in production (`App::start` with the chosen roles) on a test database,
+//! The app wired as in production (`App::start` with the chosen parts) on a test database,
 //! its bot talking to a fake Telegram Bot API in polling mode.
 use std::path::Path;
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use testkit::TestDb;
 use testkit::wait::PATIENCE;
 use tokio::sync::watch;
 use vitrina::settings::{BusKind, Secret, Settings};
-use vitrina::{App, Role, Started};
+use vitrina::{App, Part, Started};
 
 /// The bot token every test instance uses with the fake API.
 pub const TOKEN: &str = "123456:TEST";
@@ -19,7 +19,7 @@ pub const TOKEN: &str = "123456:TEST";
 /// How an instance is set up beyond the database.
 #[derive(Default)]
 pub struct Options<'a> {
-    /// The fake Bot API's URL; without it the bot role does not start.
+    /// The fake Bot API's URL; without it the bot part does not start.
     pub api_url: Option<&'a str>,
     /// Redis pub/sub channel: set for instances that make one system with others.
     pub redis_channel: Option<&'a str>,
@@ -39,7 +39,7 @@ pub struct Instance {
 }
 
 impl Instance {
-    pub async fn start(db: &TestDb, roles: &[Role], options: Options<'_>) -> Instance {
+    pub async fn start(db: &TestDb, parts: &[Part], options: Options<'_>) -> Instance {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
                 tracing_subscriber::EnvFilter::try_from_default_env()
@@ -58,7 +58,7 @@ impl Instance {
             app.ctx = Ctx::new(app.ctx.db.clone(), app.ctx.bus.clone(), clock);
         }
         let (stop, stop_rx) = watch::channel(false);
-        let started = app.start(roles, stop_rx).await.unwrap();
+        let started = app.start(parts, stop_rx).await.unwrap();
         let base = started.web_addr.map(|a| format!("http://{a}"));
         Instance {
             app,
@@ -79,18 +79,18 @@ impl Instance {
         &sandbox.expect("an instance in sandbox mode").standin
     }
 
-    /// A page of this instance's backoffice (it must run the web role).
+    /// A page of this instance's backoffice (it must run the web part).
     pub fn url(&self, path: &str) -> String {
-        let base = self.base.as_deref().expect("an instance with the web role");
+        let base = self.base.as_deref().expect("an instance with the web part");
         format!("{base}{path}")
     }
 
-    /// Stops the roles and waits for them (bounded).
+    /// Stops the parts and waits for them (bounded).
     pub async fn stop(mut self) {
         let _ = self.stop.send(true);
         if let Some(started) = self.started.take() {
             let joined = tokio::time::timeout(PATIENCE, started.join()).await;
-            assert!(joined.is_ok(), "the roles did not stop within {PATIENCE:?}");
+            assert!(joined.is_ok(), "the parts did not stop within {PATIENCE:?}");
         }
     }
 }

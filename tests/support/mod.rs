@@ -7,7 +7,7 @@ pub mod process;
 pub mod staff;
 pub mod telegram;
 
-use domain::{ProductId, StoreId};
+use domain::{OrderStatus, ProductId, StoreId};
 use sea_orm::EntityTrait;
 
 use telegram::Person;
@@ -28,7 +28,7 @@ pub async fn seed_shop(ctx: &domain::Ctx) -> (StoreId, ProductId) {
     (store, product)
 }
 
-pub async fn order_status(db: &sea_orm::DatabaseConnection, order: i64) -> String {
+pub async fn order_status(db: &sea_orm::DatabaseConnection, order: i64) -> OrderStatus {
     entity::orders::Entity::find_by_id(order)
         .one(db)
         .await

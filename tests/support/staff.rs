@@ -2,6 +2,7 @@
 //! (the fake Bot API), then the queue's Verify and Reject forms.
 use std::time::{Duration, Instant};
 
+use domain::OrderStatus;
 use sea_orm::DatabaseConnection;
 use testkit::fake_telegram::FakeTelegram;
 use testkit::wait::eventually;
@@ -101,9 +102,9 @@ impl Backoffice {
             Some(r) => (
                 format!("/orders/{order}/reject"),
                 vec![("reason", r)],
-                "awaiting_payment",
+                OrderStatus::AwaitingPayment,
             ),
-            None => (format!("/orders/{order}/verify"), vec![], "paid"),
+            None => (format!("/orders/{order}/verify"), vec![], OrderStatus::Paid),
         };
         let deadline = Instant::now() + CUSTOMER_PATIENCE;
         loop {
@@ -111,7 +112,7 @@ impl Backoffice {
             if status == outcome {
                 return;
             }
-            if status == "payment_review"
+            if status == OrderStatus::PaymentReview
                 && let Ok(res) = self.post(&path, &form).await
             {
                 let code = res.status().as_u16();

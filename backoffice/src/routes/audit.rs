@@ -288,7 +288,7 @@ fn csv_row(e: &audit_log::Model, who: &str) -> String {
         e.created_at.to_rfc3339(),
         who.to_owned(),
         e.actor_user_id.map(|u| u.to_string()).unwrap_or_default(),
-        e.channel.clone(),
+        e.channel.to_string(),
         e.action.clone(),
         e.object_type.clone(),
         e.object_id.clone(),

@@ -6,8 +6,8 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use domain::UserId;
 use domain::customers::{self, Customer, CustomerQuery};
+use domain::{OrderStatus, UserId};
 use serde::Deserialize;
 
 use super::csv::{self, query_string};
@@ -189,7 +189,7 @@ pub struct BlockView {
 pub struct OrderRow {
     pub id: i64,
     pub number: i64,
-    pub status: String,
+    pub status: OrderStatus,
     pub total: String,
     pub date: String,
 }
@@ -230,7 +230,7 @@ async fn detail(
         .map(|o| OrderRow {
             id: o.id,
             number: o.number,
-            status: o.status.clone(),
+            status: o.status,
             total: tr.money(&o.total_minor, &o.currency),
             date: tr.when(&o.created_at),
         })

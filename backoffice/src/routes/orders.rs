@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use domain::orders::queries::Filter;
 use domain::orders::{Step, decide, fulfil, queries};
-use domain::{OrderId, OrderStatus};
+use domain::{OrderId, OrderStatus, OrderStatusExt as _};
 use serde::Deserialize;
 
 use super::csv::{self, query_string};
@@ -103,7 +103,7 @@ struct ListPage {
     orders: Vec<entity::orders::Model>,
     q: ListQuery,
     query: String,
-    statuses: Vec<&'static str>,
+    statuses: Vec<OrderStatus>,
     next: Option<i64>,
 }
 
@@ -146,7 +146,7 @@ async fn list(
         orders: page.orders,
         query: q.query_string(),
         q,
-        statuses: OrderStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        statuses: OrderStatus::ALL.to_vec(),
         next: page.next.map(|c| c.id),
     })
 }
@@ -206,7 +206,7 @@ fn csv_row(o: &entity::orders::Model) -> String {
     let fields = [
         o.number.to_string(),
         o.created_at.to_rfc3339(),
-        o.status.clone(),
+        o.status.to_string(),
         money,
         o.currency.clone(),
         o.customer_id.to_string(),

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use chrono::Duration;
 use domain::invites::{self, DEFAULT_TTL_HOURS, Invite, NewInvite};
 use domain::staff::{self, Member};
-use domain::{Role, UserId};
+use domain::{Role, RoleExt as _, UserId};
 use serde::Deserialize;
 
 use super::frame;
@@ -122,7 +122,11 @@ fn invite_row(tr: &Tr, i: &Invite) -> InviteRow {
     InviteRow {
         id: i.id,
         role: role_label(tr, i.role),
-        created_by: i.created_by.as_ref().map(domain::users::name_of).unwrap_or_default(),
+        created_by: i
+            .created_by
+            .as_ref()
+            .map(domain::users::name_of)
+            .unwrap_or_default(),
         created_at: tr.when(&i.created_at),
         expires_at: tr.when(&i.expires_at),
     }

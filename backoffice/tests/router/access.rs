@@ -21,7 +21,7 @@ async fn nothing_without_a_login() {
         .post(&format!("/orders/{id}/verify"), None, "", SAME)
         .await;
     assert_eq!(r.status, 303);
-    assert_eq!(w.status_of().await, "payment_review");
+    assert_eq!(w.status_of().await, OrderStatus::PaymentReview);
 }
 
 #[tokio::test]
@@ -69,7 +69,7 @@ async fn another_stores_admin_gets_not_found_everywhere() {
         !queue.body.contains("#1001"),
         "another store's queue is not shown"
     );
-    assert_eq!(w.status_of().await, "payment_review");
+    assert_eq!(w.status_of().await, OrderStatus::PaymentReview);
 }
 
 #[tokio::test]
@@ -92,7 +92,7 @@ async fn a_vendor_cannot_decide_and_does_not_see_the_buttons() {
         )
         .await;
     assert_eq!(r.status, 403);
-    assert_eq!(w.status_of().await, "payment_review");
+    assert_eq!(w.status_of().await, OrderStatus::PaymentReview);
 }
 
 #[tokio::test]
@@ -119,7 +119,7 @@ async fn cross_site_posts_are_refused() {
     req = req.header("origin", "http://localhost");
     let r = w.send(req.body(axum::body::Body::empty()).unwrap()).await;
     assert_eq!(r.status, 403, "Sec-Fetch-Site wins over a matching Origin");
-    assert_eq!(w.status_of().await, "payment_review");
+    assert_eq!(w.status_of().await, OrderStatus::PaymentReview);
 }
 
 #[tokio::test]
@@ -163,7 +163,11 @@ async fn a_bulk_decision_with_a_foreign_id_changes_nothing() {
     let form = format!("action=verify&ids={}&ids={}", w.order.id, foreign.id);
     let r = w.post("/queue/bulk", Some(&anna), &form, SAME).await;
     assert_eq!(r.status, 404);
-    assert_eq!(w.status_of().await, "payment_review", "nothing decided");
+    assert_eq!(
+        w.status_of().await,
+        OrderStatus::PaymentReview,
+        "nothing decided"
+    );
     let ours = w
         .post(
             "/queue/bulk",
@@ -178,7 +182,7 @@ async fn a_bulk_decision_with_a_foreign_id_changes_nothing() {
         "{}",
         ours.location()
     );
-    assert_eq!(w.status_of().await, "paid");
+    assert_eq!(w.status_of().await, OrderStatus::Paid);
     let page = w.get(ours.location(), Some(&anna)).await;
     assert!(
         page.body.contains(&i18n::t_args(
@@ -210,7 +214,7 @@ async fn a_vendor_doing_admin_work_is_refused_on_every_route() {
         let r = w.post(&path, Some(&victor), &form, SAME).await;
         assert_eq!(r.status, 403, "{path} {form}");
     }
-    assert_eq!(w.status_of().await, "payment_review");
+    assert_eq!(w.status_of().await, OrderStatus::PaymentReview);
     // What a vendor may do, they can: take the order into work.
     let r = w
         .post(&format!("/orders/{id}/do/take"), Some(&victor), "", SAME)

@@ -17,7 +17,7 @@ async fn verified(w: &Web) -> String {
         "{}",
         r.status
     );
-    assert_eq!(w.status_of().await, "paid");
+    assert_eq!(w.status_of().await, OrderStatus::Paid);
     anna
 }
 

@@ -1,7 +1,7 @@
 //! The order page offers exactly the steps the domain offers each person, and its buttons take
 //! them.
 use domain::orders::available_steps;
-use domain::{Actor, Channel, UserId};
+use domain::{Actor, Channel, OrderStatus, UserId};
 
 use crate::support::*;
 
@@ -56,7 +56,7 @@ async fn the_order_page_shows_exactly_the_available_steps() {
     let verify = format!("/orders/{}/do/verify", w.order.id);
     let r = w.post(&verify, Some(&anna), "", SAME).await;
     assert_eq!(r.status, 303);
-    assert_eq!(w.status_of().await, "paid");
+    assert_eq!(w.status_of().await, OrderStatus::Paid);
     let shown = buttons(&w.get(&page, Some(&anna)).await.body);
     assert_eq!(shown, vec!["take", "ship", "refund"]);
     assert_eq!(shown, expected(&w, w.admin).await);
@@ -65,7 +65,7 @@ async fn the_order_page_shows_exactly_the_available_steps() {
     let ship = format!("/orders/{}/do/ship", w.order.id);
     let r = w.post(&ship, Some(&victor), "tracking=UA1", SAME).await;
     assert_eq!(r.status, 303);
-    assert_eq!(w.status_of().await, "shipped");
+    assert_eq!(w.status_of().await, OrderStatus::Shipped);
     let shown = buttons(&w.get(&page, Some(&victor)).await.body);
     assert_eq!(shown, vec!["take", "complete"]);
     assert_eq!(shown, expected(&w, w.vendor).await);
@@ -78,10 +78,10 @@ async fn reject_from_the_order_page_needs_a_reason_and_unknown_actions_are_not_f
     let reject = format!("/orders/{}/do/reject", w.order.id);
     let r = w.post(&reject, Some(&anna), "reason=", SAME).await;
     assert_ne!(r.status, 303, "{}", r.body);
-    assert_eq!(w.status_of().await, "payment_review");
+    assert_eq!(w.status_of().await, OrderStatus::PaymentReview);
     let r = w.post(&reject, Some(&anna), "reason=blurry", SAME).await;
     assert_eq!(r.status, 303);
-    assert_eq!(w.status_of().await, "awaiting_payment");
+    assert_eq!(w.status_of().await, OrderStatus::AwaitingPayment);
     for bogus in ["explode", "Verify", "verify%20", "take-over"] {
         let path = format!("/orders/{}/do/{bogus}", w.order.id);
         let r = w.post(&path, Some(&anna), "", SAME).await;

@@ -30,7 +30,7 @@ async fn verify_from_the_queue_and_a_second_verify_says_who() {
         "{}",
         r.body
     );
-    assert_eq!(w.status_of().await, "paid");
+    assert_eq!(w.status_of().await, OrderStatus::Paid);
     let olga = w.login(w.owner).await;
     req = axum::http::Request::post(format!("/orders/{}/verify", w.order.id))
         .header("host", "localhost")

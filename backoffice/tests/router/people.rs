@@ -74,8 +74,8 @@ async fn an_admin_sees_the_staff_and_gets_a_link_shown_once() {
         .collect();
     assert_eq!(rows[0].token_hash, hash);
     assert_eq!(
-        (rows[0].store_id, rows[0].role.as_str()),
-        (Some(w.store.0), "vendor")
+        (rows[0].store_id, rows[0].role),
+        (Some(w.store.0), Role::Vendor)
     );
     let hours = (rows[0].expires_at - rows[0].created_at).num_hours();
     assert_eq!(hours, 24);
@@ -133,7 +133,7 @@ async fn only_owners_see_owners_and_invite_one() {
     assert_eq!(r.status, 200);
     assert!(token_in(&r.body).is_some());
     let rows = invites_in_db(&w).await;
-    assert_eq!((rows[0].store_id, rows[0].role.as_str()), (None, "owner"));
+    assert_eq!((rows[0].store_id, rows[0].role), (None, Role::Owner));
     let hours = (rows[0].expires_at - rows[0].created_at).num_hours();
     assert_eq!(hours, invites::DEFAULT_TTL_HOURS);
 }
@@ -184,7 +184,7 @@ async fn admins_change_and_take_away_roles_in_their_store() {
     assert_eq!(role_in(&w.ctx.db, w.vendor, w.store).await.unwrap(), None);
     let audit = entity::audit_log::Entity::find()
         .filter(entity::audit_log::Column::ObjectId.eq(victor.to_string()))
-        .filter(entity::audit_log::Column::Channel.eq("web"))
+        .filter(entity::audit_log::Column::Channel.eq(Channel::Web))
         .filter(entity::audit_log::Column::Action.is_in(["staff.change", "staff.revoke"]))
         .count(&w.ctx.db)
         .await

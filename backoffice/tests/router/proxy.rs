@@ -173,7 +173,7 @@ async fn staff_actions_and_refreshed_sessions_record_the_forwarded_client() {
         "{}",
         r.status
     );
-    assert_eq!(w.status_of().await, "paid");
+    assert_eq!(w.status_of().await, OrderStatus::Paid);
     let entry = entity::audit_log::Entity::find()
         .filter(entity::audit_log::Column::ActorUserId.eq(w.admin.0))
         .order_by_desc(entity::audit_log::Column::Id)

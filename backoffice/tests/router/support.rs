@@ -7,6 +7,8 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode};
 use backoffice::AppState;
+/// What `status_of` answers, for the tests that compare with it.
+pub use domain::OrderStatus;
 use domain::auth::{sessions, tokens};
 use domain::receipts::storage::{self, MemoryStorage};
 use domain::receipts::{NewReceipt, pipeline};
@@ -220,7 +222,7 @@ impl Web {
             .await
     }
 
-    pub async fn status_of(&self) -> String {
+    pub async fn status_of(&self) -> OrderStatus {
         use sea_orm::EntityTrait;
         entity::orders::Entity::find_by_id(self.order.id)
             .one(&self.ctx.db)

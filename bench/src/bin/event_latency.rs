@@ -1,4 +1,4 @@
-//! Event latency, end to end: the app wired as in production (bot, web and worker roles, from
+//! Event latency, end to end: the app wired as in production (bot, web and worker parts, from
 //! `Settings`), an SSE client logged in as staff on the backoffice's `/events`, and customers
 //! sending a ~2 MP JPEG receipt as a Telegram photo through the fake Bot API. Timed from the
 //! update being queued in the fake API to the SSE client reading the order's `receipt` event,
@@ -18,7 +18,7 @@ use chrono::Utc;
 use clap::Parser;
 use domain::events::DomainEvent;
 use tokio::sync::mpsc;
-use vitrina::Role;
+use vitrina::Part;
 use vitrina::settings::BusKind;
 
 #[derive(Parser, Debug)]
@@ -61,7 +61,7 @@ async fn main() -> anyhow::Result<()> {
         Bus::Memory => BusKind::Memory,
         Bus::Redis => BusKind::Redis,
     };
-    let shop = Shop::start(&[Role::Bot, Role::Web, Role::Worker], bus).await?;
+    let shop = Shop::start(&[Part::Bot, Part::Web, Part::Worker], bus).await?;
     let backend = format!("{:?}", shop.app.ctx.db.get_database_backend());
     let cookies = shop.staff_cookies().await?;
     let mut sse = SseClient::connect(shop.addr, &cookies).await?;

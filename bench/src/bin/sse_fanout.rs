@@ -22,7 +22,7 @@ use bench::{Samples, proc_status_kib, raise_open_files};
 use clap::Parser;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::{Semaphore, mpsc};
-use vitrina::Role;
+use vitrina::Part;
 use vitrina::settings::BusKind;
 
 #[derive(Parser, Debug)]
@@ -61,7 +61,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn server(args: &Args, files: u64) -> anyhow::Result<()> {
-    let shop = Shop::start(&[Role::Web], BusKind::Memory).await?;
+    let shop = Shop::start(&[Part::Web], BusKind::Memory).await?;
     let ctx = shop.app.ctx.clone();
     // What seeding put in the outbox goes out before anyone listens.
     domain::events::outbox::relay_once(&ctx, "bench", 10_000).await?;

@@ -11,7 +11,7 @@ async fn verify_by_command_and_a_second_verify_says_who_did_it() {
         sent(&bot),
         vec![t_args("en", "admin-verified", &[("number", 1001.into())])]
     );
-    assert_eq!(w.status(order.id).await, "paid");
+    assert_eq!(w.status(order.id).await, OrderStatus::Paid);
     bot.update(text(OWNER, "uk", "/verify #1001"));
     w.run(&mut bot).await;
     let answer = sent(&bot).join("");
@@ -44,7 +44,7 @@ async fn reject_by_command_with_a_reason() {
         sent(&bot),
         vec![t_args("uk", "admin-rejected", &[("number", 1001.into())])]
     );
-    assert_eq!(w.status(order.id).await, "awaiting_payment");
+    assert_eq!(w.status(order.id).await, OrderStatus::AwaitingPayment);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -77,7 +77,7 @@ async fn an_order_number_in_plain_text_shows_the_card_and_reject_asks_why() {
         sent(&bot),
         vec![t_args("uk", "admin-rejected", &[("number", 1001.into())])]
     );
-    assert_eq!(w.status(order.id).await, "awaiting_payment");
+    assert_eq!(w.status(order.id).await, OrderStatus::AwaitingPayment);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -115,7 +115,7 @@ async fn people_without_a_role_are_answered_as_for_unknown_commands() {
     bot.update(press(CUSTOMER, "uk", &format!("v:{}", order.id)));
     w.run(&mut bot).await;
     assert_eq!(sent(&bot), vec![t("uk", "error-forbidden")]);
-    assert_eq!(w.status(order.id).await, "payment_review");
+    assert_eq!(w.status(order.id).await, OrderStatus::PaymentReview);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -125,7 +125,7 @@ async fn a_vendor_cannot_decide_payments() {
     let mut bot = w.mock(text(VENDOR, "en", "/verify 1001"));
     w.run(&mut bot).await;
     assert_eq!(sent(&bot), vec![t("en", "error-forbidden")]);
-    assert_eq!(w.status(order.id).await, "payment_review");
+    assert_eq!(w.status(order.id).await, OrderStatus::PaymentReview);
     // A forged Reject button is refused before a reason is asked for.
     bot.update(press(VENDOR, "en", &format!("r:{}", order.id)));
     w.run(&mut bot).await;

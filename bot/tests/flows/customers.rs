@@ -224,7 +224,7 @@ async fn my_orders_and_cancelling_before_review() {
             &[("number", 1001.into())]
         )]
     );
-    assert_eq!(w.status(order.id).await, "cancelled");
+    assert_eq!(w.status(order.id).await, OrderStatus::Cancelled);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -148,7 +148,7 @@ async fn a_group_order_command_by_an_admin_reveals_nothing_and_changes_nothing()
     assert!(bot.get_responses().sent_messages.is_empty());
 
     assert_eq!(snapshot(&w).await, before, "nothing changed");
-    assert_eq!(w.status(order.id).await, "payment_review");
+    assert_eq!(w.status(order.id).await, OrderStatus::PaymentReview);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -180,7 +180,7 @@ async fn a_group_message_does_not_touch_the_dialogue_state() {
         bot.update(in_group(who, "uk", words));
         w.run(&mut bot).await;
     }
-    assert_eq!(w.status(order.id).await, "payment_review");
+    assert_eq!(w.status(order.id).await, OrderStatus::PaymentReview);
     let storage = w.services.dialogues.clone();
     assert_eq!(
         storage.clone().get_dialogue(ChatId(GROUP)).await.unwrap(),

@@ -44,7 +44,7 @@ async fn a_photo_receipt_puts_the_only_open_order_in_review() {
             &[("number", 1001.into())]
         )]
     );
-    assert_eq!(w.status(order.id).await, "payment_review");
+    assert_eq!(w.status(order.id).await, OrderStatus::PaymentReview);
     assert_eq!(w.receipts().await, 1);
     let keys = w.files.keys();
     assert!(
@@ -79,7 +79,7 @@ async fn with_several_open_orders_the_customer_picks_one() {
             &[("number", 1002.into())]
         )]
     );
-    assert_eq!(w.status(second.id).await, "payment_review");
+    assert_eq!(w.status(second.id).await, OrderStatus::PaymentReview);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -105,7 +105,7 @@ async fn a_receipt_for_an_order_paid_meanwhile_stores_no_file() {
     assert!(answer.len() == 1 && answer[0] != received, "{answer:?}");
     assert_eq!(w.receipts().await, 1, "only the one attached before");
     assert!(w.files.keys().is_empty(), "{:?}", w.files.keys());
-    assert_eq!(w.status(paid.id).await, "paid");
+    assert_eq!(w.status(paid.id).await, OrderStatus::Paid);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -178,5 +178,5 @@ async fn hostile_files_are_refused_with_a_reason_and_nothing_is_stored() {
     }
     assert_eq!(w.receipts().await, 0);
     assert!(w.files.keys().is_empty(), "{:?}", w.files.keys());
-    assert_eq!(w.status(order.id).await, "awaiting_payment");
+    assert_eq!(w.status(order.id).await, OrderStatus::AwaitingPayment);
 }

@@ -17,6 +17,7 @@ use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::{Ctx, audit, in_tx, updates};
+use entity::kinds::ChallengeStatus as Status;
 use entity::login_challenges as challenges;
 
 /// How long a login link can be used, in seconds.
@@ -37,39 +38,6 @@ const LINK: Error = Error::NotFound { what: "link" };
 /// so the limit holds across every web instance.
 pub const PER_IP_LIMIT: u64 = 10;
 pub const PER_IP_WINDOW_SECS: i64 = 60;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Status {
-    Pending,
-    Approved,
-    Denied,
-    Redeemed,
-}
-
-impl Status {
-    const ALL: [Status; 4] = [
-        Status::Pending,
-        Status::Approved,
-        Status::Denied,
-        Status::Redeemed,
-    ];
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Status::Pending => "pending",
-            Status::Approved => "approved",
-            Status::Denied => "denied",
-            Status::Redeemed => "redeemed",
-        }
-    }
-
-    fn parse(s: &str) -> Result<Self> {
-        Status::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| Error::Internal(format!("unknown login challenge status {s:?}")))
-    }
-}
 
 pub struct Challenge {
     pub id: i64,
@@ -117,7 +85,7 @@ pub async fn create(
         id: NotSet,
         token_hash: Set(digest(&token)),
         browser_hash: Set(digest(browser_secret)),
-        status: Set(Status::Pending.as_str().to_owned()),
+        status: Set(Status::Pending),
         user_id: Set(None),
         user_agent: Set(clip(user_agent, UA_MAX)),
         ip: Set(ip.clone()),
@@ -158,7 +126,7 @@ async fn over_the_limit(ctx: &Ctx, ip: &str, now: DateTime<Utc>) -> Result<bool>
 /// For the bot's approval card. Unknown, expired or already decided: `NotFound { what: "link" }`.
 pub async fn describe(ctx: &Ctx, token: &str) -> Result<PendingLogin> {
     let row = find_by_token(&ctx.db, token).await?;
-    if Status::parse(&row.status)? != Status::Pending || row.expires_at <= ctx.now() {
+    if row.status != Status::Pending || row.expires_at <= ctx.now() {
         return Err(LINK);
     }
     Ok(PendingLogin {
@@ -177,7 +145,7 @@ pub async fn decide(ctx: &Ctx, actor: &Actor, token: &str, approve: bool) -> Res
     let now = ctx.now();
     in_tx!(&ctx.db, |txn| async {
         let row = find_by_token(&txn, token).await?;
-        if Status::parse(&row.status)? != Status::Pending || row.expires_at <= now {
+        if row.status != Status::Pending || row.expires_at <= now {
             return Err(LINK);
         }
         if approve && !is_staff(&txn, user).await? {
@@ -190,11 +158,11 @@ pub async fn decide(ctx: &Ctx, actor: &Actor, token: &str, approve: bool) -> Res
             Status::Denied
         };
         let res = challenges::Entity::update_many()
-            .col_expr(challenges::Column::Status, Expr::value(to.as_str()))
+            .col_expr(challenges::Column::Status, Expr::value(to))
             .col_expr(challenges::Column::UserId, Expr::value(user.0))
             .col_expr(challenges::Column::DecidedAt, Expr::value(now))
             .filter(challenges::Column::Id.eq(row.id))
-            .filter(challenges::Column::Status.eq(Status::Pending.as_str()))
+            .filter(challenges::Column::Status.eq(Status::Pending))
             .exec(&txn)
             .await?;
         if res.rows_affected != 1 {
@@ -231,7 +199,7 @@ pub async fn poll(ctx: &Ctx, challenge_id: i64, browser_secret: &str) -> Result<
     if !constant_time_eq(presented.as_bytes(), row.browser_hash.as_bytes()) {
         return Err(LINK);
     }
-    match Status::parse(&row.status)? {
+    match row.status {
         Status::Redeemed => Err(LINK),
         Status::Denied => Ok(Poll::Denied),
         Status::Pending if row.expires_at <= now => Ok(Poll::Expired),
@@ -245,13 +213,10 @@ pub async fn poll(ctx: &Ctx, challenge_id: i64, browser_secret: &str) -> Result<
                 .map(UserId)
                 .ok_or_else(|| Error::Internal("approved login without a user".into()))?;
             let res = challenges::Entity::update_many()
-                .col_expr(
-                    challenges::Column::Status,
-                    Expr::value(Status::Redeemed.as_str()),
-                )
+                .col_expr(challenges::Column::Status, Expr::value(Status::Redeemed))
                 .col_expr(challenges::Column::RedeemedAt, Expr::value(now))
                 .filter(challenges::Column::Id.eq(row.id))
-                .filter(challenges::Column::Status.eq(Status::Approved.as_str()))
+                .filter(challenges::Column::Status.eq(Status::Approved))
                 .exec(&ctx.db)
                 .await?;
             if res.rows_affected == 1 {

@@ -156,7 +156,7 @@ async fn totals(
     limit: u64,
 ) -> Result<Vec<Totals>> {
     let revenue = Expr::case(
-        orders::Column::Status.is_in(REVENUE.map(OrderStatus::as_str)),
+        orders::Column::Status.is_in(REVENUE),
         Expr::col(orders::Column::TotalMinor),
     )
     .finally(Expr::val(0i64));

@@ -5,10 +5,10 @@ use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::status::OrderStatus;
+use super::load;
+use super::status::{OrderStatus, OrderStatusExt as _};
 use super::steps::{Step, standing};
 use super::transition::{Details, history, perform};
-use super::{load, status_of};
 use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::events::{DomainEvent, outbox};
@@ -70,7 +70,7 @@ pub async fn expire_unpaid(ctx: &Ctx, limit: u64) -> Result<usize> {
     let due: Vec<i64> = orders::Entity::find()
         .select_only()
         .column(orders::Column::Id)
-        .filter(orders::Column::Status.eq(OrderStatus::AwaitingPayment.as_str()))
+        .filter(orders::Column::Status.eq(OrderStatus::AwaitingPayment))
         .filter(orders::Column::PaymentDueAt.lt(now))
         .order_by_asc(orders::Column::PaymentDueAt)
         .limit(limit)
@@ -148,7 +148,7 @@ async fn assign(
         return Err(Error::Forbidden);
     }
     let me = actor.user_id().ok_or(Error::Forbidden)?;
-    let status = status_of(&order)?;
+    let status = order.status;
     if status.is_terminal() {
         return Err(Error::InvalidTransition {
             from: status,

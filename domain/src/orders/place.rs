@@ -88,10 +88,10 @@ async fn refuse_over_cap(
         .column(orders::Column::Id)
         .filter(orders::Column::StoreId.eq(store.0))
         .filter(orders::Column::CustomerId.eq(customer.0))
-        .filter(orders::Column::Status.is_in([
-            OrderStatus::AwaitingPayment.as_str(),
-            OrderStatus::PaymentReview.as_str(),
-        ]))
+        .filter(
+            orders::Column::Status
+                .is_in([OrderStatus::AwaitingPayment, OrderStatus::PaymentReview]),
+        )
         .limit(u64::from(max))
         .lock_shared()
         .into_tuple()
@@ -232,7 +232,7 @@ pub(crate) async fn place_in(
         store_id: Set(store.id),
         number: Set(number),
         customer_id: Set(new.customer.0),
-        status: Set(OrderStatus::AwaitingPayment.as_str().to_owned()),
+        status: Set(OrderStatus::AwaitingPayment),
         total_minor: Set(total.minor),
         currency: Set(store.currency.clone()),
         delivery_name: Set(new.delivery.name.trim().to_owned()),

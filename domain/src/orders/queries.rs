@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use super::load;
-use super::status::OrderStatus;
+use super::status::{OrderStatus, OrderStatusExt as _};
 use super::steps::{Standing, standing};
 use crate::actor::Actor;
 use crate::error::{Error, Result};
@@ -81,7 +81,7 @@ pub async fn search(
     let limit = limit.clamp(1, 500);
     let mut q = orders::Entity::find().filter(orders::Column::StoreId.eq(store.0));
     if let Some(s) = filter.status {
-        q = q.filter(orders::Column::Status.eq(s.as_str()));
+        q = q.filter(orders::Column::Status.eq(s));
     }
     // MySQL drivers send times as TIMESTAMP, which ends in 2038 (later values arrive as NULL):
     // a bound past that is no bound at all, and nothing was placed after it.
@@ -208,10 +208,7 @@ pub async fn accepting_receipts(
     customer: UserId,
     limit: u64,
 ) -> Result<Vec<orders::Model>> {
-    let open = OrderStatus::ALL
-        .into_iter()
-        .filter(|s| s.accepts_receipt())
-        .map(OrderStatus::as_str);
+    let open = OrderStatus::ALL.into_iter().filter(|s| s.accepts_receipt());
     Ok(orders::Entity::find()
         .filter(orders::Column::CustomerId.eq(customer.0))
         .filter(orders::Column::Status.is_in(open))
@@ -328,7 +325,7 @@ pub async fn review_queue(
     policy::require(db, actor, store, Capability::ViewOrders).await?;
     let orders = orders::Entity::find()
         .filter(orders::Column::StoreId.eq(store.0))
-        .filter(orders::Column::Status.eq(OrderStatus::PaymentReview.as_str()))
+        .filter(orders::Column::Status.eq(OrderStatus::PaymentReview))
         .order_by_asc(orders::Column::UpdatedAt)
         .order_by_asc(orders::Column::Id)
         .limit(limit.clamp(1, 200))

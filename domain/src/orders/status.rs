@@ -1,75 +1,37 @@
 //! Order states and the one transition table (DESIGN.md §3 Order states).
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
-
-use crate::error::{Error, Result};
 use crate::policy::Capability;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderStatus {
-    AwaitingPayment,
-    PaymentReview,
-    Paid,
-    Shipped,
-    Completed,
-    Cancelled,
-    Refunded,
-}
+/// The states themselves are the stored vocabulary (`entity::kinds`); what they mean is here.
+pub use entity::kinds::OrderStatus;
 
 use OrderStatus::*;
 
-impl OrderStatus {
-    pub const ALL: [OrderStatus; 7] = [
-        AwaitingPayment,
-        PaymentReview,
-        Paid,
-        Shipped,
-        Completed,
-        Cancelled,
-        Refunded,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AwaitingPayment => "awaiting_payment",
-            PaymentReview => "payment_review",
-            Paid => "paid",
-            Shipped => "shipped",
-            Completed => "completed",
-            Cancelled => "cancelled",
-            Refunded => "refunded",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s.trim())
-            .ok_or(Error::Invalid { field: "status" })
-    }
-
+/// What a state means for the business.
+pub trait OrderStatusExt {
     /// No transition leaves these.
-    pub fn is_terminal(self) -> bool {
-        Self::ALL.into_iter().all(|to| rule(self, to).is_none())
-    }
+    fn is_terminal(&self) -> bool;
 
     /// The customer may send a receipt for the order: the table's step of theirs into review,
     /// and more receipts while it is in review.
-    pub fn accepts_receipt(self) -> bool {
-        self == PaymentReview || rule(self, PaymentReview).is_some_and(|r| r.customer)
-    }
+    fn accepts_receipt(&self) -> bool;
 
     /// Stock is held for the order (reserved, not yet shipped) in these states.
-    pub fn holds_stock(self) -> bool {
-        matches!(self, AwaitingPayment | PaymentReview | Paid)
-    }
+    fn holds_stock(&self) -> bool;
 }
 
-impl fmt::Display for OrderStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+impl OrderStatusExt for OrderStatus {
+    fn is_terminal(&self) -> bool {
+        OrderStatus::ALL
+            .into_iter()
+            .all(|to| rule(*self, to).is_none())
+    }
+
+    fn accepts_receipt(&self) -> bool {
+        *self == PaymentReview || rule(*self, PaymentReview).is_some_and(|r| r.customer)
+    }
+
+    fn holds_stock(&self) -> bool {
+        matches!(self, AwaitingPayment | PaymentReview | Paid)
     }
 }
 
@@ -178,6 +140,8 @@ mod tests {
             assert_eq!(OrderStatus::parse(s.as_str()).unwrap(), s);
         }
         assert!(OrderStatus::parse("PAID ").is_err());
+        let invalid: crate::Error = OrderStatus::parse("PAID").unwrap_err().into();
+        assert!(matches!(invalid, crate::Error::Invalid { field: "status" }));
     }
 
     proptest! {

@@ -8,7 +8,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
-use super::status::{OrderStatus, rule};
+use super::status::{OrderStatus, OrderStatusExt as _, rule};
 use super::steps::{Standing, Step, standing, steps_for};
 use super::{load, status_of};
 use crate::actor::Actor;
@@ -279,10 +279,10 @@ pub(crate) async fn history(
         id: NotSet,
         order_id: Set(order.0),
         action: Set(action.to_owned()),
-        from_status: Set(from.map(|s| s.as_str().to_owned())),
-        to_status: Set(to.as_str().to_owned()),
+        from_status: Set(from),
+        to_status: Set(to),
         actor_user_id: Set(actor.user_id().map(|u| u.0)),
-        channel: Set(actor.channel.as_str().to_owned()),
+        channel: Set(actor.channel),
         reason: Set(reason),
         created_at: Set(now),
     };
@@ -307,14 +307,13 @@ pub(crate) async fn refusal(db: &impl ConnectionTrait, order: &orders::Model, st
             .await;
         if let Ok(Some(row)) = last
             && from != OrderStatus::PaymentReview
-            && let Ok(status) = OrderStatus::parse(&row.to_status)
         {
             let by = match row.actor_user_id {
                 Some(id) => users::display_name(db, UserId(id)).await.ok().flatten(),
                 None => None,
             };
             return Error::AlreadyDecided {
-                status,
+                status: row.to_status,
                 by,
                 at: row.created_at,
             };

@@ -21,7 +21,7 @@ use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::events::{DomainEvent, outbox};
 use crate::ids::{OrderId, ReceiptId, StoreId};
-use crate::orders::status::OrderStatus;
+use crate::orders::status::{OrderStatus, OrderStatusExt as _};
 use crate::orders::{self, status_of};
 use crate::{Ctx, in_tx};
 use entity::receipts;
@@ -125,7 +125,7 @@ async fn attach_in(
         size_bytes: Set(new.size_bytes),
         width: Set(new.width),
         height: Set(new.height),
-        status: Set("pending".to_owned()),
+        status: Set(crate::ReceiptStatus::Pending),
         decided_by: Set(None),
         decided_at: Set(None),
         reason: Set(None),

@@ -8,7 +8,7 @@ use super::{
 use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::ids::{StoreId, UserId};
-use crate::policy::{self, Capability, Role};
+use crate::policy::{self, Capability, Role, RoleExt as _};
 use crate::{Ctx, audit, in_tx};
 use entity::staff_roles;
 
@@ -38,13 +38,13 @@ pub async fn change_role(
         policy::require(&txn, actor, store, Capability::GrantRoles).await?;
         crate::stores::load(&txn, store).await?;
         let owner_row = scoped(user, None)
-            .filter(staff_roles::Column::Role.eq(Role::Owner.as_str()))
+            .filter(staff_roles::Column::Role.eq(Role::Owner))
             .one(&txn)
             .await?;
         let store_row = scoped(user, Some(store)).one(&txn).await?;
         let current = match (&owner_row, &store_row) {
             (Some(_), _) => Role::Owner,
-            (None, Some(row)) => Role::parse(&row.role)?,
+            (None, Some(row)) => row.role,
             (None, None) => return Err(Error::NotFound { what: "role" }),
         };
         if current == to {

@@ -3,7 +3,7 @@ use chrono::{Duration, TimeZone, Utc};
 use domain::audit::{AuditFilter, search};
 use domain::catalog::products::{self, NewProduct};
 use domain::catalog::stock::{Reason, adjust};
-use domain::{Error, ProductId};
+use domain::{Channel, Error, ProductId};
 
 use crate::support::Fixture;
 
@@ -63,7 +63,7 @@ async fn real_actions_are_found_newest_first() {
     assert!(all.iter().all(|r| r.store_id == Some(f.store.0)));
     let verify = &all[2];
     assert_eq!(verify.actor_user_id, Some(f.admin.0));
-    assert_eq!(verify.channel, "web");
+    assert_eq!(verify.channel, Channel::Web);
     assert_eq!(
         (verify.object_type.as_str(), verify.object_id.as_str()),
         ("order", number.to_string().as_str())

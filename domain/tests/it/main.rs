@@ -15,6 +15,7 @@ mod housekeeping;
 mod import;
 mod inbound;
 mod invites;
+mod kinds;
 mod local_bus;
 mod login_limit;
 mod messages;

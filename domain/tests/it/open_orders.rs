@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use domain::cart;
 use domain::orders::{NewOrder, decide, fulfil};
-use domain::{Error, OrderId};
+use domain::{Error, OrderId, OrderStatus};
 
 use crate::support::{Fixture, delivery, one_winner, product};
 
@@ -76,7 +76,7 @@ async fn a_customer_is_refused_beyond_the_cap_until_an_order_is_paid_or_cancelle
             .await
             .unwrap()
             .into_iter()
-            .find(|o| o.store_id == f.store.0 && o.status == "awaiting_payment")
+            .find(|o| o.store_id == f.store.0 && o.status == OrderStatus::AwaitingPayment)
             .unwrap()
             .id,
     );

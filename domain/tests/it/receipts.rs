@@ -1,7 +1,7 @@
 //! Receipts: only the customer attaches them, more may follow, duplicates are flagged.
 use domain::orders::decide;
 use domain::receipts::{NewReceipt, ReceiptKind, attach};
-use domain::{Error, OrderStatus};
+use domain::{Error, OrderStatus, ReceiptStatus};
 
 use crate::support::Fixture;
 
@@ -27,7 +27,7 @@ async fn receipt_flow_review_reject_resend_verify() {
     let first = attach(&f.ctx, &me, &receipt(order, 'a', "u1"))
         .await
         .unwrap();
-    assert_eq!(first.status, "pending");
+    assert_eq!(first.status, ReceiptStatus::Pending);
     assert_eq!(first.mime, "application/pdf");
     assert_eq!(f.status(order).await, OrderStatus::PaymentReview);
     // A second receipt while in review stays in review and shows in the timeline.

@@ -178,7 +178,7 @@ async fn a_step_is_taken_exactly_when_it_is_offered() {
                 match (&offered, result) {
                     (Ok(steps), Ok(after)) => {
                         assert!(steps.contains(&step), "{case} was not offered");
-                        assert_eq!(after.status, step.target().as_str(), "{case}");
+                        assert_eq!(after.status, step.target(), "{case}");
                         taken += 1;
                         order = order_in(&f, f.customer, status).await;
                     }

@@ -159,7 +159,7 @@ impl Fixture {
             .await
             .unwrap()
             .unwrap();
-        domain::OrderStatus::parse(&o.status).unwrap()
+        o.status
     }
 
     /// Rows in `table` matching a raw SQL condition.

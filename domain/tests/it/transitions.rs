@@ -125,7 +125,7 @@ async fn role_matrix_for_every_step() {
             let result = run(&f, &f.web(user), step, order).await;
             let got = match &result {
                 Ok(o) => {
-                    assert_eq!(o.status, target(step).as_str());
+                    assert_eq!(o.status, target(step));
                     Expect::Ok
                 }
                 Err(Error::Forbidden) => Expect::Forbidden,

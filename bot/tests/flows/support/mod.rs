@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use bot::download::Prepared;
 use bot::{Services, handler_tree};
+/// What [`World::status`] answers, for the tests that compare with it.
+pub use domain::OrderStatus;
 use domain::receipts::pipeline::Limits;
 use domain::receipts::storage::MemoryStorage;
 use domain::{Actor, Ctx, ProductId, Role, StoreId, UserId};
@@ -142,7 +144,7 @@ impl World {
         testkit::seed::order(&self.ctx, self.store, customer, self.product, 2).await
     }
 
-    pub async fn status(&self, order_id: i64) -> String {
+    pub async fn status(&self, order_id: i64) -> OrderStatus {
         use sea_orm::EntityTrait;
         entity::orders::Entity::find_by_id(order_id)
             .one(&self.ctx.db)
