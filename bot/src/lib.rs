@@ -13,9 +13,11 @@ pub mod download;
 pub mod intake;
 mod keyboards;
 pub mod limiter;
+mod media;
 pub mod notifier;
 pub mod polling;
 pub mod reply;
+mod router;
 pub mod runtime;
 pub mod send;
 pub mod storage;
@@ -61,7 +63,7 @@ pub fn handler_tree() -> UpdateHandler<BotError> {
         .branch(
             dptree::filter_async(context::not_seen_before)
                 .filter_map_async(context::identify)
-                .branch(Update::filter_message().endpoint(customer::on_message))
-                .branch(Update::filter_callback_query().endpoint(customer::on_callback)),
+                .branch(Update::filter_message().endpoint(router::on_message))
+                .branch(Update::filter_callback_query().endpoint(router::on_callback)),
         )
 }

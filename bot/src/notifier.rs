@@ -14,24 +14,14 @@ use entity::notification_deliveries::Model as Delivery;
 use futures::{StreamExt as _, stream};
 use i18n::{ArgValue, Lang};
 use teloxide::RequestError;
-use teloxide::prelude::*;
 use teloxide::types::ChatId;
 use tokio::sync::watch;
 
-use crate::admin::{receipt_file, send_file};
+use crate::media::{receipt_file, send_file};
 use crate::reply::{money, t_args};
 use crate::{keyboards, send as out};
 
-/// What the notifier sends through: `Bot` in tests, `Throttle<Bot>` in production.
-pub trait Sender:
-    Requester<Err = RequestError, SendMessage: Send, SendPhoto: Send, SendDocument: Send>
-{
-}
-
-impl<R> Sender for R where
-    R: Requester<Err = RequestError, SendMessage: Send, SendPhoto: Send, SendDocument: Send>
-{
-}
+pub use crate::send::Sender;
 const RETRIES: usize = 5;
 
 /// The notifier's `Throttle` limits: Telegram's (1 message a second per chat, 20 a minute per

@@ -14,7 +14,6 @@ use teloxide::types::{CallbackQueryId, ChatId, InlineKeyboardMarkup};
 
 use crate::HandlerResult;
 use crate::context::Who;
-use crate::notifier::Sender;
 
 /// The longest text message.
 pub const MESSAGE_MAX: usize = 4096;
@@ -180,6 +179,17 @@ pub async fn answer(bot: &Bot, id: CallbackQueryId, note: Option<String>) -> Han
         None => request.await?,
     };
     Ok(())
+}
+
+/// What the notifier sends through: `Bot` in tests, `Throttle<Bot>` in production.
+pub trait Sender:
+    Requester<Err = RequestError, SendMessage: Send, SendPhoto: Send, SendDocument: Send>
+{
+}
+
+impl<R> Sender for R where
+    R: Requester<Err = RequestError, SendMessage: Send, SendPhoto: Send, SendDocument: Send>
+{
 }
 
 #[cfg(test)]

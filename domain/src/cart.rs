@@ -184,7 +184,7 @@ pub async fn lines(
                 title: p.title.clone(),
                 unit_price_minor: p.price_minor,
                 quantity: stored_quantity(item)?,
-                available: crate::catalog::stock::available(&p),
+                available: crate::catalog::stock::available(p),
                 active: p.active,
             })
         })

@@ -35,30 +35,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     Ok(db)
 }
 
-/// Deadlocks and serialisation failures (PostgreSQL 40001/40P01, MySQL 1213/1205, SQLite busy):
-/// the transaction was rolled back by the server and may simply be run again.
-pub fn is_retryable(err: &DbErr) -> bool {
-    let text = err.to_string();
-    [
-        "40001",
-        "40P01",
-        "1213",
-        "1205",
-        "Deadlock",
-        "deadlock",
-        "database is locked",
-    ]
-    .iter()
-    .any(|needle| text.contains(needle))
-}
-
-/// Unique-constraint violations, the one database error a service turns into a user answer.
-pub fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(
-        err.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
-}
+pub use crate::error::{is_retryable, is_unique_violation};
 
 /// Commits on `Ok`, rolls back on `Err`.
 pub async fn finish<T>(

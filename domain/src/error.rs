@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::DbErr;
 
-use crate::orders::status::OrderStatus;
-use crate::policy::Role;
+use entity::kinds::{OrderStatus, Role};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -76,7 +75,7 @@ pub enum Error {
     ReceiptType,
     /// An uploaded product photo that cannot be used; the kind says why.
     #[error("photo refused: {0:?}")]
-    Photo(crate::catalog::photo::PhotoProblem),
+    Photo(crate::catalog::photo_problem::PhotoProblem),
     #[error("the last owner cannot be removed")]
     LastOwner,
     #[error("cannot grant {role} with your role")]
@@ -286,8 +285,33 @@ impl Error {
     /// A deadlock or serialisation failure: the whole transaction may be retried.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Db(e) => crate::db::is_retryable(e),
+            Error::Db(e) => is_retryable(e),
             _ => false,
         }
     }
+}
+
+/// Deadlocks and serialisation failures (PostgreSQL 40001/40P01, MySQL 1213/1205, SQLite busy):
+/// the transaction was rolled back by the server and may simply be run again.
+pub fn is_retryable(err: &DbErr) -> bool {
+    let text = err.to_string();
+    [
+        "40001",
+        "40P01",
+        "1213",
+        "1205",
+        "Deadlock",
+        "deadlock",
+        "database is locked",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle))
+}
+
+/// Unique-constraint violations, the one database error a service turns into a user answer.
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }

@@ -1,42 +1,37 @@
-//! `/start` with its deep links, `/help`, `/language`, and the answer to unknown commands.
-use domain::deeplink::DeepLink;
+//! What `/start` and its deep links open (routed by [`crate::router`]), `/help`, `/language`, and the answer to unknown commands.
 use i18n::{ArgValue, Lang};
 use teloxide::prelude::*;
 
-use super::{catalog, dialogue, shop};
+use super::{catalog, shop};
 use crate::context::Who;
 use crate::reply::{error, t, t_args};
-use crate::{HandlerResult, Services, admin, keyboards, send};
+use crate::{HandlerResult, Services, keyboards, send};
 
-/// `start=store_<slug>`, `start=product_<id>`, `start=order_<number>`, `start=claim_<code>`,
-/// `start=login_<token>`, `start=invite_<token>` (read by [`DeepLink::parse`]).
-pub async fn on_start(bot: &Bot, payload: &str, who: &Who, services: &Services) -> HandlerResult {
-    dialogue(services, who).exit().await?;
+/// `/start` without a deep link: the shop the customer is in.
+pub async fn open_shop(bot: &Bot, who: &Who, services: &Services) -> HandlerResult {
+    match shop(services, who).await {
+        Some(store) => welcome(bot, who, services, &store).await,
+        None => send::reply(bot, who, t(who.lang, "bot-no-store")).await,
+    }
+}
+
+/// `start=store_<slug>`: that store becomes the customer's.
+pub async fn open_store(bot: &Bot, slug: &str, who: &Who, services: &Services) -> HandlerResult {
     let db = &services.ctx.db;
-    let Some(link) = DeepLink::parse(payload) else {
-        return match shop(services, who).await {
-            Some(store) => welcome(bot, who, services, &store).await,
-            None => send::reply(bot, who, t(who.lang, "bot-no-store")).await,
-        };
-    };
-    match link {
-        DeepLink::Store(slug) => match domain::stores::by_slug(db, &slug).await {
-            Ok(store) => {
-                domain::users::set_current_store(db, who.id(), domain::StoreId(store.id)).await?;
-                welcome(bot, who, services, &store).await
-            }
-            Err(e) => reply_error(bot, who, &e).await,
-        },
-        DeepLink::Product(id) => catalog::product(bot, who, services, id).await,
-        DeepLink::Order(number) => admin::open_order_link(bot, number, who, services).await,
-        DeepLink::Login(token) => login_card(bot, &token, who, services).await,
-        DeepLink::Invite(token) => super::invite::accept(bot, &token, who, services).await,
-        DeepLink::Claim(code) => {
-            match domain::bootstrap::claim(&services.ctx, &who.actor, &code).await {
-                Ok(()) => send::reply(bot, who, t(who.lang, "bot-claim-done")).await,
-                Err(e) => reply_error(bot, who, &e).await,
-            }
+    match domain::stores::by_slug(db, slug).await {
+        Ok(store) => {
+            domain::users::set_current_store(db, who.id(), domain::StoreId(store.id)).await?;
+            welcome(bot, who, services, &store).await
         }
+        Err(e) => reply_error(bot, who, &e).await,
+    }
+}
+
+/// `start=claim_<code>`: the first OWNER.
+pub async fn claim(bot: &Bot, code: &str, who: &Who, services: &Services) -> HandlerResult {
+    match domain::bootstrap::claim(&services.ctx, &who.actor, code).await {
+        Ok(()) => send::reply(bot, who, t(who.lang, "bot-claim-done")).await,
+        Err(e) => reply_error(bot, who, &e).await,
     }
 }
 
@@ -56,7 +51,7 @@ async fn welcome(
 }
 
 /// "Log in to Vitrina from <browser, OS, IP, time>?" with Approve / Deny.
-async fn login_card(bot: &Bot, token: &str, who: &Who, services: &Services) -> HandlerResult {
+pub async fn login_card(bot: &Bot, token: &str, who: &Who, services: &Services) -> HandlerResult {
     let pending = match domain::auth::challenge::describe(&services.ctx, token).await {
         Ok(p) => p,
         Err(e) => return reply_error(bot, who, &e).await,
@@ -115,7 +110,9 @@ pub async fn decide_login(
 
 /// `/help`: the commands this person may use (staff also see theirs).
 pub async fn help(bot: &Bot, who: &Who, services: &Services) -> HandlerResult {
-    let staff = admin::staff_store(services, who).await.is_some();
+    let staff = domain::stores::working(&services.ctx.db, who.id())
+        .await?
+        .is_some();
     send::reply(bot, who, crate::commands::help(who.lang, staff)).await
 }
 
