@@ -19,7 +19,7 @@ const PAGE: u64 = 10;
 /// The store a staff member works in from Telegram: the one they opened last if they have a
 /// role there, else their first. `None` for everyone without a role.
 pub async fn staff_store(services: &Services, who: &Who) -> Option<StoreId> {
-    domain::stores::working(&services.ctx.db, who.id())
+    domain::users::working_store(&services.ctx.db, who.id())
         .await
         .ok()
         .flatten()

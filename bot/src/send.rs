@@ -181,6 +181,10 @@ pub async fn answer(bot: &Bot, id: CallbackQueryId, note: Option<String>) -> Han
     Ok(())
 }
 
+pub async fn reply_error(bot: &Bot, who: &Who, err: &domain::Error) -> HandlerResult {
+    reply(bot, who, crate::reply::error(who.lang, err)).await
+}
+
 /// What the notifier sends through: `Bot` in tests, `Throttle<Bot>` in production.
 pub trait Sender:
     Requester<Err = RequestError, SendMessage: Send, SendPhoto: Send, SendDocument: Send>

@@ -10,7 +10,7 @@ use sea_orm::{
 use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::events::{DomainEvent, outbox};
-use crate::ids::{StoreId, UserId};
+use crate::ids::StoreId;
 use crate::money::Currency;
 use crate::policy::{self, Capability};
 use crate::store_texts::{self, Instructions};
@@ -126,32 +126,6 @@ pub async fn by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<stores::Mo
         .one(db)
         .await?
         .ok_or(Error::NotFound { what: "store" })
-}
-
-/// The one rule for the store someone is in: the one they chose (opened last in the bot, or
-/// switched to in the browser) while it is still among theirs, else the first of theirs.
-/// `None`: they have none.
-pub fn pick(chosen: Option<StoreId>, theirs: &[StoreId]) -> Option<StoreId> {
-    chosen
-        .filter(|c| theirs.contains(c))
-        .or_else(|| theirs.first().copied())
-}
-
-/// The store a customer shops in from Telegram: [`pick`] among every store.
-pub async fn shopping(db: &impl ConnectionTrait, user: UserId) -> Result<Option<stores::Model>> {
-    let all = list(db).await?;
-    let ids: Vec<StoreId> = all.iter().map(|s| StoreId(s.id)).collect();
-    let chosen = crate::users::current_store(db, user).await?;
-    let picked = pick(chosen, &ids);
-    Ok(all.into_iter().find(|s| Some(StoreId(s.id)) == picked))
-}
-
-/// The store a staff member works in from Telegram: [`pick`] among the stores where they
-/// hold a role.
-pub async fn working(db: &impl ConnectionTrait, user: UserId) -> Result<Option<StoreId>> {
-    let theirs = policy::staff_stores(db, user).await?;
-    let chosen = crate::users::current_store(db, user).await?;
-    Ok(pick(chosen, &theirs))
 }
 
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<stores::Model>> {

@@ -133,3 +133,32 @@ pub async fn set_language(db: &impl ConnectionTrait, user: UserId, tag: &str) ->
         .await?;
     Ok(())
 }
+
+/// The one rule for the store someone is in: the one they chose (opened last in the bot, or
+/// switched to in the browser) while it is still among theirs, else the first of theirs.
+/// `None`: they have none.
+pub fn pick_store(chosen: Option<StoreId>, theirs: &[StoreId]) -> Option<StoreId> {
+    chosen
+        .filter(|c| theirs.contains(c))
+        .or_else(|| theirs.first().copied())
+}
+
+/// The store a customer shops in from Telegram: [`pick_store`] among every store.
+pub async fn shopping_store(
+    db: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<Option<entity::stores::Model>> {
+    let all = crate::stores::list(db).await?;
+    let ids: Vec<StoreId> = all.iter().map(|s| StoreId(s.id)).collect();
+    let chosen = current_store(db, user).await?;
+    let picked = pick_store(chosen, &ids);
+    Ok(all.into_iter().find(|s| Some(StoreId(s.id)) == picked))
+}
+
+/// The store a staff member works in from Telegram: [`pick_store`] among the stores where they
+/// hold a role.
+pub async fn working_store(db: &impl ConnectionTrait, user: UserId) -> Result<Option<StoreId>> {
+    let theirs = crate::policy::staff_stores(db, user).await?;
+    let chosen = current_store(db, user).await?;
+    Ok(pick_store(chosen, &theirs))
+}

@@ -254,7 +254,7 @@ async fn person(
         .get(STORE)
         .and_then(|c| c.value().parse::<i64>().ok())
         .map(StoreId);
-    let store = domain::stores::pick(chosen, &stores);
+    let store = domain::users::pick_store(chosen, &stores);
     // No store: only an OWNER before creating the first one is let in (to create it).
     if store.is_none() && !domain::policy::is_owner(db, user).await? {
         return Err(AppError::Unauthorized);

@@ -6,11 +6,11 @@ use i18n::ArgValue;
 use teloxide::prelude::*;
 use teloxide::types::MessageId;
 
-use super::start::reply_error;
 use super::{shop, show as send, store_id};
 use crate::callback::Callback;
 use crate::context::Who;
 use crate::reply::{money, t, t_args};
+use crate::send::reply_error;
 use crate::{HandlerResult, Services, keyboards, send as out};
 
 pub async fn add(bot: &Bot, who: &Who, services: &Services, product: i64) -> HandlerResult {

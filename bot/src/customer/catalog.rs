@@ -88,7 +88,7 @@ pub async fn product(bot: &Bot, who: &Who, services: &Services, id: i64) -> Hand
         .await?;
     let Some(p) = found.filter(|p| p.active) else {
         let err = domain::Error::NotFound { what: "product" };
-        return super::start::reply_error(bot, who, &err).await;
+        return crate::send::reply_error(bot, who, &err).await;
     };
     // Opening a product from a link also opens its store.
     domain::users::set_current_store(&services.ctx.db, who.id(), domain::StoreId(p.store_id))

@@ -4,12 +4,12 @@ use domain::orders::Delivery;
 use i18n::ArgValue;
 use teloxide::prelude::*;
 
-use super::start::reply_error;
 use super::{dialogue, shop, store_id};
 use crate::callback::Callback;
 use crate::context::Who;
 use crate::dialogue::State;
 use crate::reply::{error, money, t, t_args};
+use crate::send::reply_error;
 use crate::{HandlerResult, Services, keyboards, send};
 
 pub async fn begin(bot: &Bot, who: &Who, services: &Services) -> HandlerResult {

@@ -3,9 +3,9 @@ use domain::invites::{self, Accepted};
 use i18n::ArgValue;
 use teloxide::prelude::*;
 
-use super::start::reply_error;
 use crate::context::Who;
 use crate::reply::{t, t_args};
+use crate::send::reply_error;
 use crate::{HandlerResult, Services, send};
 
 pub async fn accept(bot: &Bot, token: &str, who: &Who, services: &Services) -> HandlerResult {

@@ -20,7 +20,7 @@ pub(crate) use start::unknown_command;
 
 /// The store this customer is shopping in: the one they opened last, or the first one.
 pub(crate) async fn shop(services: &Services, who: &Who) -> Option<entity::stores::Model> {
-    domain::stores::shopping(&services.ctx.db, who.id())
+    domain::users::shopping_store(&services.ctx.db, who.id())
         .await
         .ok()
         .flatten()

@@ -6,9 +6,9 @@ use teloxide::prelude::*;
 use teloxide::types::MessageId;
 
 use super::show;
-use super::start::reply_error;
 use crate::context::Who;
 use crate::reply::{order_line, t, t_args};
+use crate::send::reply_error;
 use crate::{HandlerResult, Services, keyboards, send};
 
 pub async fn mine(

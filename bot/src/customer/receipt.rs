@@ -7,11 +7,11 @@ use teloxide::prelude::*;
 use teloxide::types::Message;
 
 use super::dialogue;
-use super::start::reply_error;
 use crate::callback::Callback;
 use crate::context::Who;
 use crate::dialogue::{PendingFile, State};
 use crate::reply::{money, t, t_args};
+use crate::send::reply_error;
 use crate::{HandlerResult, Services, keyboards, send};
 
 pub async fn on_file(bot: &Bot, msg: &Message, who: &Who, services: &Services) -> HandlerResult {

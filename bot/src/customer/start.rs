@@ -4,7 +4,8 @@ use teloxide::prelude::*;
 
 use super::{catalog, shop};
 use crate::context::Who;
-use crate::reply::{error, t, t_args};
+use crate::reply::{t, t_args};
+use crate::send::reply_error;
 use crate::{HandlerResult, Services, keyboards, send};
 
 /// `/start` without a deep link: the shop the customer is in.
@@ -110,7 +111,7 @@ pub async fn decide_login(
 
 /// `/help`: the commands this person may use (staff also see theirs).
 pub async fn help(bot: &Bot, who: &Who, services: &Services) -> HandlerResult {
-    let staff = domain::stores::working(&services.ctx.db, who.id())
+    let staff = domain::users::working_store(&services.ctx.db, who.id())
         .await?
         .is_some();
     send::reply(bot, who, crate::commands::help(who.lang, staff)).await
@@ -131,8 +132,4 @@ pub async fn set_language(bot: &Bot, code: &str, who: &Who, services: &Services)
 pub async fn unknown_command(bot: &Bot, who: &Who, text: &str) -> HandlerResult {
     tracing::info!(user = who.user.telegram_id, text = %text.chars().take(64).collect::<String>(), "unknown or refused command");
     send::reply(bot, who, t(who.lang, "bot-unknown-command")).await
-}
-
-pub async fn reply_error(bot: &Bot, who: &Who, err: &domain::Error) -> HandlerResult {
-    send::reply(bot, who, error(who.lang, err)).await
 }

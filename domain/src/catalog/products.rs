@@ -312,7 +312,7 @@ pub fn threshold(product: &products::Model, store_default: i32) -> i32 {
 
 /// Is the product's available stock (`on_hand - reserved`) at or below its threshold?
 pub fn is_low(product: &products::Model, store_default: i32) -> bool {
-    super::stock::available(product) <= i64::from(threshold(product, store_default))
+    available(product) <= i64::from(threshold(product, store_default))
 }
 
 /// The store's products whose available stock (`on_hand - reserved`) is at or below their
@@ -325,10 +325,20 @@ pub async fn low_stock(db: &impl ConnectionTrait, store: StoreId) -> Result<Vec<
     ]);
     Ok(products::Entity::find()
         .filter(products::Column::StoreId.eq(store.0))
-        .filter(super::stock::available_column().lte(threshold))
+        .filter(available_column().lte(threshold))
         .order_by_desc(products::Column::Active)
         .order_by_asc(products::Column::Title)
         .order_by_asc(products::Column::Id)
         .all(db)
         .await?)
+}
+
+/// What can still be sold: on hand and not reserved for an order (never below zero).
+pub fn available(product: &products::Model) -> i64 {
+    Ord::max(i64::from(product.on_hand) - i64::from(product.reserved), 0)
+}
+
+/// [`available`] as a SQL expression, for filters.
+pub(crate) fn available_column() -> sea_orm::sea_query::SimpleExpr {
+    Expr::col(products::Column::OnHand).sub(Expr::col(products::Column::Reserved))
 }

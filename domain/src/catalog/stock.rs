@@ -17,15 +17,8 @@ use crate::policy::{self, Capability};
 use crate::{Ctx, audit, in_tx};
 use entity::{order_items, products, stock_movements};
 
-/// What can still be sold: on hand and not reserved for an order (never below zero).
-pub fn available(product: &products::Model) -> i64 {
-    Ord::max(i64::from(product.on_hand) - i64::from(product.reserved), 0)
-}
-
-/// [`available`] as a SQL expression, for filters.
-pub(crate) fn available_column() -> sea_orm::sea_query::SimpleExpr {
-    Expr::col(products::Column::OnHand).sub(Expr::col(products::Column::Reserved))
-}
+pub use super::products::available;
+use super::products::available_column;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reason {

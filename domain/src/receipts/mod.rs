@@ -4,6 +4,7 @@
 mod pdf;
 mod pdf_filters;
 pub mod pipeline;
+mod rejection;
 #[cfg(feature = "s3")]
 pub mod s3;
 pub mod storage;

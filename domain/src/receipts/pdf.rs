@@ -12,8 +12,8 @@
 //!   object can hide what it is.
 use std::collections::{BTreeSet, HashSet};
 
-use super::pdf_filters::{self, Fail, Filter, Out};
-use super::pipeline::Rejection;
+use super::pdf_filters::{self, Fail, Filter, Out, hex_value, is_pdf_space};
+use super::rejection::Rejection;
 
 /// Nesting of arrays and dictionaries allowed in an object. Real documents stay far below.
 pub(super) const MAX_NESTING: usize = 32;
@@ -102,10 +102,6 @@ enum Tok<'a> {
 struct Lexer<'a> {
     b: &'a [u8],
     pos: usize,
-}
-
-pub(super) fn is_pdf_space(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'\x0C' | b'\0')
 }
 
 fn is_delimiter(c: u8) -> bool {
@@ -253,15 +249,6 @@ fn unescape_name(raw: &[u8]) -> Vec<u8> {
         i += 1;
     }
     out
-}
-
-pub(super) fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
 }
 
 fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {

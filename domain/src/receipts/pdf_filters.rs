@@ -122,10 +122,10 @@ fn ascii_hex(data: &[u8], out: &mut Out) -> Result<(), Fail> {
         if c == b'>' {
             break;
         }
-        if super::pdf::is_pdf_space(c) {
+        if is_pdf_space(c) {
             continue;
         }
-        let v = super::pdf::hex_value(c).ok_or(Fail::Broken)?;
+        let v = hex_value(c).ok_or(Fail::Broken)?;
         match high.take() {
             Some(h) => out.push_byte(h << 4 | v)?,
             None => high = Some(v),
@@ -153,7 +153,7 @@ fn ascii85(data: &[u8], out: &mut Out) -> Result<(), Fail> {
                     n = 0;
                 }
             }
-            c if super::pdf::is_pdf_space(c) => {}
+            c if is_pdf_space(c) => {}
             _ => return Err(Fail::Broken),
         }
     }
@@ -198,6 +198,19 @@ fn run_length(data: &[u8], out: &mut Out) -> Result<(), Fail> {
         }
     }
     Ok(())
+}
+
+pub(super) fn is_pdf_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'\x0C' | b'\0')
+}
+
+pub(super) fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
