@@ -90,7 +90,12 @@ async fn a_timed_out_call_is_recorded_then_held_then_refused() {
         let (url, body) = (url.clone(), body.clone());
         async move { reqwest::Client::new().post(url).json(&body).send().await }
     });
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // The call is recorded as soon as it arrives (a new HTTP client can take a while to get
+    // there), and it is still held then.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while standin.calls().is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     assert_eq!(standin.calls().len(), 1, "recorded before it is answered");
     assert!(!held.is_finished());
     let answer = held.await.unwrap().unwrap();
