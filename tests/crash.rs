@@ -225,7 +225,10 @@ async fn check(
             1 + rejections,
             "placed, rejected: {history:?}"
         );
-        assert!(count(OrderStatus::PaymentReview) > rejections, "{history:?}");
+        assert!(
+            count(OrderStatus::PaymentReview) > rejections,
+            "{history:?}"
+        );
         let audit = entity::audit_log::Entity::find()
             .filter(entity::audit_log::Column::ObjectType.eq("order"))
             .filter(entity::audit_log::Column::ObjectId.eq(order.number.to_string()))

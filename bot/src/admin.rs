@@ -193,8 +193,8 @@ async fn card(
         ],
     );
     // A long card (many items, a long address) goes in several messages, the buttons last.
-    let buttons = (o.status == OrderStatus::PaymentReview)
-        .then(|| keyboards::decide(who.lang, o.id));
+    let buttons =
+        (o.status == OrderStatus::PaymentReview).then(|| keyboards::decide(who.lang, o.id));
     send::text(bot, who.chat, text, buttons).await?;
     if with_files {
         for r in &d.receipts {

@@ -1,6 +1,6 @@
 //! Every text the bot sends comes from `locales/` through here, so tests compare with the same keys.
-use domain::{Error, OrderStatus};
 use domain::money::{Currency, Locale, Money};
+use domain::{Error, OrderStatus};
 use i18n::{ArgValue, Lang};
 
 pub fn t(lang: Lang, key: &str) -> String {

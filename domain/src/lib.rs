@@ -44,10 +44,10 @@ pub mod worker;
 use std::sync::Arc;
 
 pub use actor::{Actor, Channel, Principal};
+pub use entity::kinds::ReceiptStatus;
 pub use error::{Error, Result};
 pub use ids::{OrderId, ProductId, ReceiptId, StoreId, UserId};
 pub use money::{Currency, Money};
-pub use entity::kinds::ReceiptStatus;
 pub use orders::status::{OrderStatus, OrderStatusExt};
 pub use policy::{Capability, Role, RoleExt};
 

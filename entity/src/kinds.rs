@@ -177,10 +177,7 @@ mod tests {
     #[test]
     fn parse_trims_and_roles_take_any_case() {
         assert_eq!(OrderStatus::parse(" paid\n"), Ok(OrderStatus::Paid));
-        assert_eq!(
-            OrderStatus::parse("PAID"),
-            Err(Unknown { what: "status" })
-        );
+        assert_eq!(OrderStatus::parse("PAID"), Err(Unknown { what: "status" }));
         assert_eq!(Role::parse(" OWNER "), Ok(Role::Owner));
         assert_eq!(Role::parse("boss"), Err(Unknown { what: "role" }));
         assert!(Role::Vendor < Role::Admin && Role::Admin < Role::Owner);

@@ -4,11 +4,11 @@
 //! backoffice; the customer's chat shows the confirmation.
 use std::time::{Duration, Instant};
 
+use domain::OrderStatus;
 use fantoccini::Locator;
 use i18n::{ArgValue, Lang};
 use serde::Deserialize;
 use serde_json::json;
-use domain::OrderStatus;
 use testkit::TestDb;
 use testkit::wait::{PATIENCE, eventually};
 use vitrina::Part;

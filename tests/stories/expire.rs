@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use domain::clock::ManualClock;
 use domain::OrderStatus;
+use domain::clock::ManualClock;
 use testkit::TestDb;
 use testkit::fake_telegram::FakeTelegram;
 use testkit::wait::eventually;

@@ -65,6 +65,9 @@ async fn rejected_then_paid_again_then_verified_the_customer_is_told_in_ukrainia
     let receipts = customer.receipts(order.id).await;
     let statuses: Vec<_> = receipts.iter().map(|r| r.status).collect();
     assert_eq!(statuses, [ReceiptStatus::Rejected, ReceiptStatus::Accepted]);
-    assert_eq!(support::order_status(&db.db, order.id).await, OrderStatus::Paid);
+    assert_eq!(
+        support::order_status(&db.db, order.id).await,
+        OrderStatus::Paid
+    );
     shop.stop().await;
 }

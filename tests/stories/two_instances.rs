@@ -62,7 +62,10 @@ async fn verified_on_the_web_instance_the_bot_instance_tells_the_customer_once()
         "B's queue shows the order in review"
     );
     staff.verify(order.id).await;
-    assert_eq!(support::order_status(&db.db, order.id).await, OrderStatus::Paid);
+    assert_eq!(
+        support::order_status(&db.db, order.id).await,
+        OrderStatus::Paid
+    );
 
     told(&api, &IRINA, "notify-verified", &number(&order)).await;
     deliveries_settled(&db.db).await;

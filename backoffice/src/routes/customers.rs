@@ -6,8 +6,8 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use domain::{OrderStatus, UserId};
 use domain::customers::{self, Customer, CustomerQuery};
+use domain::{OrderStatus, UserId};
 use serde::Deserialize;
 
 use super::csv::{self, query_string};

@@ -163,7 +163,11 @@ async fn a_bulk_decision_with_a_foreign_id_changes_nothing() {
     let form = format!("action=verify&ids={}&ids={}", w.order.id, foreign.id);
     let r = w.post("/queue/bulk", Some(&anna), &form, SAME).await;
     assert_eq!(r.status, 404);
-    assert_eq!(w.status_of().await, OrderStatus::PaymentReview, "nothing decided");
+    assert_eq!(
+        w.status_of().await,
+        OrderStatus::PaymentReview,
+        "nothing decided"
+    );
     let ours = w
         .post(
             "/queue/bulk",

@@ -7,12 +7,12 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode};
 use backoffice::AppState;
+/// What `status_of` answers, for the tests that compare with it.
+pub use domain::OrderStatus;
 use domain::auth::{sessions, tokens};
 use domain::receipts::storage::{self, MemoryStorage};
 use domain::receipts::{NewReceipt, pipeline};
 use domain::{Actor, Channel, Ctx, OrderId, Role, StoreId, UserId};
-/// What `status_of` answers, for the tests that compare with it.
-pub use domain::OrderStatus;
 use http_body_util::BodyExt;
 use testkit::TestDb;
 use tower::ServiceExt;

@@ -34,8 +34,7 @@ pub async fn on_file(bot: &Bot, msg: &Message, who: &Who, services: &Services) -
         .await?
         .into_iter()
         .filter(|o| {
-            o.status == OrderStatus::AwaitingPayment
-                || o.status == OrderStatus::PaymentReview
+            o.status == OrderStatus::AwaitingPayment || o.status == OrderStatus::PaymentReview
         })
         .collect();
     match open.as_slice() {

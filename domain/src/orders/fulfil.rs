@@ -5,9 +5,9 @@ use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use super::load;
 use super::status::{OrderStatus, OrderStatusExt as _};
 use super::transition::{Details, Standing, Step, history, perform, standing};
-use super::load;
 use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::events::{DomainEvent, outbox};

@@ -88,10 +88,10 @@ async fn refuse_over_cap(
         .column(orders::Column::Id)
         .filter(orders::Column::StoreId.eq(store.0))
         .filter(orders::Column::CustomerId.eq(customer.0))
-        .filter(orders::Column::Status.is_in([
-            OrderStatus::AwaitingPayment,
-            OrderStatus::PaymentReview,
-        ]))
+        .filter(
+            orders::Column::Status
+                .is_in([OrderStatus::AwaitingPayment, OrderStatus::PaymentReview]),
+        )
         .limit(u64::from(max))
         .lock_shared()
         .into_tuple()

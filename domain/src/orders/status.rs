@@ -16,7 +16,9 @@ pub trait OrderStatusExt {
 
 impl OrderStatusExt for OrderStatus {
     fn is_terminal(&self) -> bool {
-        OrderStatus::ALL.into_iter().all(|to| rule(*self, to).is_none())
+        OrderStatus::ALL
+            .into_iter()
+            .all(|to| rule(*self, to).is_none())
     }
 
     fn holds_stock(&self) -> bool {

@@ -110,11 +110,23 @@ async fn order_columns_hold_every_word_as_before() {
     let [placed, sent] = &d.history[..] else {
         panic!("{:?}", d.history)
     };
-    assert_eq!(stored(&f, "order_history", "to_status", placed.id).await, "awaiting_payment");
-    assert_eq!(stored(&f, "order_history", "from_status", sent.id).await, "awaiting_payment");
-    assert_eq!(stored(&f, "order_history", "to_status", sent.id).await, "payment_review");
+    assert_eq!(
+        stored(&f, "order_history", "to_status", placed.id).await,
+        "awaiting_payment"
+    );
+    assert_eq!(
+        stored(&f, "order_history", "from_status", sent.id).await,
+        "awaiting_payment"
+    );
+    assert_eq!(
+        stored(&f, "order_history", "to_status", sent.id).await,
+        "payment_review"
+    );
     assert_eq!(stored(&f, "order_history", "channel", sent.id).await, "bot");
-    assert_eq!(stored(&f, "receipts", "status", d.receipts[0].id).await, "pending");
+    assert_eq!(
+        stored(&f, "receipts", "status", d.receipts[0].id).await,
+        "pending"
+    );
     let mut written = Vec::new();
     for (status, word) in STATUSES {
         orders::ActiveModel {
@@ -219,7 +231,10 @@ async fn people_and_login_columns_hold_every_word_as_before() {
     let c = challenge::create(&f.ctx, "a-browser-secret-of-some-length", "curl", None)
         .await
         .unwrap();
-    assert_eq!(stored(&f, "login_challenges", "status", c.id).await, "pending");
+    assert_eq!(
+        stored(&f, "login_challenges", "status", c.id).await,
+        "pending"
+    );
     for (status, word) in CHALLENGES {
         login_challenges::ActiveModel {
             id: Set(c.id),
@@ -255,14 +270,38 @@ async fn a_stored_word_outside_the_vocabulary_is_an_internal_error() {
     let db = &f.ctx.db;
     let admin = f.web(f.admin);
     let order = f.order_in_review(1).await;
-    raw(&f, &format!("UPDATE receipts SET status = 'lost' WHERE order_id = {}", order.0)).await;
+    raw(
+        &f,
+        &format!(
+            "UPDATE receipts SET status = 'lost' WHERE order_id = {}",
+            order.0
+        ),
+    )
+    .await;
     unreadable(queries::detail(db, &admin, order).await, "lost");
     let other = f.order(1).await;
-    raw(&f, &format!("UPDATE orders SET status = 'in_orbit' WHERE id = {}", other.0)).await;
+    raw(
+        &f,
+        &format!(
+            "UPDATE orders SET status = 'in_orbit' WHERE id = {}",
+            other.0
+        ),
+    )
+    .await;
     unreadable(queries::detail(db, &admin, other).await, "in_orbit");
     unreadable(decide::verify(&f.ctx, &admin, other).await, "in_orbit");
-    unreadable(queries::list(db, &admin, f.store, None, None, 50).await, "in_orbit");
-    raw(&f, &format!("UPDATE staff_roles SET role = 'boss' WHERE user_id = {}", f.vendor.0)).await;
+    unreadable(
+        queries::list(db, &admin, f.store, None, None, 50).await,
+        "in_orbit",
+    );
+    raw(
+        &f,
+        &format!(
+            "UPDATE staff_roles SET role = 'boss' WHERE user_id = {}",
+            f.vendor.0
+        ),
+    )
+    .await;
     unreadable(policy::role_in(db, f.vendor, f.store).await, "boss");
     unreadable(queries::detail(db, &f.web(f.vendor), order).await, "boss");
     // Everyone else's reads of their own rows go on.

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use bot::download::Prepared;
 use bot::{Services, handler_tree};
+/// What [`World::status`] answers, for the tests that compare with it.
+pub use domain::OrderStatus;
 use domain::receipts::pipeline::Limits;
 use domain::receipts::storage::MemoryStorage;
 use domain::{Actor, Ctx, ProductId, Role, StoreId, UserId};
-/// What [`World::status`] answers, for the tests that compare with it.
-pub use domain::OrderStatus;
 use teloxide::dptree::deps;
 use teloxide::types::User;
 use teloxide_tests::{
