@@ -180,14 +180,14 @@ async fn store_id(app: &App, slug: Option<&str>) -> anyhow::Result<Option<StoreI
 }
 
 async fn user_by_telegram(app: &App, telegram_id: i64) -> anyhow::Result<UserId> {
-    let profile = domain::users::TelegramProfile {
+    let profile = domain::people::users::TelegramProfile {
         telegram_id,
         ..Default::default()
     };
-    let user = match domain::users::by_telegram_id(&app.ctx.db, telegram_id).await? {
+    let user = match domain::people::users::by_telegram_id(&app.ctx.db, telegram_id).await? {
         Some(u) => u,
         // Not met by the bot yet: the profile fills in on their first message.
-        None => domain::users::upsert(&app.ctx.db, app.ctx.now(), &profile).await?,
+        None => domain::people::users::upsert(&app.ctx.db, app.ctx.now(), &profile).await?,
     };
     Ok(UserId(user.id))
 }
@@ -237,7 +237,7 @@ async fn admin(app: &App, command: Command) -> anyhow::Result<()> {
             let role = Role::parse(&role)?;
             let store = store_id(app, store.as_deref()).await?;
             let user = user_by_telegram(app, telegram_id).await?;
-            domain::staff::grant(ctx, &op, user, role, store).await?;
+            domain::people::staff::grant(ctx, &op, user, role, store).await?;
             println!("granted {role} to Telegram user {telegram_id}");
         }
         Command::Staff {
@@ -245,13 +245,13 @@ async fn admin(app: &App, command: Command) -> anyhow::Result<()> {
         } => {
             let store = store_id(app, store.as_deref()).await?;
             let user = user_by_telegram(app, telegram_id).await?;
-            domain::staff::revoke(ctx, &op, user, store).await?;
+            domain::people::staff::revoke(ctx, &op, user, store).await?;
             println!("revoked the role of Telegram user {telegram_id}");
         }
         Command::Demo {
             action: DemoAction::Seed,
         } => {
-            let (store, created) = domain::demo::seed(ctx).await?;
+            let (store, created) = domain::operations::demo::seed(ctx).await?;
             let verb = if created { "created" } else { "already there:" };
             println!("{verb} demo store {} (id {})", store.slug, store.id);
         }

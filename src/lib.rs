@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use domain::Ctx;
-use domain::events::bus::EventBus;
-use domain::events::local_bus::{LocalBus, LocalBusOptions};
-use domain::events::redis_bus::{RedisBus, RedisBusOptions};
+use domain::platform::events::bus::EventBus;
+use domain::platform::events::local_bus::{LocalBus, LocalBusOptions};
+use domain::platform::events::redis_bus::{RedisBus, RedisBusOptions};
 use migration::{Migrator, MigratorTrait};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -46,7 +46,7 @@ impl App {
             std::fs::create_dir_all(&settings.data_dir)
                 .with_context(|| format!("creating {}", settings.data_dir.display()))?;
         }
-        let db = domain::db::connect(url.expose(), settings.database.max_connections)
+        let db = domain::kernel::db::connect(url.expose(), settings.database.max_connections)
             .await
             .with_context(|| format!("connecting to {url:?}"))?;
         // The bus follows the outbox table: start it only on a current schema. On one that is
@@ -57,10 +57,10 @@ impl App {
         let bus: Arc<dyn EventBus> = if current {
             event_bus(&settings, &db).await?
         } else {
-            Arc::new(domain::events::bus::InProcessBus::new(1))
+            Arc::new(domain::platform::events::bus::InProcessBus::new(1))
         };
         Ok(App {
-            ctx: Ctx::new(db, bus, Arc::new(domain::clock::SystemClock))
+            ctx: Ctx::new(db, bus, Arc::new(domain::kernel::clock::SystemClock))
                 .with_email(settings.email.enabled())
                 .with_max_open_orders(settings.orders.max_open()),
             settings,
@@ -128,7 +128,7 @@ impl App {
         }
         if parts.contains(&Part::Worker) {
             tracing::info!(%owner, "worker started: outbox relay and jobs");
-            tasks.push(tokio::spawn(domain::worker::run(
+            tasks.push(tokio::spawn(domain::operations::worker::run(
                 self.ctx.clone(),
                 owner.clone(),
                 self.settings.notifications.worker_options()?,

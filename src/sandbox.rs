@@ -63,20 +63,22 @@ impl Sandbox {
     /// Seeds the demo store and its people (first start only), starts the stand-in on
     /// loopback, and points the bot's settings at it.
     pub async fn start(ctx: &Ctx, settings: &mut Settings) -> anyhow::Result<Sandbox> {
-        let seeded = domain::sandbox::seed(ctx)
+        let seeded = domain::operations::sandbox::seed(ctx)
             .await
             .context("seeding the sandbox's demo store")?;
         let standin = Standin::new(standin::Options::sandbox());
         let bot_id = standin.options().bot_id;
-        standin.number_updates_after(domain::sandbox::last_update_id(&ctx.db, bot_id).await?);
+        standin.number_updates_after(
+            domain::operations::sandbox::last_update_id(&ctx.db, bot_id).await?,
+        );
         for person in [
-            domain::sandbox::OWNER,
-            domain::sandbox::ADMIN,
-            domain::sandbox::FIRST_CUSTOMER,
+            domain::operations::sandbox::OWNER,
+            domain::operations::sandbox::ADMIN,
+            domain::operations::sandbox::FIRST_CUSTOMER,
         ] {
             standin.add_user(user(person.telegram_id, person.first_name, person.language));
         }
-        for (id, name, language, _) in domain::sandbox::people(&ctx.db).await? {
+        for (id, name, language, _) in domain::operations::sandbox::people(&ctx.db).await? {
             standin.add_user(user(id, &name, &language));
         }
         let serving = standin

@@ -142,13 +142,13 @@ impl Default for NotificationSettings {
 
 impl NotificationSettings {
     /// The worker's options, refusing an hour outside 0–23.
-    pub fn worker_options(&self) -> anyhow::Result<domain::worker::Options> {
+    pub fn worker_options(&self) -> anyhow::Result<domain::operations::worker::Options> {
         anyhow::ensure!(
             self.digest_hour <= 23,
             "notifications.digest_hour must be 0–23 (UTC), not {}",
             self.digest_hour
         );
-        Ok(domain::worker::Options {
+        Ok(domain::operations::worker::Options {
             digest_hour: self.digest_hour,
         })
     }

@@ -3,9 +3,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use bot::runtime::{self, Webhook};
-use domain::deeplink::DeepLink;
-use domain::receipts::pipeline::Limits;
-use domain::receipts::storage::{LocalStorage, ReceiptStorage};
+use domain::kernel::deeplink::DeepLink;
+use files::inspect::Limits;
+use files::store::{FileStore, LocalStorage};
 use teloxide::prelude::*;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -14,7 +14,7 @@ use crate::App;
 use crate::settings::StorageKind;
 
 /// Where receipt files are kept: `data_dir/files` by default, or an S3-compatible bucket.
-pub fn receipt_storage(app: &App) -> anyhow::Result<Arc<dyn ReceiptStorage>> {
+pub fn receipt_storage(app: &App) -> anyhow::Result<Arc<dyn FileStore>> {
     let settings = &app.settings.receipts;
     match settings.storage {
         StorageKind::Local => Ok(Arc::new(LocalStorage::new(
@@ -25,8 +25,8 @@ pub fn receipt_storage(app: &App) -> anyhow::Result<Arc<dyn ReceiptStorage>> {
 }
 
 #[cfg(feature = "s3")]
-fn s3_storage(s3: &crate::settings::S3Settings) -> anyhow::Result<Arc<dyn ReceiptStorage>> {
-    use domain::receipts::s3::{S3Config, S3Storage};
+fn s3_storage(s3: &crate::settings::S3Settings) -> anyhow::Result<Arc<dyn FileStore>> {
+    use files::s3::{S3Config, S3Storage};
     let config = S3Config {
         bucket: s3.bucket.clone(),
         region: s3.region.clone(),
@@ -43,7 +43,7 @@ fn s3_storage(s3: &crate::settings::S3Settings) -> anyhow::Result<Arc<dyn Receip
 }
 
 #[cfg(not(feature = "s3"))]
-fn s3_storage(_: &crate::settings::S3Settings) -> anyhow::Result<Arc<dyn ReceiptStorage>> {
+fn s3_storage(_: &crate::settings::S3Settings) -> anyhow::Result<Arc<dyn FileStore>> {
     anyhow::bail!("receipts.storage = \"s3\" needs a build with `--features s3`")
 }
 
@@ -133,7 +133,7 @@ pub async fn start(
         inspections: Arc::new(tokio::sync::Semaphore::new(2)),
     };
     // Printed by `serve`, not logged: it is a one-time secret for the person at the console.
-    let claim = domain::bootstrap::issue_claim(&app.ctx)
+    let claim = domain::operations::bootstrap::issue_claim(&app.ctx)
         .await?
         .map(|code| DeepLink::Claim(code).url(&username))
         .transpose()

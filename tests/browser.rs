@@ -16,7 +16,7 @@ mod shop;
 mod support;
 
 use domain::OrderStatus;
-use domain::events::DomainEvent;
+use domain::platform::events::DomainEvent;
 use serde_json::{Value, json};
 use testkit::wait::{PATIENCE, eventually};
 

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use domain::deliveries::DeliveryStatus;
+use domain::messaging::deliveries::DeliveryStatus;
 use domain::{Ctx, OrderStatus, ProductId};
 use rand::{Rng, SeedableRng};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -104,9 +104,7 @@ async fn killed_at_random_moments_nothing_committed_is_lost_or_doubled() {
     server.restart().await;
     eventually("every notification to be planned and sent", || async {
         let rows = deliveries(&db.db).await;
-        let sent = rows
-            .iter()
-            .all(|d| d.status == DeliveryStatus::Sent.as_str());
+        let sent = rows.iter().all(|d| d.status == DeliveryStatus::Sent);
         (sent && rows.len() >= expected_deliveries(&db.db).await).then_some(())
     })
     .await;

@@ -1,7 +1,7 @@
 //! The daily digest by email: subject and body in the recipient's language, with the figures.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-use domain::money::Locale;
-use domain::notifications::{Notice, What};
+use domain::kernel::money::Locale;
+use domain::messaging::notifications::{Notice, What};
 use domain::{Currency, Money};
 
 #[test]
@@ -30,7 +30,7 @@ fn the_digest_email_carries_the_figures_in_russian() {
 /// then renders in every language with its figures.
 #[tokio::test]
 async fn every_kind_that_goes_by_email_renders_in_every_language() {
-    use domain::deliveries::{DeliveryChannel, kind_of};
+    use domain::messaging::deliveries::{DeliveryChannel, kind_of};
     let db = testkit::TestDb::new().await;
     let ctx = domain::Ctx::local(db.db.clone());
     let mut emailed = 0;

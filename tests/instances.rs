@@ -7,7 +7,7 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use domain::auth::challenge;
+use domain::people::auth::challenge;
 use domain::{Actor, Channel};
 use testkit::TestDb;
 use testkit::wait::PATIENCE;

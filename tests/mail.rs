@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
-use domain::clock::ManualClock;
-use domain::deliveries::{DeliveryStatus, plan, preferences, send, staff};
-use domain::events::bus::InProcessBus;
+use domain::kernel::clock::ManualClock;
+use domain::messaging::deliveries::{DeliveryStatus, plan, preferences, send, staff};
+use domain::platform::events::bus::InProcessBus;
 use domain::{Actor, Channel, Ctx, Error, Role, StoreId, UserId};
 use entity::notification_deliveries as deliveries;
 use sea_orm::EntityTrait;
@@ -42,7 +42,7 @@ impl Shop {
         let store = seed::store(&ctx, "main", "Main").await;
         let admin = seed::person(&ctx, 2, "anna", "ru").await;
         let customer = seed::person(&ctx, 100, "carol", "uk").await;
-        domain::staff::grant(&ctx, &Actor::operator(), admin, Role::Admin, Some(store))
+        domain::people::staff::grant(&ctx, &Actor::operator(), admin, Role::Admin, Some(store))
             .await
             .unwrap();
         Shop {
@@ -69,9 +69,9 @@ impl Shop {
     async fn receipt(&self) -> i64 {
         let product = seed::product(&self.ctx, self.store, "MUG", 25_000, 10).await;
         let order = seed::order(&self.ctx, self.store, self.customer, product, 2).await;
-        let new = domain::receipts::NewReceipt {
+        let new = domain::ordering::receipts::NewReceipt {
             order: domain::OrderId(order.id),
-            kind: domain::receipts::ReceiptKind::Jpeg,
+            kind: files::FileKind::Jpeg,
             sha256: format!("{:064x}", order.id),
             size_bytes: 1000,
             storage_key: None,
@@ -81,7 +81,7 @@ impl Shop {
             height: Some(600),
         };
         let bot = Actor::user(self.customer, Channel::Bot);
-        domain::receipts::attach(&self.ctx, &bot, &new)
+        domain::ordering::receipts::attach(&self.ctx, &bot, &new)
             .await
             .unwrap();
         order.number
@@ -118,7 +118,7 @@ impl Shop {
 /// A mailer talking plain SMTP to `port` on loopback.
 /// A delivery's status as read, and its attempts.
 fn status(d: &deliveries::Model) -> (DeliveryStatus, i32) {
-    (DeliveryStatus::parse(&d.status).unwrap(), d.attempts)
+    (d.status, d.attempts)
 }
 
 fn mailer(port: u16) -> Mailer {
@@ -165,7 +165,7 @@ async fn a_receipt_reaches_the_admin_by_email_in_russian_once_with_two_senders()
     assert!(text.contains(&format!("заказа №{number}")), "{text}");
     let emails = shop.emails().await;
     assert_eq!(emails.len(), 1);
-    assert_eq!(emails[0].status, DeliveryStatus::Sent.as_str());
+    assert_eq!(emails[0].status, DeliveryStatus::Sent);
     assert_eq!(emails[0].kind, "new_receipt");
 }
 
@@ -181,7 +181,7 @@ async fn a_muted_kind_gets_no_email_delivery() {
     let shop = Shop::new(true).await;
     shop.set_address("anna@example.com").await;
     // Everything on but new receipts by email.
-    let on: Vec<(String, String)> = domain::deliveries::KINDS
+    let on: Vec<(String, String)> = domain::messaging::deliveries::KINDS
         .iter()
         .flat_map(|k| {
             k.channels

@@ -5,8 +5,8 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use domain::actor::Actor;
-use domain::sandbox::{ADMIN, FIRST_CUSTOMER, OWNER};
+use domain::kernel::actor::Actor;
+use domain::operations::sandbox::{ADMIN, FIRST_CUSTOMER, OWNER};
 use domain::{StoreId, UserId};
 use standin::{Fault, FaultKind, MediaKind, Standin};
 use testkit::TestDb;
@@ -38,7 +38,7 @@ async fn bot_says(standin: &Standin, user: i64, needle: &str) -> standin::ChatMe
 }
 
 async fn user_id(db: &sea_orm::DatabaseConnection, telegram_id: i64) -> UserId {
-    let user = domain::users::by_telegram_id(db, telegram_id)
+    let user = domain::people::users::by_telegram_id(db, telegram_id)
         .await
         .unwrap();
     UserId(user.expect("known to the bot").id)
@@ -72,7 +72,9 @@ async fn a_429_is_waited_out_and_a_403_marks_the_delivery_failed_with_its_reason
     // Kate becomes known to the bot, then has an order awaiting payment in the demo store.
     standin.say(kate, "/start").unwrap();
     eventually("Kate to be known", || async {
-        domain::users::by_telegram_id(&ctx.db, kate).await.unwrap()
+        domain::people::users::by_telegram_id(&ctx.db, kate)
+            .await
+            .unwrap()
     })
     .await;
     let store = StoreId(domain::stores::by_slug(&ctx.db, "demo").await.unwrap().id);
@@ -111,7 +113,7 @@ async fn a_429_is_waited_out_and_a_403_marks_the_delivery_failed_with_its_reason
     );
     let owner = Actor::operator();
     let failed = eventually("the admin's alert to fail", || async {
-        let failed = domain::deliveries::staff::failed(&ctx.db, &owner, store, 10)
+        let failed = domain::messaging::deliveries::staff::failed(&ctx.db, &owner, store, 10)
             .await
             .unwrap();
         (!failed.is_empty()).then_some(failed)

@@ -46,13 +46,13 @@ pub fn number(order: &entity::orders::Model) -> [(&'static str, ArgValue); 1] {
 /// Waits until every planned Telegram notification is sent (none pending), so that a count
 /// taken afterwards would see a second send.
 pub async fn deliveries_settled(db: &sea_orm::DatabaseConnection) {
-    use domain::deliveries::{DeliveryChannel, DeliveryStatus};
+    use domain::messaging::deliveries::{DeliveryChannel, DeliveryStatus};
     use entity::notification_deliveries as d;
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     eventually("the Telegram deliveries to settle", || async {
         let pending = d::Entity::find()
             .filter(d::Column::Channel.eq(DeliveryChannel::Telegram.as_str()))
-            .filter(d::Column::Status.ne(DeliveryStatus::Sent.as_str()))
+            .filter(d::Column::Status.ne(DeliveryStatus::Sent))
             .count(db)
             .await
             .unwrap();

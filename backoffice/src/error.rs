@@ -22,6 +22,13 @@ pub enum AppError {
     Internal(String),
 }
 
+/// A file store that failed: the same answers as the domain gives for it.
+impl From<files::StoreError> for AppError {
+    fn from(e: files::StoreError) -> Self {
+        domain::Error::from(e).into()
+    }
+}
+
 impl From<domain::Error> for AppError {
     fn from(e: domain::Error) -> Self {
         match e {
@@ -160,7 +167,7 @@ pub async fn localize(State(state): State<crate::AppState>, req: Request, next: 
         // A fragment for the flash area; htmx swaps error responses in only where asked to.
         let body = format!(
             "<div class=\"flash error\" role=\"alert\">{}</div>",
-            askama_escape(&message)
+            crate::html::escape(&message)
         );
         let mut out = (page.status, Html(body)).into_response();
         out.headers_mut().insert(
@@ -186,11 +193,4 @@ pub async fn localize(State(state): State<crate::AppState>, req: Request, next: 
         Ok(html) => (page.status, Html(html)).into_response(),
         Err(_) => (page.status, "error").into_response(),
     }
-}
-
-fn askama_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -4,6 +4,7 @@
 mod assets;
 pub mod auth;
 mod error;
+mod html;
 mod page;
 mod proxy;
 mod routes;
@@ -15,8 +16,8 @@ use std::time::Duration;
 
 use axum::Router;
 use domain::Ctx;
-use domain::auth::tokens::JwtKeys;
-use domain::receipts::storage::ReceiptStorage;
+use domain::people::auth::tokens::JwtKeys;
+use files::store::FileStore;
 
 pub use error::AppError;
 pub use proxy::{Cidr, TrustedProxies};
@@ -27,7 +28,7 @@ pub use sandbox::Sandbox;
 pub struct AppState {
     pub ctx: Ctx,
     pub keys: Arc<JwtKeys>,
-    pub files: Arc<dyn ReceiptStorage>,
+    pub files: Arc<dyn FileStore>,
     /// `t.me/<bot_username>?start=login_…` in the QR code.
     pub bot_username: String,
     /// Peers whose `X-Forwarded-For` / `Forwarded` name the client (`server.trusted_proxies`).
@@ -39,12 +40,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(
-        ctx: Ctx,
-        jwt_secret: &[u8],
-        files: Arc<dyn ReceiptStorage>,
-        bot_username: &str,
-    ) -> Self {
+    pub fn new(ctx: Ctx, jwt_secret: &[u8], files: Arc<dyn FileStore>, bot_username: &str) -> Self {
         Self {
             ctx,
             keys: Arc::new(JwtKeys::new(jwt_secret)),

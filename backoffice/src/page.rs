@@ -1,6 +1,6 @@
 //! What every page needs: the translator, the staff member, their stores.
 use chrono::{DateTime, Utc};
-use domain::money::Locale;
+use domain::kernel::money::Locale;
 use domain::{Channel, OrderStatus};
 use i18n::{ArgValue, Lang};
 
@@ -22,7 +22,7 @@ impl Tr {
     }
 
     pub fn money(&self, minor: &i64, currency: &str) -> String {
-        domain::money::show(*minor, currency, Locale::from_tag(self.0.as_str()))
+        domain::kernel::money::show(*minor, currency, Locale::from_tag(self.0.as_str()))
     }
 
     pub fn status(&self, status: &OrderStatus) -> String {

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
-use domain::auth::challenge;
+use domain::people::auth::challenge;
 use domain::{Actor, Channel, ProductId, StoreId, UserId};
 use serde_json::{Value, json};
 use tempfile::TempDir;

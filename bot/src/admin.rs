@@ -1,28 +1,73 @@
 //! Staff in Telegram: `/orders [status]`, `/order N`, `/verify N`, `/reject N reason`, order
-//! numbers typed or forwarded, and the Verify / Reject buttons. Roles come from the database by
-//! the sender's Telegram id; anyone without one is answered as for an unknown command.
-use domain::orders::{Step, decide, queries};
+//! numbers typed or forwarded, and the Verify / Reject buttons. The router sends requests that
+//! need a store here only with the [`Staff`] context (the store the sender works in); payment
+//! decisions by order id come from anyone, and the domain refuses those who may not take them.
+use domain::ordering::orders::{Step, decide, queries};
 use domain::{OrderId, OrderStatus, StoreId};
 use i18n::ArgValue;
 use teloxide::prelude::*;
 use teloxide::types::MessageId;
 
 use crate::callback::Callback;
-use crate::context::Who;
-use crate::customer::{dialogue, show, unknown_command};
+use crate::context::{Staff, Who};
+use crate::customer::{dialogue, show};
 use crate::dialogue::State;
 use crate::reply::{error, money, order_line, status, t, t_args};
 use crate::{HandlerResult, Services, keyboards, send};
 
 const PAGE: u64 = 10;
 
-/// The store a staff member works in from Telegram: the one they opened last if they have a
-/// role there, else their first. `None` for everyone without a role.
-pub async fn staff_store(services: &Services, who: &Who) -> Option<StoreId> {
-    domain::users::working_store(&services.ctx.db, who.id())
-        .await
-        .ok()
-        .flatten()
+/// What only staff can ask for: things that need the store they work in. The router hands
+/// these over with the [`Staff`] context; everyone else never gets here.
+#[derive(Clone, Debug)]
+pub enum StaffAsk {
+    /// `/orders [status]`
+    Orders(String),
+    /// `/order N`
+    Order(String),
+    /// `/verify N`
+    Verify(String),
+    /// `/reject N [reason]`
+    Reject(String),
+    /// `start=order_<number>`
+    OrderLink(i64),
+    /// Order numbers typed or forwarded.
+    Numbers(Vec<i64>),
+    /// The next page of `/orders`.
+    Page {
+        status: String,
+        after: i64,
+        message: Option<MessageId>,
+    },
+}
+
+/// Answers a staff request in the store the staff member works in.
+pub async fn on(
+    bot: &Bot,
+    ask: StaffAsk,
+    staff: Staff,
+    who: &Who,
+    services: &Services,
+) -> HandlerResult {
+    let store = staff.store;
+    match ask {
+        StaffAsk::Orders(arg) => list_orders(bot, arg.trim(), store, who, services).await,
+        StaffAsk::Order(arg) => show_order(bot, arg.trim(), store, who, services).await,
+        StaffAsk::Verify(arg) => verify_command(bot, arg.trim(), store, who, services).await,
+        StaffAsk::Reject(arg) => reject_command(bot, arg.trim(), store, who, services).await,
+        StaffAsk::OrderLink(number) => card(bot, store, number, who, services, true).await,
+        StaffAsk::Numbers(numbers) => {
+            for n in numbers {
+                card(bot, store, n, who, services, false).await?;
+            }
+            Ok(())
+        }
+        StaffAsk::Page {
+            status,
+            after,
+            message,
+        } => orders_page(bot, &status, after, store, who, services, message).await,
+    }
 }
 
 async fn reply(bot: &Bot, who: &Who, text: String) -> HandlerResult {
@@ -36,24 +81,28 @@ async fn fail(bot: &Bot, who: &Who, err: &domain::Error) -> HandlerResult {
     reply(bot, who, error(who.lang, err)).await
 }
 
-pub async fn list_orders(bot: &Bot, arg: &str, who: &Who, services: &Services) -> HandlerResult {
+async fn list_orders(
+    bot: &Bot,
+    arg: &str,
+    store: StoreId,
+    who: &Who,
+    services: &Services,
+) -> HandlerResult {
     if !arg.is_empty() && OrderStatus::parse(arg).is_err() {
         return fail(bot, who, &domain::Error::Invalid { field: "status" }).await;
     }
-    orders_page(bot, arg, 0, who, services, None).await
+    orders_page(bot, arg, 0, store, who, services, None).await
 }
 
-pub async fn orders_page(
+async fn orders_page(
     bot: &Bot,
     status_code: &str,
     after: i64,
+    store: StoreId,
     who: &Who,
     services: &Services,
     message: Option<MessageId>,
 ) -> HandlerResult {
-    let Some(store) = staff_store(services, who).await else {
-        return unknown_command(bot, who, "/orders").await;
-    };
     let db = &services.ctx.db;
     let filter = OrderStatus::parse(status_code).ok();
     let cursor = match after {
@@ -84,49 +133,17 @@ pub async fn orders_page(
 }
 
 /// `/order N`: the card with its receipts.
-pub async fn show_order(bot: &Bot, arg: &str, who: &Who, services: &Services) -> HandlerResult {
-    let Some(store) = staff_store(services, who).await else {
-        return unknown_command(bot, who, "/order").await;
-    };
+async fn show_order(
+    bot: &Bot,
+    arg: &str,
+    store: StoreId,
+    who: &Who,
+    services: &Services,
+) -> HandlerResult {
     let Some(number) = crate::commands::order_number(arg) else {
         return fail(bot, who, &domain::Error::Invalid { field: "number" }).await;
     };
     card(bot, store, number, who, services, true).await
-}
-
-/// `start=order_<number>`: staff get the card, a customer their own order.
-pub async fn open_order_link(
-    bot: &Bot,
-    number: i64,
-    who: &Who,
-    services: &Services,
-) -> HandlerResult {
-    match staff_store(services, who).await {
-        Some(store) => card(bot, store, number, who, services, true).await,
-        None => crate::customer::my_order(bot, number, who, services).await,
-    }
-}
-
-/// Plain text naming order numbers: a card for each, for staff only.
-pub async fn on_order_numbers(
-    bot: &Bot,
-    numbers: &[i64],
-    text: &str,
-    who: &Who,
-    services: &Services,
-) -> HandlerResult {
-    let Some(store) = staff_store(services, who).await else {
-        tracing::info!(
-            user = who.user.telegram_id,
-            "order number from someone without a role"
-        );
-        let _ = text;
-        return reply(bot, who, crate::commands::help(who.lang, false)).await;
-    };
-    for &n in numbers {
-        card(bot, store, n, who, services, false).await?;
-    }
-    Ok(())
 }
 
 async fn card(
@@ -147,7 +164,7 @@ async fn card(
         Err(e) => return fail(bot, who, &e).await,
     };
     let o = &d.order;
-    let customer = domain::users::display_name(db, domain::UserId(o.customer_id))
+    let customer = domain::people::users::display_name(db, domain::UserId(o.customer_id))
         .await?
         .unwrap_or_default();
     let lines: Vec<String> = d
@@ -187,7 +204,7 @@ async fn card(
         ],
     );
     // A long card (many items, a long address) goes in several messages, the buttons last.
-    let steps = domain::orders::available_steps(db, &who.actor, o).await?;
+    let steps = domain::ordering::orders::available_steps(db, &who.actor, o).await?;
     let buttons = keyboards::staff_steps(who.lang, o.id, &steps);
     send::text(bot, who.chat, text, buttons).await?;
     if with_files {
@@ -202,22 +219,24 @@ async fn card(
 
 async fn order_in_store(
     services: &Services,
-    who: &Who,
+    store: StoreId,
     arg: &str,
-) -> Result<Option<OrderId>, domain::Error> {
-    let Some(store) = staff_store(services, who).await else {
-        return Ok(None);
-    };
+) -> Result<OrderId, domain::Error> {
     let number =
         crate::commands::order_number(arg).ok_or(domain::Error::Invalid { field: "number" })?;
     let order = queries::by_number(&services.ctx.db, store, number).await?;
-    Ok(Some(OrderId(order.id)))
+    Ok(OrderId(order.id))
 }
 
-pub async fn verify_command(bot: &Bot, arg: &str, who: &Who, services: &Services) -> HandlerResult {
-    match order_in_store(services, who, arg).await {
-        Ok(Some(order)) => verify(bot, order.0, who, services).await,
-        Ok(None) => unknown_command(bot, who, "/verify").await,
+async fn verify_command(
+    bot: &Bot,
+    arg: &str,
+    store: StoreId,
+    who: &Who,
+    services: &Services,
+) -> HandlerResult {
+    match order_in_store(services, store, arg).await {
+        Ok(order) => verify(bot, order.0, who, services).await,
         Err(e) => fail(bot, who, &e).await,
     }
 }
@@ -253,14 +272,17 @@ pub async fn verify(bot: &Bot, order: i64, who: &Who, services: &Services) -> Ha
 }
 
 /// `/reject N reason` in one go, or `/reject N` and the reason asked for.
-pub async fn reject_command(bot: &Bot, arg: &str, who: &Who, services: &Services) -> HandlerResult {
+async fn reject_command(
+    bot: &Bot,
+    arg: &str,
+    store: StoreId,
+    who: &Who,
+    services: &Services,
+) -> HandlerResult {
     let (number, reason) = arg.split_once(char::is_whitespace).unwrap_or((arg, ""));
-    match order_in_store(services, who, number).await {
-        Ok(Some(order)) if reason.trim().is_empty() => {
-            ask_reason(bot, order.0, who, services).await
-        }
-        Ok(Some(order)) => reject_with_reason(bot, order.0, reason, who, services).await,
-        Ok(None) => unknown_command(bot, who, "/reject").await,
+    match order_in_store(services, store, number).await {
+        Ok(order) if reason.trim().is_empty() => ask_reason(bot, order.0, who, services).await,
+        Ok(order) => reject_with_reason(bot, order.0, reason, who, services).await,
         Err(e) => fail(bot, who, &e).await,
     }
 }
@@ -268,7 +290,7 @@ pub async fn reject_command(bot: &Bot, arg: &str, who: &Who, services: &Services
 /// Before asking why, make sure this person may reject this order at all.
 pub async fn ask_reason(bot: &Bot, order: i64, who: &Who, services: &Services) -> HandlerResult {
     let db = &services.ctx.db;
-    match domain::orders::allowed(db, &who.actor, OrderId(order), Step::Reject).await {
+    match domain::ordering::orders::allowed(db, &who.actor, OrderId(order), Step::Reject).await {
         Ok(o) => {
             dialogue(services, who)
                 .update(State::RejectReason { order })

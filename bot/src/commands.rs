@@ -93,7 +93,7 @@ pub fn parse(text: &str, bot_username: &str) -> Option<Command> {
 }
 
 // A number typed by a person (`1042`, `#1042`) reads as order deep links read it.
-pub use domain::deeplink::order_number;
+pub use domain::kernel::deeplink::order_number;
 
 #[cfg(test)]
 mod tests {

@@ -1,10 +1,14 @@
-//! Who sent an update, in which language, and whether we have handled it before.
-use domain::users::{self, TelegramProfile};
-use domain::{Actor, Channel, UserId};
+//! Who sent an update, in which language, whether they work in a store, and whether we have
+//! handled the update before.
+use domain::people::users::{self, TelegramProfile};
+use domain::{Actor, Channel, StoreId, UserId};
 use i18n::Lang;
+use teloxide::dispatching::{DpHandlerDescription, UpdateHandler};
+use teloxide::dptree::{self, HandlerDescription as _};
+use teloxide::prelude::DependencyMap;
 use teloxide::types::Update;
 
-use crate::Services;
+use crate::{BotError, Services};
 
 /// The sender of an update, known to the database.
 #[derive(Clone, Debug)]
@@ -24,7 +28,7 @@ impl Who {
 /// Telegram redelivers updates we did not acknowledge; one we finished is skipped.
 pub async fn not_seen_before(update: Update, services: Services) -> bool {
     let id = i64::from(update.id.0);
-    match domain::updates::seen(&services.ctx.db, services.bot_id, id).await {
+    match domain::platform::updates::claims::seen(&services.ctx.db, services.bot_id, id).await {
         Ok(seen) => {
             if seen {
                 tracing::info!(update_id = id, "skipping an update handled before");
@@ -74,12 +78,44 @@ pub async fn identify(update: Update, services: Services) -> Option<Who> {
     })
 }
 
-/// Marks the update handled once its handler finished.
-pub async fn done(services: &Services, who: &Who) {
-    if let Some((bot, update)) = who.actor.update
-        && let Err(e) =
-            domain::updates::claim(&services.ctx.db, bot, update, services.ctx.now()).await
-    {
-        tracing::warn!(error = %e, "could not record a handled update");
+/// The staff context: the store a staff member works in from Telegram (the one they opened
+/// last if they have a role there, else their first).
+#[derive(Clone, Copy, Debug)]
+pub struct Staff {
+    pub store: StoreId,
+}
+
+/// The sender's [`Staff`] context; `None` for everyone without a role.
+pub async fn staff(who: Who, services: Services) -> Option<Staff> {
+    match users::working_store(&services.ctx.db, who.id()).await {
+        Ok(store) => store.map(|store| Staff { store }),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the sender's roles");
+            None
+        }
     }
+}
+
+/// Runs the rest of the tree, then records the update as handled (a redelivery is skipped by
+/// [`not_seen_before`]), whatever the outcome.
+pub fn claim_when_done() -> UpdateHandler<BotError> {
+    dptree::from_fn_with_description(
+        DpHandlerDescription::entry(),
+        |deps: DependencyMap, cont| async move {
+            let who = deps.try_get::<Who>();
+            let services = deps.try_get::<Services>();
+            let outcome = cont(deps).await;
+            if let (Some(who), Some(services)) = (who, services)
+                && let Some((bot, update)) = who.actor.update
+            {
+                let (db, now) = (&services.ctx.db, services.ctx.now());
+                if let Err(e) = domain::platform::updates::claims::claim(db, bot, update, now).await
+                {
+                    tracing::warn!(error = %e, "could not record a handled update");
+                }
+            }
+            outcome
+        },
+        dptree::HandlerSignature::Entry,
+    )
 }

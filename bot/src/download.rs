@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use domain::receipts::pipeline::Rejection;
+use files::inspect::Rejection;
 use futures::future::BoxFuture;
 use teloxide::net::Download;
 use teloxide::prelude::*;

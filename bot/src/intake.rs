@@ -1,12 +1,13 @@
 //! Where updates enter, whether fetched (long polling) or posted (webhook): each is kept in the
-//! database (`domain::inbound`) before Telegram is told it arrived, then handed to the
+//! database (`domain::platform::updates::log`) before Telegram is told it arrived, then handed to the
 //! dispatcher, and marked handled when the handler tree finishes with it ([`mark_handled`]).
 //! Updates whose handling never finished (the process died) are taken over again: at start
 //! and then every [`REPLAY_EVERY`], those left for [`STALE_AFTER`].
 use std::convert::Infallible;
 use std::time::Duration;
 
-use domain::{Ctx, inbound};
+use domain::Ctx;
+use domain::platform::updates;
 use futures::channel::mpsc;
 use teloxide::dispatching::DpHandlerDescription;
 use teloxide::dptree::HandlerDescription as _;
@@ -43,7 +44,8 @@ impl Intake {
     pub async fn receive(&self, update: Update) -> Result<(), BotError> {
         let payload = serde_json::to_string(&update)?;
         let id = i64::from(update.id.0);
-        let fresh = inbound::keep(&self.ctx.db, self.bot_id, id, &payload, self.ctx.now()).await?;
+        let fresh =
+            updates::log::keep(&self.ctx.db, self.bot_id, id, &payload, self.ctx.now()).await?;
         if fresh {
             // A dispatcher that has stopped leaves it kept, for the next start to take over.
             let _ = self.tx.unbounded_send(Ok(update));
@@ -60,7 +62,7 @@ impl Intake {
     /// Hands over updates abandoned for `stale_after` (see the module docs).
     async fn replay(&self, stale_after: Duration) {
         let stale = chrono::Duration::from_std(stale_after).unwrap_or_default();
-        let taken = inbound::take_stale(
+        let taken = updates::log::take_stale(
             &self.ctx.db,
             self.bot_id,
             self.ctx.now(),
@@ -84,7 +86,8 @@ impl Intake {
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, update = id, "a kept update no longer parses; dropped");
-                    let _ = inbound::handled(&self.ctx.db, self.bot_id, id, self.ctx.now()).await;
+                    let _ =
+                        updates::log::handled(&self.ctx.db, self.bot_id, id, self.ctx.now()).await;
                 }
             }
         }
@@ -160,7 +163,8 @@ pub fn mark_handled() -> teloxide::dispatching::UpdateHandler<BotError> {
             if let (Some(update), Some(services)) = (update, services) {
                 let ctx = &services.ctx;
                 let id = i64::from(update.id.0);
-                if let Err(e) = inbound::handled(&ctx.db, services.bot_id, id, ctx.now()).await {
+                if let Err(e) = updates::log::handled(&ctx.db, services.bot_id, id, ctx.now()).await
+                {
                     tracing::warn!(error = %e, update = id, "could not mark an update handled");
                 }
             }

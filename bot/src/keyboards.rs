@@ -1,5 +1,5 @@
 //! Inline keyboards, built from typed callbacks and translated labels.
-use domain::orders::Step;
+use domain::ordering::orders::Step;
 use i18n::{ArgValue, Lang};
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
@@ -29,7 +29,7 @@ pub fn step(lang: Lang, can_go_back: bool) -> InlineKeyboardMarkup {
 }
 
 /// The buttons staff get on an order card for the steps the domain offers them
-/// (`domain::orders::available_steps`); `None` when there are none.
+/// (`domain::ordering::orders::available_steps`); `None` when there are none.
 pub fn staff_steps(lang: Lang, order_id: i64, steps: &[Step]) -> Option<InlineKeyboardMarkup> {
     let row: Vec<_> = steps
         .iter()
@@ -39,7 +39,7 @@ pub fn staff_steps(lang: Lang, order_id: i64, steps: &[Step]) -> Option<InlineKe
 }
 
 /// Verify / Reject under a new receipt: its recipients are the store's payment deciders
-/// (`domain::notifications::receipt_checkers`).
+/// (`domain::messaging::notifications::receipt_checkers`).
 pub fn decide(lang: Lang, order_id: i64) -> InlineKeyboardMarkup {
     let decision = [Step::Verify, Step::Reject];
     staff_steps(lang, order_id, &decision).unwrap_or_else(|| rows(Vec::new()))

@@ -9,6 +9,7 @@ mod context;
 mod customer;
 pub mod detect;
 pub mod dialogue;
+mod dialogue_rows;
 pub mod download;
 pub mod intake;
 mod keyboards;
@@ -26,8 +27,8 @@ pub mod webhook;
 use std::sync::Arc;
 
 use domain::Ctx;
-use domain::receipts::pipeline::Limits;
-use domain::receipts::storage::ReceiptStorage;
+use files::inspect::Limits;
+use files::store::FileStore;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 
@@ -40,7 +41,7 @@ pub type HandlerResult = Result<(), BotError>;
 #[derive(Clone)]
 pub struct Services {
     pub ctx: Ctx,
-    pub files: Arc<dyn ReceiptStorage>,
+    pub files: Arc<dyn FileStore>,
     pub limits: Arc<Limits>,
     /// The bot's own Telegram id: with `update_id`, the key of update de-duplication.
     pub bot_id: i64,
@@ -63,7 +64,7 @@ pub fn handler_tree() -> UpdateHandler<BotError> {
         .branch(
             dptree::filter_async(context::not_seen_before)
                 .filter_map_async(context::identify)
-                .branch(Update::filter_message().endpoint(router::on_message))
-                .branch(Update::filter_callback_query().endpoint(router::on_callback)),
+                .chain(context::claim_when_done())
+                .branch(router::tree()),
         )
 }

@@ -4,13 +4,13 @@ use teloxide::types::InputFile;
 
 /// The stored file of a receipt: the thumbnail for images, the original for PDFs.
 pub async fn receipt_file(
-    files: &dyn domain::receipts::storage::ReceiptStorage,
+    files: &dyn files::store::FileStore,
     r: &entity::receipts::Model,
 ) -> Option<InputFile> {
     let key = if r.mime == "application/pdf" {
         r.storage_key.clone()?
     } else {
-        domain::receipts::storage::thumb_key(&r.sha256).ok()?
+        files::store::thumb_key(&r.sha256).ok()?
     };
     let bytes = files.get(&key).await.ok()??;
     let name = if r.mime == "application/pdf" {

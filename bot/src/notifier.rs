@@ -1,5 +1,5 @@
 //! Telegram notifications, sent from the claimed `telegram` deliveries (planned from the outbox
-//! by `domain::deliveries`) — never from inside another user's handler.
+//! by `domain::messaging::deliveries`) — never from inside another user's handler.
 //! Runs through teloxide's `Throttle` in production (1 message/s per chat, 30/s overall); a 429
 //! waits the time Telegram asks for and tries again, so nothing is dropped.
 use std::collections::HashMap;
@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use domain::Ctx;
-use domain::deliveries::send::{self, Failure};
-use domain::deliveries::{DeliveryChannel, plan};
-use domain::notifications::{Notice, What};
+use domain::messaging::deliveries::send::{self, Failure};
+use domain::messaging::deliveries::{DeliveryChannel, plan};
+use domain::messaging::notifications::{Notice, What};
 use entity::notification_deliveries::Model as Delivery;
 use futures::{StreamExt as _, stream};
 use i18n::{ArgValue, Lang};
@@ -50,7 +50,7 @@ const IN_FLIGHT: usize = 32;
 pub async fn run_once<R: Sender>(
     bot: &R,
     ctx: &Ctx,
-    files: &dyn domain::receipts::storage::ReceiptStorage,
+    files: &dyn files::store::FileStore,
     owner: &str,
 ) -> Result<Option<usize>, domain::Error> {
     plan::run_once(ctx, owner).await?;
@@ -102,7 +102,7 @@ fn by_recipient(claimed: Vec<Delivery>) -> Vec<Vec<Delivery>> {
 struct Pass<'a, R> {
     bot: &'a R,
     ctx: &'a Ctx,
-    files: &'a dyn domain::receipts::storage::ReceiptStorage,
+    files: &'a dyn files::store::FileStore,
     owner: &'a str,
     /// Set when Telegram is unreachable (or the database fails): nothing more is started, and
     /// the deliveries not started wait for their lease to end.
@@ -159,7 +159,7 @@ impl<R: Sender> Pass<'_, R> {
 /// Sends one notice, waiting out 429s.
 async fn deliver<R: Sender>(
     bot: &R,
-    files: &dyn domain::receipts::storage::ReceiptStorage,
+    files: &dyn files::store::FileStore,
     notice: &Notice,
 ) -> Result<(), RequestError> {
     let mut attempt = 0;
@@ -176,7 +176,7 @@ async fn deliver<R: Sender>(
 
 async fn send<R: Sender>(
     bot: &R,
-    files: &dyn domain::receipts::storage::ReceiptStorage,
+    files: &dyn files::store::FileStore,
     notice: &Notice,
 ) -> Result<(), RequestError> {
     let lang = Lang::from_tag(&notice.language);
@@ -290,7 +290,7 @@ pub fn render(lang: Lang, what: &What) -> Rendered<'_> {
 }
 
 async fn load_file(
-    files: &dyn domain::receipts::storage::ReceiptStorage,
+    files: &dyn files::store::FileStore,
     r: &entity::receipts::Model,
 ) -> Option<teloxide::types::InputFile> {
     receipt_file(files, r).await
@@ -300,11 +300,11 @@ async fn load_file(
 pub async fn run<R: Sender>(
     bot: R,
     ctx: Ctx,
-    files: std::sync::Arc<dyn domain::receipts::storage::ReceiptStorage>,
+    files: std::sync::Arc<dyn files::store::FileStore>,
     owner: String,
     shutdown: watch::Receiver<bool>,
 ) {
-    domain::worker::every(Duration::from_millis(500), shutdown, || async {
+    domain::operations::worker::every(Duration::from_millis(500), shutdown, || async {
         if let Err(e) = run_once(&bot, &ctx, files.as_ref(), &owner).await {
             tracing::warn!(error = %e, "notifier pass failed");
         }

@@ -25,10 +25,10 @@ pub fn error(lang: Lang, err: &Error) -> String {
 
 /// `1 234,50 ₴` / `₴1,234.50`; an unknown currency code is shown as is.
 pub fn money(lang: Lang, minor: i64, currency: &str) -> String {
-    domain::money::show(
+    domain::kernel::money::show(
         minor,
         currency,
-        domain::money::Locale::from_tag(lang.as_str()),
+        domain::kernel::money::Locale::from_tag(lang.as_str()),
     )
 }
 

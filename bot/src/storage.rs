@@ -72,7 +72,7 @@ where
         D: Send + 'static,
     {
         Box::pin(async move {
-            domain::dialogues::remove(&self.db, chat_id.0).await?;
+            crate::dialogue_rows::remove(&self.db, chat_id.0).await?;
             Ok(())
         })
     }
@@ -87,7 +87,7 @@ where
     {
         Box::pin(async move {
             let json = serde_json::to_string(&dialogue).map_err(StorageError::Json)?;
-            domain::dialogues::put(&self.db, chat_id.0, &json, chrono::Utc::now()).await?;
+            crate::dialogue_rows::put(&self.db, chat_id.0, &json, chrono::Utc::now()).await?;
             Ok(())
         })
     }
@@ -100,7 +100,7 @@ where
         chat_id: ChatId,
     ) -> BoxFuture<'static, Result<Option<D>, Self::Error>> {
         Box::pin(async move {
-            let Some(json) = domain::dialogues::get(&self.db, chat_id.0).await? else {
+            let Some(json) = crate::dialogue_rows::get(&self.db, chat_id.0).await? else {
                 return Ok(None);
             };
             match serde_json::from_str(&json) {
@@ -181,7 +181,7 @@ mod tests {
             update(&before, chat, confirm.clone()).await;
         }
         // A new process: its own pool on the same database.
-        let db = domain::db::connect(t.url(), 2).await.unwrap();
+        let db = domain::kernel::db::connect(t.url(), 2).await.unwrap();
         let after = DbStorage::new(db);
         assert_eq!(get(&after, chat).await, Some(confirm));
     }
@@ -191,7 +191,7 @@ mod tests {
         let t = TestDb::new().await;
         let s = DbStorage::new(t.db.clone());
         let chat = ChatId(9);
-        domain::dialogues::put(&t.db, chat.0, r#"{"Gone":{}}"#, chrono::Utc::now())
+        crate::dialogue_rows::put(&t.db, chat.0, r#"{"Gone":{}}"#, chrono::Utc::now())
             .await
             .unwrap();
         assert_eq!(get(&s, chat).await, None);

@@ -32,7 +32,7 @@ pub fn route(path: &str, intake: Intake, secret: &str) -> Router {
 
 async fn receive(State(hook): State<Hook>, headers: HeaderMap, body: Bytes) -> StatusCode {
     let given = headers.get(SECRET_HEADER).map(|v| v.as_bytes());
-    if !given.is_some_and(|g| domain::auth::constant_time_eq(g, hook.secret.as_bytes())) {
+    if !given.is_some_and(|g| domain::people::auth::constant_time_eq(g, hook.secret.as_bytes())) {
         return StatusCode::UNAUTHORIZED;
     }
     let update: Update = match serde_json::from_slice(&body) {

@@ -5,55 +5,30 @@
 //! someone acts, an [`Actor`]; every state change is one transaction that also writes history,
 //! audit and an outbox event.
 
-pub mod actor;
-pub mod audit;
-pub mod auth;
-pub mod bootstrap;
-pub mod cart;
+// The contexts, from the bottom up. `kernel` and `platform` are used by all; `operations`
+// uses all; the business contexts between use one another only through their public calls.
 pub mod catalog;
-pub mod clock;
-pub mod customers;
-pub mod db;
-pub mod deeplink;
-pub mod deliveries;
-pub mod demo;
-pub mod dialogues;
-pub mod digest;
-pub mod error;
-pub mod events;
-pub mod housekeeping;
-pub mod ids;
-pub mod inbound;
-pub mod inbox;
-pub mod invites;
-pub mod jobs;
-pub mod money;
-pub mod notifications;
-pub mod orders;
-pub mod policy;
-pub mod quarantine;
-pub mod receipts;
-pub mod sandbox;
-pub mod spreadsheet;
-pub mod staff;
-pub mod store_texts;
+pub mod kernel;
+pub mod messaging;
+pub mod operations;
+pub mod ordering;
+pub mod people;
+pub mod platform;
 pub mod stores;
-pub mod updates;
-pub mod users;
-pub mod worker;
 
 use std::sync::Arc;
 
-pub use actor::{Actor, Channel, Principal};
+pub use entity::kinds::OrderStatus;
 pub use entity::kinds::ReceiptStatus;
-pub use error::{Error, Result};
-pub use ids::{OrderId, ProductId, ReceiptId, StoreId, UserId};
-pub use money::{Currency, Money};
-pub use orders::status::{OrderStatus, OrderStatusExt};
-pub use policy::{Capability, Role, RoleExt};
+pub use kernel::actor::{Actor, Channel, Principal};
+pub use kernel::error::{Error, Result};
+pub use kernel::ids::{OrderId, ProductId, ReceiptId, StoreId, UserId};
+pub use kernel::money::{Currency, Money};
+pub use kernel::policy::{Capability, Role, RoleExt};
+pub use ordering::orders::status::OrderStatusExt;
 
-use clock::Clock;
-use events::bus::EventBus;
+use kernel::clock::Clock;
+use platform::events::bus::EventBus;
 use sea_orm::DatabaseConnection;
 
 /// What every service needs: the database, the event bus doorbell and the clock.
@@ -66,7 +41,7 @@ pub struct Ctx {
     /// deliveries planned. Off unless the wiring turns it on ([`Ctx::with_email`]).
     pub email: bool,
     /// The most unpaid orders (awaiting payment or in review) a customer may have open in one
-    /// store when placing another (see [`orders::place`]); `None`: no cap. Off unless the
+    /// store when placing another (see [`ordering::orders::place`]); `None`: no cap. Off unless the
     /// wiring sets it ([`Ctx::with_max_open_orders`]) from `orders.max_open_per_customer`.
     pub max_open_orders: Option<u32>,
 }
@@ -99,8 +74,8 @@ impl Ctx {
     pub fn local(db: DatabaseConnection) -> Self {
         Self::new(
             db,
-            Arc::new(events::bus::InProcessBus::new(1024)),
-            Arc::new(clock::SystemClock),
+            Arc::new(platform::events::bus::InProcessBus::new(1024)),
+            Arc::new(kernel::clock::SystemClock),
         )
     }
 

@@ -7,10 +7,13 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use domain::catalog::{products, texts};
-use domain::clock::ManualClock;
-use domain::events::bus::InProcessBus;
-use domain::sandbox::{self, ADMIN, NEW_PEOPLE_FROM, OWNER, Seeded};
-use domain::{Ctx, Error, Role, StoreId, UserId, demo, notifications, policy, store_texts, users};
+use domain::kernel::clock::ManualClock;
+use domain::operations::sandbox::{self, ADMIN, NEW_PEOPLE_FROM, OWNER, Seeded};
+use domain::platform::events::bus::InProcessBus;
+use domain::{
+    Ctx, Error, Role, StoreId, UserId, kernel::policy, messaging::notifications, operations::demo,
+    people::users, stores::texts as store_texts,
+};
 use sea_orm::{ConnectionTrait, Statement};
 use testkit::TestDb;
 
@@ -71,14 +74,18 @@ async fn seeding_twice_changes_nothing() {
     let after_first = counts(&ctx).await;
     let owner = user_row(&ctx, OWNER.telegram_id).await;
     let admin = user_row(&ctx, ADMIN.telegram_id).await;
-    let roles = domain::staff::members(&ctx.db, first.store).await.unwrap();
+    let roles = domain::people::staff::members(&ctx.db, first.store)
+        .await
+        .unwrap();
 
     let second = sandbox::seed(&ctx).await.unwrap();
     assert_eq!(first, second);
     assert_eq!(counts(&ctx).await, after_first, "no rows added or removed");
     assert_eq!(user_row(&ctx, OWNER.telegram_id).await, owner);
     assert_eq!(user_row(&ctx, ADMIN.telegram_id).await, admin);
-    let again = domain::staff::members(&ctx.db, first.store).await.unwrap();
+    let again = domain::people::staff::members(&ctx.db, first.store)
+        .await
+        .unwrap();
     assert_eq!(
         again
             .iter()
@@ -141,7 +148,7 @@ async fn a_muted_admin_gets_alerts_back_only_with_a_new_grant() {
     let (_db, ctx) = ctx().await;
     let s = sandbox::seed(&ctx).await.unwrap();
     // Someone playing the ADMIN mutes their alerts: a restart leaves that choice alone.
-    domain::staff::set_receipt_alerts(&ctx.db, s.admin, s.store, false)
+    domain::people::staff::set_receipt_alerts(&ctx.db, s.admin, s.store, false)
         .await
         .unwrap();
     sandbox::seed(&ctx).await.unwrap();
@@ -153,7 +160,7 @@ async fn a_muted_admin_gets_alerts_back_only_with_a_new_grant() {
     );
     assert_eq!(checkers, vec![OWNER.telegram_id]);
     // Made a VENDOR meanwhile (alerts kept off), seeding makes them ADMIN again, alerted.
-    domain::staff::grant(
+    domain::people::staff::grant(
         &ctx,
         &domain::Actor::operator(),
         s.admin,
@@ -344,7 +351,9 @@ async fn people_are_added_with_each_role_and_listed() {
     );
     assert!(policy::is_owner(&ctx.db, owner).await.unwrap());
     // The new OWNER is platform-wide, with no row in the store.
-    let members = domain::staff::members(&ctx.db, s.store).await.unwrap();
+    let members = domain::people::staff::members(&ctx.db, s.store)
+        .await
+        .unwrap();
     assert!(members.iter().all(|m| m.user.id != owner.0));
     let checkers: Vec<i64> = notifications::receipt_checkers(&ctx.db, s.store)
         .await

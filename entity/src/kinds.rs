@@ -96,6 +96,17 @@ macro_rules! vocabulary {
 }
 
 vocabulary! {
+    /// Where a notification delivery stands (`notification_deliveries.status`).
+    pub enum DeliveryStatus ("status", exact) {
+        /// Waiting to be sent, or to be tried again after a failed attempt.
+        Pending = "pending",
+        Sent = "sent",
+        /// Given up: permanently refused, or out of attempts. Staff may put it back in line.
+        Failed = "failed",
+    }
+}
+
+vocabulary! {
     /// The states of an order (`orders.status`, `order_history.{from,to}_status`). What may
     /// follow what is the domain's transition table.
     pub enum OrderStatus ("status", exact) {

@@ -1,6 +1,8 @@
 //! `notification_deliveries` table: one notification for one person on one channel.
 use sea_orm::entity::prelude::*;
 
+use crate::kinds::DeliveryStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "notification_deliveries")]
 pub struct Model {
@@ -12,7 +14,7 @@ pub struct Model {
     pub channel: String,
     pub kind: String,
     pub priority: String,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub claimed_by: Option<String>,

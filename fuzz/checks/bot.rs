@@ -6,7 +6,7 @@
 
 use bot::callback::Callback;
 use bot::commands::{self, Command};
-use domain::deeplink::{self, DeepLink};
+use domain::kernel::deeplink::{self, DeepLink};
 use teloxide::types::{Update, UpdateKind};
 
 /// The bot username the command parser is given (`/start@vitrina_test_bot …`).

@@ -6,8 +6,8 @@
 
 use domain::Error;
 use domain::catalog::csv::{self, Record};
-use domain::receipts::ReceiptKind;
-use domain::receipts::pipeline::{self, Inspected, Limits, Rejection};
+use files::FileKind;
+use files::inspect::{self, Inspected, Limits, Rejection};
 use sha2::{Digest, Sha256};
 
 /// Smaller than the defaults, to keep each run fast; the checks are the same.
@@ -29,8 +29,8 @@ pub fn receipt_limits() -> Limits {
 /// limits with a small JPEG thumbnail, a PDF with its flags; a refusal has its reason.
 pub fn receipts(data: &[u8]) {
     let limits = receipt_limits();
-    let kind = pipeline::sniff(data);
-    match pipeline::inspect_sync(data.to_vec(), &limits) {
+    let kind = inspect::sniff(data);
+    match inspect::inspect_sync(data.to_vec(), &limits) {
         Ok(inspected) => check_inspected(data, kind, &inspected, &limits),
         Err(Rejection::Empty) => assert!(data.is_empty()),
         Err(Rejection::TooBig { max_bytes }) => {
@@ -45,7 +45,7 @@ pub fn receipts(data: &[u8]) {
     }
 }
 
-fn check_inspected(data: &[u8], kind: Option<ReceiptKind>, i: &Inspected, limits: &Limits) {
+fn check_inspected(data: &[u8], kind: Option<FileKind>, i: &Inspected, limits: &Limits) {
     assert_eq!(Some(i.kind), kind, "accepted as another type than sniffed");
     assert!(i.bytes == data, "the original bytes were changed");
     assert_eq!(i.size, data.len());
@@ -55,7 +55,7 @@ fn check_inspected(data: &[u8], kind: Option<ReceiptKind>, i: &Inspected, limits
         .collect();
     assert_eq!(i.sha256, sha);
     match i.kind {
-        ReceiptKind::Pdf => {
+        FileKind::Pdf => {
             assert_eq!((i.width, i.height, &i.thumbnail), (None, None, &None));
             assert!(
                 i.pdf_flags.windows(2).all(|w| w[0] < w[1]),
@@ -63,12 +63,12 @@ fn check_inspected(data: &[u8], kind: Option<ReceiptKind>, i: &Inspected, limits
                 i.pdf_flags
             );
             assert_eq!(
-                pipeline::screen(i.clone()).is_ok(),
+                inspect::screen(i.clone()).is_ok(),
                 i.pdf_flags.is_empty(),
                 "screening disagrees with the flags"
             );
         }
-        ReceiptKind::Jpeg | ReceiptKind::Png | ReceiptKind::Webp => {
+        FileKind::Jpeg | FileKind::Png | FileKind::Webp => {
             assert!(i.pdf_flags.is_empty());
             let (Some(w), Some(h)) = (i.width, i.height) else {
                 panic!("an image without its size")

@@ -178,7 +178,6 @@ error-csv-duplicate-sku = SKU { $sku } is already on line { $first_line } of thi
 
 error-amount-overflow = The amount is too large.
 
-error-receipt-type = This file type isn't supported. Please send a photo (JPEG, PNG, WebP) or a PDF.
 
 error-photo-empty = The file is empty. Please choose the photo again.
 error-photo-too-big = The photo is too big (the limit is { $max_mb } MB). Please choose a smaller one.

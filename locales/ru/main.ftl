@@ -181,7 +181,6 @@ error-csv-duplicate-sku = Артикул { $sku } уже есть в строк�
 
 error-amount-overflow = Слишком большая сумма.
 
-error-receipt-type = Этот тип файла не поддерживается. Отправьте фото (JPEG, PNG, WebP) или PDF.
 
 error-photo-empty = Файл пустой. Выберите фото ещё раз.
 error-photo-too-big = Фото слишком большое (предел { $max_mb } МБ). Выберите файл поменьше.

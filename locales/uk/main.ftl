@@ -181,7 +181,6 @@ error-csv-duplicate-sku = Артикул { $sku } уже є в рядку { $fir
 
 error-amount-overflow = Завелика сума.
 
-error-receipt-type = Цей тип файлу не підтримується. Надішліть фото (JPEG, PNG, WebP) або PDF.
 
 error-photo-empty = Файл порожній. Виберіть фото ще раз.
 error-photo-too-big = Фото завелике (обмеження { $max_mb } МБ). Виберіть менший файл.

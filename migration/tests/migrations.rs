@@ -1018,7 +1018,7 @@ async fn schema_matches_the_entities() {
     }
 }
 
-/// One audit entry for `store_id`, as `domain::audit::record` writes it.
+/// One audit entry for `store_id`, as `domain::platform::audit::record` writes it.
 async fn audit_entry(db: &DatabaseConnection, store_id: i64) -> Result<i64, DbErr> {
     insert(
         db,

@@ -1,5 +1,5 @@
 //! Email notifications over SMTP (lettre): the sender of the `email` deliveries that
-//! `domain::deliveries` plans. Started by the worker part when `[email] smtp_host` is set.
+//! `domain::messaging::deliveries` plans. Started by the worker part when `[email] smtp_host` is set.
 //!
 //! Like the Telegram notifier, it claims due deliveries under a lease, so of several instances
 //! one sends each. A 5xx reply fails the delivery for good with the server's reply as the
@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use domain::Ctx;
-use domain::deliveries::send::{self, Failure};
-use domain::deliveries::{DeliveryChannel, plan, preferences};
-use domain::notifications::Notice;
+use domain::messaging::deliveries::send::{self, Failure};
+use domain::messaging::deliveries::{DeliveryChannel, plan, preferences};
+use domain::messaging::notifications::Notice;
 use entity::notification_deliveries as deliveries;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox};
@@ -172,7 +172,7 @@ async fn message(
 
 /// Sends email notifications until `shutdown`.
 pub async fn run(mailer: Mailer, ctx: Ctx, owner: String, shutdown: watch::Receiver<bool>) {
-    domain::worker::every(EVERY, shutdown, || async {
+    domain::operations::worker::every(EVERY, shutdown, || async {
         if let Err(e) = run_once(&mailer, &ctx, &owner).await {
             tracing::warn!(error = %e, "email pass failed");
         }

@@ -1,6 +1,6 @@
 //! What an email says: a subject and a plain-text body in the recipient's language, from the
 //! `mail-*` keys of `locales/*/mail.ftl`. Only the staff's kinds go by email.
-use domain::notifications::{Notice, What};
+use domain::messaging::notifications::{Notice, What};
 use i18n::{ArgValue, Lang, t, t_args};
 
 /// One rendered email.

@@ -21,7 +21,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use tempfile::TempDir;
 
-/// The pool size of a test database (SQLite always gets one connection, see `domain::db`).
+/// The pool size of a test database (SQLite always gets one connection, see `domain::kernel::db`).
 const POOL_SIZE: u32 = 10;
 
 /// A database of its own for one test.
@@ -169,7 +169,7 @@ async fn drop_database(
     name: &str,
     backend: DbBackend,
 ) -> Result<(), sea_orm::DbErr> {
-    let admin = domain::db::connect(admin_url, 1).await?;
+    let admin = domain::kernel::db::connect(admin_url, 1).await?;
     match backend {
         DbBackend::Postgres => {
             // FORCE ends the test's own pool connections, which are still open here.
@@ -284,7 +284,7 @@ async fn retry_while_busy(admin: &DatabaseConnection, sql: &str) -> Result<(), s
 }
 
 async fn connect(url: &str, max_connections: u32) -> DatabaseConnection {
-    domain::db::connect(url, max_connections)
+    domain::kernel::db::connect(url, max_connections)
         .await
         .unwrap_or_else(|e| panic!("connecting to {url}: {e}"))
 }

@@ -1,5 +1,5 @@
 //! One notice of every kind, for the tests that render notices in every channel.
-use domain::notifications::What;
+use domain::messaging::notifications::What;
 use domain::{Ctx, Currency, Money};
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};

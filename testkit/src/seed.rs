@@ -1,7 +1,7 @@
 //! Test data through the real services: a store, a product, a person Telegram knows.
 use domain::catalog::products::{self, NewProduct};
+use domain::people::users::{self, TelegramProfile};
 use domain::stores::{self, NewStore};
-use domain::users::{self, TelegramProfile};
 use domain::{Actor, Ctx, ProductId, StoreId, UserId};
 
 /// A UAH store with payment instructions and a one-hour payment deadline.
@@ -58,7 +58,7 @@ pub async fn person(ctx: &Ctx, telegram_id: i64, name: &str, lang: &str) -> User
 /// A person Telegram knows, made ADMIN of `store` by the operator.
 pub async fn admin(ctx: &Ctx, store: StoreId, telegram_id: i64, name: &str, lang: &str) -> UserId {
     let user = person(ctx, telegram_id, name, lang).await;
-    domain::staff::grant(
+    domain::people::staff::grant(
         ctx,
         &Actor::operator(),
         user,
@@ -78,17 +78,17 @@ pub async fn order(
     product: ProductId,
     qty: u32,
 ) -> entity::orders::Model {
-    let new = domain::orders::NewOrder {
+    let new = domain::ordering::orders::NewOrder {
         store,
         customer,
         items: vec![(product, qty)],
-        delivery: domain::orders::Delivery {
+        delivery: domain::ordering::orders::Delivery {
             name: "Olena".into(),
             phone: "+380671234567".into(),
             address: "Kyiv, Khreshchatyk 1".into(),
         },
     };
-    domain::orders::place(ctx, &Actor::user(customer, domain::Channel::Bot), &new)
+    domain::ordering::orders::place(ctx, &Actor::user(customer, domain::Channel::Bot), &new)
         .await
         .unwrap()
 }

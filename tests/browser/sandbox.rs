@@ -17,7 +17,7 @@ use crate::chrome::Browser;
 use crate::support::app::{Instance, Options};
 
 const ALL: &[Part] = &[Part::Bot, Part::Web, Part::Worker];
-const OWNER: i64 = domain::sandbox::OWNER.telegram_id;
+const OWNER: i64 = domain::operations::sandbox::OWNER.telegram_id;
 
 /// The whole story in `lang` (`en`, `ru`): the pages in that language, a customer who writes
 /// in it, and the owner, who switches the bot (and so the backoffice) to it with /language.
@@ -37,7 +37,7 @@ pub async fn story(lang: &str) {
 
     // The customer: the seeded Kate, or a new person who writes in `lang`.
     let customer = if lang == "en" {
-        domain::sandbox::FIRST_CUSTOMER.telegram_id
+        domain::operations::sandbox::FIRST_CUSTOMER.telegram_id
     } else {
         sandbox.open("").await;
         add_customer(&sandbox, "Дарья", lang).await;
@@ -85,7 +85,7 @@ pub async fn story(lang: &str) {
         sandbox.say("staff", "/language").await;
         sandbox.press("staff", &format!("lang:{lang}")).await;
         eventually("the owner's language", || async {
-            let user = domain::users::by_telegram_id(&app.ctx().db, OWNER)
+            let user = domain::people::users::by_telegram_id(&app.ctx().db, OWNER)
                 .await
                 .unwrap()?;
             (user.language == lang).then_some(())
@@ -294,7 +294,7 @@ async fn checkout(
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let user = domain::users::by_telegram_id(&app.ctx().db, customer)
+    let user = domain::people::users::by_telegram_id(&app.ctx().db, customer)
         .await
         .unwrap()
         .unwrap();

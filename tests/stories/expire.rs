@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use domain::OrderStatus;
-use domain::clock::ManualClock;
+use domain::kernel::clock::ManualClock;
 use testkit::TestDb;
 use testkit::fake_telegram::FakeTelegram;
 use testkit::wait::eventually;
@@ -50,7 +50,7 @@ async fn an_unpaid_order_expires_the_customer_is_told_and_the_stock_returns() {
     );
 
     // Past the deadline by more than the expiry job's period.
-    clock.advance(due + Duration::minutes(2) - domain::clock::Clock::now(clock.as_ref()));
+    clock.advance(due + Duration::minutes(2) - domain::kernel::clock::Clock::now(clock.as_ref()));
     eventually("the order to expire", || async {
         (support::order_status(&db.db, order.id).await == OrderStatus::Cancelled).then_some(())
     })

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use domain::Ctx;
-use domain::clock::Clock;
+use domain::kernel::clock::Clock;
 use serde_json::json;
 use tempfile::TempDir;
 use testkit::TestDb;

@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{DateTime, Utc};
-use domain::auth::{sessions, tokens};
+use domain::people::auth::{sessions, tokens};
 use domain::{StoreId, UserId};
 use i18n::Lang;
 
@@ -249,14 +249,14 @@ async fn person(
         return Err(AppError::Unauthorized);
     }
     let db = &state.ctx.db;
-    let stores = domain::policy::staff_stores(db, user).await?;
+    let stores = domain::kernel::policy::staff_stores(db, user).await?;
     let chosen = jar
         .get(STORE)
         .and_then(|c| c.value().parse::<i64>().ok())
         .map(StoreId);
-    let store = domain::users::pick_store(chosen, &stores);
+    let store = domain::people::users::pick_store(chosen, &stores);
     // No store: only an OWNER before creating the first one is let in (to create it).
-    if store.is_none() && !domain::policy::is_owner(db, user).await? {
+    if store.is_none() && !domain::kernel::policy::is_owner(db, user).await? {
         return Err(AppError::Unauthorized);
     }
     let user = <entity::users::Entity as sea_orm::EntityTrait>::find_by_id(user.0)

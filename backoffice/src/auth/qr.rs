@@ -6,9 +6,9 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
-use domain::auth::challenge::{self, Poll};
-use domain::auth::sessions;
-use domain::deeplink::DeepLink;
+use domain::kernel::deeplink::DeepLink;
+use domain::people::auth::challenge::{self, Poll};
+use domain::people::auth::sessions;
 use serde::Deserialize;
 
 use super::{ACCESS, PRE_SESSION, Person, REFRESH, cookie, removal, session_cookies};

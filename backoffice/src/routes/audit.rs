@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
-use domain::audit::{self, AuditFilter};
+use domain::platform::audit::{self, AuditFilter};
 use domain::{Capability, UserId};
 use entity::audit_log;
 use serde::Deserialize;
@@ -113,7 +113,7 @@ async fn page(
     limit: u64,
 ) -> Result<Vec<audit_log::Model>, AppError> {
     // Asked even for an empty answer, so access is the same whatever the filter.
-    domain::policy::require(
+    domain::kernel::policy::require(
         &state.ctx.db,
         &staff.actor(None),
         staff.store,
@@ -151,7 +151,7 @@ impl Names {
         if let Some(name) = self.0.get(&id) {
             return Ok(name.clone());
         }
-        let name = domain::users::display_name(&state.ctx.db, UserId(id))
+        let name = domain::people::users::display_name(&state.ctx.db, UserId(id))
             .await?
             .unwrap_or_else(|| format!("#{id}"));
         self.0.insert(id, name.clone());
@@ -214,7 +214,7 @@ async fn list(
         .into_iter()
         .map(|u| Person {
             id: u.id.to_string(),
-            name: domain::users::name_of(&u),
+            name: domain::people::users::name_of(&u),
         })
         .collect();
     let next = if entries.len() as u64 == PAGE {
@@ -241,7 +241,7 @@ async fn csv(
 ) -> Result<Response, AppError> {
     let filter = q.filter(&state).await?;
     // Asked once up front so a refusal is an error page, not a broken download.
-    domain::policy::require(
+    domain::kernel::policy::require(
         &state.ctx.db,
         &staff.actor(None),
         staff.store,

@@ -26,10 +26,10 @@ fn urlencode(v: &str) -> String {
 }
 
 /// A CSV field, quoted when needed; wherever a spreadsheet could start a formula (at the start,
-/// or after a `,` or `;`) it is defused ([`domain::spreadsheet::defuse`]). A `;` is quoted too,
+/// or after a `,` or `;`) it is defused ([`domain::kernel::spreadsheet::defuse`]). A `;` is quoted too,
 /// for spreadsheets that split on it.
 pub fn field(v: &str) -> String {
-    let v = domain::spreadsheet::defuse(v);
+    let v = domain::kernel::spreadsheet::defuse(v);
     if v.contains([',', ';', '"', '\n', '\r']) {
         format!("\"{}\"", v.replace('"', "\"\""))
     } else {

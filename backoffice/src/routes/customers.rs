@@ -6,7 +6,7 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use domain::customers::{self, Customer, CustomerQuery};
+use domain::people::customers::{self, Customer, CustomerQuery};
 use domain::{OrderStatus, UserId};
 use serde::Deserialize;
 
@@ -217,7 +217,7 @@ async fn detail(
     let block = match &d.block {
         Some(b) => Some(BlockView {
             reason: b.reason.clone(),
-            by: domain::users::display_name(db, UserId(b.blocked_by))
+            by: domain::people::users::display_name(db, UserId(b.blocked_by))
                 .await?
                 .unwrap_or_default(),
             at: tr.when(&b.created_at),

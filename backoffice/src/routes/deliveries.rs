@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use domain::deliveries::{preferences, staff as failed};
+use domain::messaging::deliveries::{preferences, staff as failed};
 use serde::Deserialize;
 
 use super::frame;
@@ -130,8 +130,8 @@ async fn page(
 ) -> Result<Settings, AppError> {
     let tr = Tr(staff.lang);
     let grid = preferences::grid(&state.ctx.db, staff.id()).await?;
-    let channels = domain::deliveries::DeliveryChannel::ALL;
-    let lines = domain::deliveries::KINDS
+    let channels = domain::messaging::deliveries::DeliveryChannel::ALL;
+    let lines = domain::messaging::deliveries::KINDS
         .iter()
         .map(|k| Line {
             kind: k.name.to_owned(),

@@ -10,9 +10,9 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event, Sse};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
-use domain::auth::sessions;
-use domain::events::{DomainEvent, Published, outbox};
-use domain::policy::Roles;
+use domain::kernel::policy::Roles;
+use domain::people::auth::sessions;
+use domain::platform::events::{DomainEvent, Published, outbox};
 use domain::{Ctx, UserId};
 use futures::stream::{self, Stream};
 use sea_orm::DatabaseConnection;
@@ -31,7 +31,14 @@ fn name(event: &DomainEvent) -> &'static str {
         DomainEvent::ReceiptAttached { .. } => "receipt",
         DomainEvent::OrderPlaced { .. } => "order",
         DomainEvent::OrderStatusChanged { .. } | DomainEvent::OrderAssigned { .. } => "decision",
-        _ => "other",
+        DomainEvent::StoreCreated { .. }
+        | DomainEvent::StoreUpdated { .. }
+        | DomainEvent::ProductSaved { .. }
+        | DomainEvent::LowStock { .. }
+        | DomainEvent::StockAdjusted { .. }
+        | DomainEvent::RoleGranted { .. }
+        | DomainEvent::RoleRevoked { .. }
+        | DomainEvent::DailyDigest { .. } => "other",
     }
 }
 
@@ -100,7 +107,7 @@ async fn events(
 /// with last: the first two are asked of the database (one query) before every event and on
 /// every keep-alive tick, and the stream ends as soon as either is gone or the token expires.
 /// The browser then reconnects, and the login check decides afresh. Which events it carries
-/// is the domain's rule ([`domain::policy::Roles::may_see`]), with the roles read just then.
+/// is the domain's rule ([`domain::kernel::policy::Roles::may_see`]), with the roles read just then.
 struct Watch {
     replay: VecDeque<Published>,
     follow: Follow,

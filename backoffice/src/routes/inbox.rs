@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use domain::inbox::Payload;
+use domain::messaging::centre::Payload;
 use i18n::ArgValue;
 
 use super::frame;
@@ -43,7 +43,7 @@ struct Bell {
 
 async fn page(State(state): State<AppState>, staff: Staff) -> Result<Page, AppError> {
     let tr = Tr(staff.lang);
-    let rows = domain::inbox::latest(&state.ctx.db, staff.id(), 100).await?;
+    let rows = domain::messaging::centre::latest(&state.ctx.db, staff.id(), 100).await?;
     let items = rows
         .iter()
         .map(|n| {
@@ -113,7 +113,7 @@ async fn bell(State(state): State<AppState>, staff: Staff) -> Result<Bell, AppEr
 }
 
 async fn read_all(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
-    domain::inbox::mark_all_read(&state.ctx, staff.id()).await?;
+    domain::messaging::centre::mark_all_read(&state.ctx, staff.id()).await?;
     Ok(Redirect::to("/notifications").into_response())
 }
 
@@ -121,7 +121,7 @@ async fn read_all(State(state): State<AppState>, staff: Staff) -> Result<Respons
 mod tests {
     use std::collections::BTreeSet;
 
-    use domain::deliveries::{DeliveryChannel, KINDS};
+    use domain::messaging::deliveries::{DeliveryChannel, KINDS};
     use i18n::Lang;
 
     use super::*;

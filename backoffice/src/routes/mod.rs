@@ -11,7 +11,7 @@ mod product_csv;
 mod product_photo;
 mod products;
 mod queue;
-mod receipts;
+pub(crate) mod receipts;
 mod sessions;
 mod stores;
 mod texts;
@@ -26,8 +26,6 @@ use serde::Deserialize;
 use crate::auth::{self, Person, STORE, Staff, qr};
 use crate::page::{Frame, StoreChoice, Tr};
 use crate::{AppError, AppState};
-
-pub(crate) use receipts::serve as serve_file;
 
 pub fn public_routes() -> Router<AppState> {
     Router::new()
@@ -104,14 +102,14 @@ pub(crate) async fn frame_of(
         });
     }
     let role = match store {
-        Some(store) => domain::policy::role_in(db, staff.id(), store).await?,
+        Some(store) => domain::kernel::policy::role_in(db, staff.id(), store).await?,
         None => None,
     };
-    let may = |cap| role.is_some_and(|r| domain::policy::allows(r, cap));
+    let may = |cap| role.is_some_and(|r| domain::kernel::policy::allows(r, cap));
     let can_decide = may(domain::Capability::DecidePayments);
     let administers = may(domain::Capability::ManageStore);
-    let user_name = domain::users::name_of(&staff.user);
-    let unread = domain::inbox::unread(db, staff.id()).await?;
+    let user_name = domain::people::users::name_of(&staff.user);
+    let unread = domain::messaging::centre::unread(db, staff.id()).await?;
     Ok(Frame {
         tr: Tr(staff.lang),
         user_name,

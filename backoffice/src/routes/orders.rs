@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use std::str::FromStr;
 
-use domain::orders::queries::Filter;
-use domain::orders::{Step, decide, fulfil, queries};
+use domain::ordering::orders::queries::Filter;
+use domain::ordering::orders::{Step, decide, fulfil, queries};
 use domain::{OrderId, OrderStatus, OrderStatusExt as _};
 use serde::Deserialize;
 
@@ -159,7 +159,7 @@ async fn csv(
 ) -> Result<Response, AppError> {
     let filter = q.filter(&state, &staff).await?;
     // Asked once up front so a refusal is an error page, not a broken download.
-    domain::policy::require(
+    domain::kernel::policy::require(
         &state.ctx.db,
         &staff.actor(None),
         staff.store,
@@ -202,7 +202,7 @@ async fn csv(
 /// One CSV line; fields that could start a spreadsheet formula are defused.
 fn csv_row(o: &entity::orders::Model) -> String {
     // In the currency's own minor units (JPY has none, KWD three).
-    let money = domain::money::decimal(o.total_minor, &o.currency);
+    let money = domain::kernel::money::decimal(o.total_minor, &o.currency);
     let fields = [
         o.number.to_string(),
         o.created_at.to_rfc3339(),
@@ -292,7 +292,7 @@ async fn detail(
     let mut history = Vec::new();
     for h in &d.history {
         let who = match h.actor_user_id {
-            Some(u) => domain::users::display_name(db, domain::UserId(u))
+            Some(u) => domain::people::users::display_name(db, domain::UserId(u))
                 .await?
                 .unwrap_or_default(),
             None => tr.channel(&h.channel),
@@ -310,22 +310,22 @@ async fn detail(
             reason: h.reason.clone(),
         });
     }
-    let customer = domain::users::display_name(db, domain::UserId(d.order.customer_id))
+    let customer = domain::people::users::display_name(db, domain::UserId(d.order.customer_id))
         .await?
         .unwrap_or_default();
     let assignee = match d.order.assignee_id {
-        Some(a) => domain::users::display_name(db, domain::UserId(a)).await?,
+        Some(a) => domain::people::users::display_name(db, domain::UserId(a)).await?,
         None => None,
     };
     let mut actions = Vec::new();
-    if !domain::orders::status_of(&d.order)?.is_terminal() {
+    if !domain::ordering::orders::status_of(&d.order)?.is_terminal() {
         actions.push(if d.order.assignee_id.is_some() {
             Action::Release
         } else {
             Action::Take
         });
     }
-    let steps = domain::orders::available_steps(db, &staff.actor(None), &d.order).await?;
+    let steps = domain::ordering::orders::available_steps(db, &staff.actor(None), &d.order).await?;
     actions.extend(steps.into_iter().map(Action::Step));
     Ok(DetailPage {
         frame: frame(&state, &staff).await?,

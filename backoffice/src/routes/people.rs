@@ -9,8 +9,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Duration;
-use domain::invites::{self, DEFAULT_TTL_HOURS, Invite, NewInvite};
-use domain::staff::{self, Member};
+use domain::people::invites::{self, DEFAULT_TTL_HOURS, Invite, NewInvite};
+use domain::people::staff::{self, Member};
 use domain::{Role, RoleExt as _, UserId};
 use serde::Deserialize;
 
@@ -112,7 +112,7 @@ fn person_row(tr: &Tr, m: &Member, grantable: &[Role], owner: bool) -> PersonRow
         role: role_label(tr, m.role),
         alerts: m.receipt_alerts,
         granted_at: tr.when(&m.granted_at),
-        granted_by: m.granted_by.as_ref().map(domain::users::name_of),
+        granted_by: m.granted_by.as_ref().map(domain::people::users::name_of),
         options,
         owner,
     }
@@ -125,7 +125,7 @@ fn invite_row(tr: &Tr, i: &Invite) -> InviteRow {
         created_by: i
             .created_by
             .as_ref()
-            .map(domain::users::name_of)
+            .map(domain::people::users::name_of)
             .unwrap_or_default(),
         created_at: tr.when(&i.created_at),
         expires_at: tr.when(&i.expires_at),
@@ -212,7 +212,7 @@ async fn create_invite(
     let ttl = Duration::try_hours(f.ttl_hours).ok_or(domain::Error::Invalid { field: "ttl" })?;
     let new: NewInvite =
         invites::create(&state.ctx, &staff.actor(client.text()), store, role, ttl).await?;
-    let link = domain::deeplink::DeepLink::Invite(new.token).url(&state.bot_username)?;
+    let link = domain::kernel::deeplink::DeepLink::Invite(new.token).url(&state.bot_username)?;
     let tr = Tr(staff.lang);
     let created = Created {
         qr: qr_svg(&link, 240)?,

@@ -74,7 +74,7 @@ fn message(tr: Tr, e: &domain::Error) -> String {
 }
 
 async fn empty_page(state: &AppState, staff: &Staff) -> Result<ImportPage, AppError> {
-    domain::policy::require(
+    domain::kernel::policy::require(
         &state.ctx.db,
         &staff.actor(None),
         staff.store,
@@ -184,7 +184,7 @@ async fn upload(
 async fn download(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     // Asked once up front so a refusal is an error page, not a broken download.
     let actor = staff.actor(None);
-    domain::policy::require(
+    domain::kernel::policy::require(
         &state.ctx.db,
         &actor,
         staff.store,

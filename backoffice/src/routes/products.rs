@@ -62,7 +62,8 @@ async fn product_for(
     if !staff.stores.contains(&store) {
         return Err(AppError::NotFound);
     }
-    domain::policy::require(db, &staff.actor(None), store, Capability::ManageCatalog).await?;
+    domain::kernel::policy::require(db, &staff.actor(None), store, Capability::ManageCatalog)
+        .await?;
     Ok(p)
 }
 
@@ -99,7 +100,7 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
     let db = &state.ctx.db;
-    domain::policy::require(
+    domain::kernel::policy::require(
         db,
         &staff.actor(None),
         staff.store,
@@ -151,7 +152,7 @@ struct NewPage {
 
 async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<NewPage, AppError> {
     let db = &state.ctx.db;
-    domain::policy::require(
+    domain::kernel::policy::require(
         db,
         &staff.actor(None),
         staff.store,
@@ -195,7 +196,8 @@ async fn create(
 ) -> Result<Response, AppError> {
     let ctx = &state.ctx;
     let actor = staff.actor(client.text());
-    domain::policy::require(&ctx.db, &actor, staff.store, Capability::ManageCatalog).await?;
+    domain::kernel::policy::require(&ctx.db, &actor, staff.store, Capability::ManageCatalog)
+        .await?;
     let shop = domain::stores::load(&ctx.db, staff.store).await?;
     let new = NewProduct {
         sku: form.sku,
@@ -253,7 +255,7 @@ async fn detail(
     let mut movements = Vec::new();
     for m in stock::movements(db, ProductId(product.id), HISTORY).await? {
         let who = match m.actor_user_id {
-            Some(u) => domain::users::display_name(db, domain::UserId(u))
+            Some(u) => domain::people::users::display_name(db, domain::UserId(u))
                 .await?
                 .unwrap_or_default(),
             None => tr.t("web-product-system"),
@@ -272,7 +274,7 @@ async fn detail(
     Ok(DetailPage {
         frame: frame(&state, &staff).await?,
         texts: product_inputs(tr, &own),
-        price: domain::money::decimal(product.price_minor, &product.currency),
+        price: domain::kernel::money::decimal(product.price_minor, &product.currency),
         available: domain::catalog::stock::available(&product),
         default_threshold: shop.low_stock_default,
         tr,

@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::OrderId;
-use domain::orders::{decide, queries};
+use domain::ordering::orders::{decide, queries};
 use i18n::ArgValue;
 use serde::Deserialize;
 
@@ -69,7 +69,7 @@ async fn page(
     let actor = staff.actor(None);
     let mut items = Vec::new();
     for d in queries::review_queue(db, &actor, staff.store, 100).await? {
-        let customer = domain::users::display_name(db, domain::UserId(d.order.customer_id))
+        let customer = domain::people::users::display_name(db, domain::UserId(d.order.customer_id))
             .await?
             .unwrap_or_default();
         let previous = queries::previous_orders(db, &d.order).await?;

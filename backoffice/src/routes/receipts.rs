@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use domain::receipts::storage;
+use files::store;
 use sea_orm::EntityTrait;
 
 use crate::auth::Staff;
@@ -31,7 +31,7 @@ async fn load(
     if !staff.stores.contains(&store) {
         return Err(AppError::NotFound);
     }
-    domain::policy::require(
+    domain::kernel::policy::require(
         &state.ctx.db,
         &staff.actor(None),
         store,
@@ -99,7 +99,7 @@ async fn thumbnail(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let r = load(&state, &staff, id).await?;
-    let key = storage::thumb_key(&r.sha256)?;
+    let key = store::thumb_key(&r.sha256)?;
     let bytes = state.files.get(&key).await?.ok_or(AppError::NotFound)?;
     Ok(serve(
         bytes,

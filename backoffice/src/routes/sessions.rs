@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use domain::auth::sessions::{self, SessionView};
+use domain::people::auth::sessions::{self, SessionView};
 
 use super::frame;
 use crate::auth::Staff;

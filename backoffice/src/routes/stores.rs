@@ -8,8 +8,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::cookie::CookieJar;
-use domain::policy::{self, Capability};
-use domain::staff::Member;
+use domain::kernel::policy::{self, Capability};
+use domain::people::staff::Member;
 use domain::stores::{self, NewStore, StoreSettings};
 use serde::Deserialize;
 
@@ -46,7 +46,8 @@ async fn store_link(
     staff: &Staff,
 ) -> Result<(entity::stores::Model, String), AppError> {
     let store = stores::load(&state.ctx.db, staff.store).await?;
-    let link = domain::deeplink::DeepLink::Store(store.slug.clone()).url(&state.bot_username)?;
+    let link =
+        domain::kernel::deeplink::DeepLink::Store(store.slug.clone()).url(&state.bot_username)?;
     Ok((store, link))
 }
 
@@ -60,9 +61,9 @@ async fn settings(State(state): State<AppState>, staff: Staff) -> Result<Setting
     .await?;
     let (store, link) = store_link(&state, &staff).await?;
     let qr = qr_svg(&link, 200)?;
-    let members = domain::staff::members(&state.ctx.db, staff.store).await?;
+    let members = domain::people::staff::members(&state.ctx.db, staff.store).await?;
     let tr = Tr(staff.lang);
-    let own = domain::store_texts::of(&state.ctx.db, staff.store).await?;
+    let own = domain::stores::texts::of(&state.ctx.db, staff.store).await?;
     Ok(SettingsPage {
         frame: frame(&state, &staff).await?,
         tr,
@@ -133,10 +134,10 @@ async fn alerts(
         .filter(|(k, _)| k == "alert")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
-    for m in domain::staff::members(&state.ctx.db, staff.store).await? {
+    for m in domain::people::staff::members(&state.ctx.db, staff.store).await? {
         let wanted = on.contains(&m.user.id);
         if wanted != m.receipt_alerts {
-            domain::staff::set_receipt_alerts(
+            domain::people::staff::set_receipt_alerts(
                 &state.ctx.db,
                 domain::UserId(m.user.id),
                 staff.store,

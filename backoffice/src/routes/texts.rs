@@ -1,7 +1,7 @@
 //! The per-language fields of the product and store forms: what they post, and what the
 //! templates (`product_texts.html`, `store_texts.html`) show.
 use domain::catalog::texts::{DESCRIPTION_FIELDS, LANGS, TITLE_FIELDS, Text, Texts};
-use domain::store_texts::{self, Instructions};
+use domain::stores::texts::{self as store_texts, Instructions};
 use serde::Deserialize;
 
 use crate::page::Tr;

@@ -7,7 +7,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use domain::quarantine::{self, Decision};
+use domain::platform::updates::quarantine::{self, Decision};
 
 use super::frame;
 use crate::auth::{ClientIp, Staff};

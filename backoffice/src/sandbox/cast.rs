@@ -45,7 +45,7 @@ impl Player {
 
 /// Everyone the stand-in knows, by id, with their role from the database.
 pub(crate) async fn cast(state: &AppState, sb: &Sandbox) -> Result<Vec<Player>, AppError> {
-    let roles: HashMap<i64, Option<Role>> = domain::sandbox::people(&state.ctx.db)
+    let roles: HashMap<i64, Option<Role>> = domain::operations::sandbox::people(&state.ctx.db)
         .await?
         .into_iter()
         .map(|(id, _, _, role)| (id, role))

@@ -1,5 +1,5 @@
 //! `GET /sandbox/files/{file_id}`: a photo or file from a chat. Images show inline with their
-//! type; anything else is a download, served as receipts are (`routes::serve_file`: a sandboxing
+//! type; anything else is a download, served as receipts are (`routes::receipts::serve`: a sandboxing
 //! CSP, and `nosniff` from the security layer): a hostile file can neither run nor pass for a
 //! page of ours.
 use axum::extract::Path;
@@ -45,7 +45,12 @@ pub(crate) async fn file(Sb(sb): Sb, Path(file_id): Path<String>) -> Result<Resp
         None => ("application/octet-stream", "bin", false),
     };
     let name = disposition_name(stored.file_name.as_deref(), &file_id, ext);
-    Ok(crate::routes::serve_file(stored.bytes, mime, name, inline))
+    Ok(crate::routes::receipts::serve(
+        stored.bytes,
+        mime,
+        name,
+        inline,
+    ))
 }
 
 #[cfg(test)]

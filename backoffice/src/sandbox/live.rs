@@ -14,9 +14,10 @@ use standin::Change;
 use tokio::sync::broadcast::{self, error::RecvError};
 
 use super::reply::{Asker, Shown};
-use super::view::{chat_html, escape};
+use super::view::chat_html;
 use super::{Sandbox, Sb, cast, faults};
 use crate::AppState;
+use crate::html::escape;
 use crate::page::Tr;
 
 pub(crate) async fn events(

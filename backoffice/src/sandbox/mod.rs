@@ -19,7 +19,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::request::Parts;
 use axum::routing::{get, post};
-use domain::deeplink::DeepLink;
+use domain::kernel::deeplink::DeepLink;
 
 use crate::{AppError, AppState};
 
@@ -74,7 +74,7 @@ pub fn upload_routes(state: &AppState) -> Router<AppState> {
 pub(crate) fn login_link(login: &DeepLink) -> Result<String, domain::Error> {
     Ok(format!(
         "/sandbox?as={}&start={}",
-        domain::sandbox::OWNER.telegram_id,
+        domain::operations::sandbox::OWNER.telegram_id,
         login.to_payload()?
     ))
 }

@@ -120,7 +120,7 @@ pub(crate) async fn page(
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty());
     let start = match start {
-        Some(s) if domain::deeplink::fits_telegram(&s) => Some(s),
+        Some(s) if domain::kernel::deeplink::fits_telegram(&s) => Some(s),
         Some(_) => {
             notice = Some(asker.message(&Refusal::invalid("sandbox-error-payload")));
             None
@@ -148,7 +148,7 @@ pub(crate) async fn page(
         &[
             as_customer,
             q.customer.as_deref().and_then(user_id),
-            Some(domain::sandbox::FIRST_CUSTOMER.telegram_id),
+            Some(domain::operations::sandbox::FIRST_CUSTOMER.telegram_id),
         ],
     );
     let staffer = pick(
@@ -156,7 +156,7 @@ pub(crate) async fn page(
         &[
             as_staff,
             q.staff.as_deref().and_then(user_id),
-            Some(domain::sandbox::OWNER.telegram_id),
+            Some(domain::operations::sandbox::OWNER.telegram_id),
         ],
     );
     let shown = Shown {
@@ -215,7 +215,7 @@ pub(crate) async fn page(
         )?,
     ];
     let shop_payload = match domain::stores::load(&state.ctx.db, sb.store).await {
-        Ok(store) => domain::deeplink::DeepLink::Store(store.slug)
+        Ok(store) => domain::kernel::deeplink::DeepLink::Store(store.slug)
             .to_payload()
             .ok(),
         Err(domain::Error::NotFound { .. }) => None,

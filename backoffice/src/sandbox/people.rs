@@ -3,7 +3,7 @@ use axum::extract::State;
 use axum::extract::rejection::FormRejection;
 use axum::response::Response;
 use domain::Role;
-use domain::sandbox::{MAX_FIRST_NAME, NEW_PEOPLE_FROM};
+use domain::operations::sandbox::{MAX_FIRST_NAME, NEW_PEOPLE_FROM};
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
@@ -72,7 +72,7 @@ pub(crate) async fn add(
         Err(refusal) => return Ok(asker.refuse(refusal)),
     };
     let _one_at_a_time = ADDING.lock().await;
-    let known = domain::sandbox::people(&state.ctx.db).await?;
+    let known = domain::operations::sandbox::people(&state.ctx.db).await?;
     let id = sb
         .standin
         .users()
@@ -81,7 +81,7 @@ pub(crate) async fn add(
         .chain(known.iter().map(|(id, ..)| *id))
         .fold(NEW_PEOPLE_FROM - 1, i64::max)
         + 1;
-    domain::sandbox::add_person(&state.ctx, id, &name, language, role).await?;
+    domain::operations::sandbox::add_person(&state.ctx, id, &name, language, role).await?;
     sb.standin.add_user(standin::User {
         id,
         first_name: name,

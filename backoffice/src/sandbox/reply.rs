@@ -188,7 +188,7 @@ impl Asker {
         let target = format!("#{}", refusal.place.as_deref().unwrap_or("flash"));
         let body = format!(
             "<div class=\"flash error\" role=\"alert\">{}</div>",
-            super::view::escape(&message)
+            crate::html::escape(&message)
         );
         let mut res = (refusal.status, Html(body)).into_response();
         let h = res.headers_mut();

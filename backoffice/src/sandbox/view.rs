@@ -1,8 +1,8 @@
 //! A chat as the page shows it: bubbles with text (deep links to the bot made clickable),
 //! photos and files, the bot's inline keyboards; and links to the bot as Telegram's apps read
-//! them (the payload's own rule is the domain's, [`domain::deeplink`]).
+//! them (the payload's own rule is the domain's, [`domain::kernel::deeplink`]).
 use askama::Template;
-use domain::deeplink::fits_telegram;
+use domain::kernel::deeplink::fits_telegram;
 use standin::{ButtonAction, ChatMessage, MediaKind};
 
 use super::reply::Shown;
@@ -293,22 +293,6 @@ pub(crate) fn chat_html(
     .map_err(|e| crate::AppError::Internal(e.to_string()))
 }
 
-/// HTML-escapes text for the few fragments built without a template.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,14 +389,6 @@ mod tests {
         assert_eq!(
             segments("x.t.me/vitrina_sandbox_bot", BOT),
             vec![Segment::Text("x.t.me/vitrina_sandbox_bot".into())]
-        );
-    }
-
-    #[test]
-    fn escaping() {
-        assert_eq!(
-            escape("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
     }
 }

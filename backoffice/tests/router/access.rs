@@ -143,17 +143,17 @@ async fn a_bulk_decision_with_a_foreign_id_changes_nothing() {
     )
     .await
     .unwrap();
-    let new = domain::orders::NewOrder {
+    let new = domain::ordering::orders::NewOrder {
         store: w.other_store,
         customer: carol,
         items: vec![(domain::ProductId(product.id), 1)],
-        delivery: domain::orders::Delivery {
+        delivery: domain::ordering::orders::Delivery {
             name: "Carol".into(),
             phone: "+380671234567".into(),
             address: "Kyiv 1".into(),
         },
     };
-    let foreign = domain::orders::place(
+    let foreign = domain::ordering::orders::place(
         &w.ctx,
         &domain::Actor::user(carol, domain::Channel::Bot),
         &new,

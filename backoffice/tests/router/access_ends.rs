@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::Request;
-use domain::auth::{sessions, tokens};
-use domain::events::{DomainEvent, outbox};
-use domain::money::{Currency, Money};
+use domain::kernel::money::{Currency, Money};
+use domain::people::auth::{sessions, tokens};
+use domain::platform::events::{DomainEvent, outbox};
 use domain::{Actor, Role, UserId};
 use http_body_util::BodyExt;
 use sea_orm::TransactionTrait;
@@ -135,7 +135,7 @@ async fn the_stream_ends_when_the_role_is_removed() {
     let first = publish(&w, &[order_event(&w)]).await[0];
     until_sent(&mut stream, &format!("id: {first}\n")).await;
 
-    domain::staff::revoke(&w.ctx, &Actor::operator(), w.vendor, Some(w.store))
+    domain::people::staff::revoke(&w.ctx, &Actor::operator(), w.vendor, Some(w.store))
         .await
         .unwrap();
     publish(&w, &[order_event(&w)]).await;

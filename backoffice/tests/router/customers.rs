@@ -1,6 +1,6 @@
 //! The customers pages: list, search, one customer's orders and totals, blocking and
 //! unblocking, and the store-scoped denial matrix of every customers route.
-use domain::customers;
+use domain::people::customers;
 use domain::{Actor, Channel, OrderId, UserId};
 
 use crate::support::*;
@@ -12,26 +12,26 @@ fn en(key: &str) -> String {
 /// Sam, a second customer of the main store, with one order of a mug awaiting payment.
 async fn sam(w: &Web) -> UserId {
     let sam = testkit::seed::person(&w.ctx, 101, "sam", "uk").await;
-    let new = domain::orders::NewOrder {
+    let new = domain::ordering::orders::NewOrder {
         customer: sam,
         ..new_order(w).await
     };
-    domain::orders::place(&w.ctx, &Actor::user(sam, Channel::Bot), &new)
+    domain::ordering::orders::place(&w.ctx, &Actor::user(sam, Channel::Bot), &new)
         .await
         .unwrap();
     sam
 }
 
 /// Another mug for Carol, as the bot would order it.
-async fn new_order(w: &Web) -> domain::orders::NewOrder {
+async fn new_order(w: &Web) -> domain::ordering::orders::NewOrder {
     let products = domain::catalog::products::list(&w.ctx.db, w.store, false)
         .await
         .unwrap();
-    domain::orders::NewOrder {
+    domain::ordering::orders::NewOrder {
         store: w.store,
         customer: w.customer,
         items: vec![(domain::ProductId(products[0].id), 1)],
-        delivery: domain::orders::Delivery {
+        delivery: domain::ordering::orders::Delivery {
             name: "Carol".into(),
             phone: "+380671234567".into(),
             address: "Kyiv 1".into(),
@@ -66,7 +66,7 @@ async fn the_list_and_a_customer_page_show_orders_and_totals() {
     // The order is in review: nothing paid yet.
     assert!(b.contains("<td>1</td><td>₴0.00</td>"), "{b}");
     assert!(b.contains("href=\"/customers\""), "the nav links here");
-    domain::orders::decide::verify(
+    domain::ordering::orders::decide::verify(
         &w.ctx,
         &Actor::user(w.admin, Channel::Web),
         OrderId(w.order.id),
@@ -148,7 +148,7 @@ async fn blocking_on_the_page_stops_her_orders_until_unblocked() {
         list.body
     );
     let me = Actor::user(carol, Channel::Bot);
-    let err = domain::orders::place(&w.ctx, &me, &new_order(&w).await)
+    let err = domain::ordering::orders::place(&w.ctx, &me, &new_order(&w).await)
         .await
         .unwrap_err();
     assert!(matches!(err, domain::Error::CustomerBlocked), "{err:?}");
@@ -157,7 +157,7 @@ async fn blocking_on_the_page_stops_her_orders_until_unblocked() {
         .await;
     assert_eq!((r.status.as_u16(), r.location()), (303, path.as_str()));
     assert_eq!(blocks(&w).await, 0);
-    domain::orders::place(&w.ctx, &me, &new_order(&w).await)
+    domain::ordering::orders::place(&w.ctx, &me, &new_order(&w).await)
         .await
         .unwrap();
 }
@@ -178,11 +178,11 @@ async fn refusals_are_translated_pages() {
     assert_eq!(r.status, 409);
     assert!(r.body.contains(&en("error-reason-required")), "{}", r.body);
     // Staff shopping in their own store are not blocked.
-    let new = domain::orders::NewOrder {
+    let new = domain::ordering::orders::NewOrder {
         customer: w.vendor,
         ..new_order(&w).await
     };
-    domain::orders::place(&w.ctx, &Actor::user(w.vendor, Channel::Bot), &new)
+    domain::ordering::orders::place(&w.ctx, &Actor::user(w.vendor, Channel::Bot), &new)
         .await
         .unwrap();
     let r = w

@@ -1,8 +1,8 @@
 //! The failed-notifications page and its Retry button, store-scoped; each person's
 //! notification settings.
 use chrono::Duration;
-use domain::deliveries::send::{self, Failure};
-use domain::deliveries::{DeliveryChannel, DeliveryStatus, plan};
+use domain::messaging::deliveries::send::{self, Failure};
+use domain::messaging::deliveries::{DeliveryChannel, DeliveryStatus, plan};
 
 use crate::support::*;
 
@@ -40,7 +40,7 @@ async fn failed_one(w: &Web) -> i64 {
 
 async fn status(w: &Web, id: i64) -> DeliveryStatus {
     let row = send::get(&w.ctx.db, id).await.unwrap().unwrap();
-    DeliveryStatus::parse(&row.status).unwrap()
+    row.status
 }
 
 #[tokio::test]
@@ -114,7 +114,7 @@ async fn a_person_mutes_a_kind_on_a_channel() {
         page.body
     );
     // Everything but low stock in Telegram.
-    let mut form: Vec<String> = domain::deliveries::KINDS
+    let mut form: Vec<String> = domain::messaging::deliveries::KINDS
         .iter()
         .flat_map(|k| {
             k.channels
@@ -133,7 +133,7 @@ async fn a_person_mutes_a_kind_on_a_channel() {
         )
         .await;
     assert_eq!(r.status, 303);
-    let grid = domain::deliveries::preferences::grid(&w.ctx.db, w.vendor)
+    let grid = domain::messaging::deliveries::preferences::grid(&w.ctx.db, w.vendor)
         .await
         .unwrap();
     let off: Vec<_> = grid
@@ -158,15 +158,15 @@ async fn a_person_mutes_a_kind_on_a_channel() {
     assert_eq!(r.status, 403);
 }
 
-/// A kept update whose replay died too: set aside (see `domain::inbound`). Its row id.
+/// A kept update whose replay died too: set aside (see `domain::platform::updates::log`). Its row id.
 async fn poison_update(w: &Web) -> i64 {
-    use domain::inbound;
+    use domain::platform::updates;
     let payload = r#"{"update_id":9,"message":{"from":{"id":5550001},"document":{}}}"#;
     let start = w.ctx.now() - Duration::minutes(20);
-    inbound::keep(&w.ctx.db, 1, 9, payload, start)
+    updates::log::keep(&w.ctx.db, 1, 9, payload, start)
         .await
         .unwrap();
-    let taken = inbound::take_stale(
+    let taken = updates::log::take_stale(
         &w.ctx.db,
         1,
         start + Duration::minutes(5),
@@ -176,7 +176,7 @@ async fn poison_update(w: &Web) -> i64 {
     .await
     .unwrap();
     assert_eq!(taken.len(), 1);
-    let set_aside = inbound::quarantine_stale(&w.ctx.db, 1, w.ctx.now(), Duration::minutes(2))
+    let set_aside = updates::log::quarantine_stale(&w.ctx.db, 1, w.ctx.now(), Duration::minutes(2))
         .await
         .unwrap();
     assert_eq!(set_aside, vec![9]);

@@ -1,6 +1,6 @@
 //! The daily digest in the notification center: the store's admin sees the figures.
-use domain::events::{DomainEvent, outbox};
-use domain::money::Locale;
+use domain::kernel::money::Locale;
+use domain::platform::events::{DomainEvent, outbox};
 use domain::{Currency, Money};
 
 use crate::support::*;
@@ -19,7 +19,7 @@ async fn the_notification_center_shows_the_digest_figures() {
     outbox::record(&w.ctx.db, w.ctx.now(), &event)
         .await
         .unwrap();
-    domain::inbox::fill(&w.ctx, "w").await.unwrap();
+    domain::messaging::centre::fill(&w.ctx, "w").await.unwrap();
 
     let anna = w.login(w.admin).await;
     let page = w.get("/notifications", Some(&anna)).await;

@@ -1,6 +1,6 @@
 //! The email address on the notification settings page: saved with the switches, cleared when
 //! blank, refused in the person's language when it is not an address.
-use domain::deliveries::preferences;
+use domain::messaging::deliveries::preferences;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -8,7 +8,7 @@ use crate::support::*;
 
 /// Every switch on, plus `extra` form fields.
 fn form(extra: &str) -> String {
-    let mut fields: Vec<String> = domain::deliveries::KINDS
+    let mut fields: Vec<String> = domain::messaging::deliveries::KINDS
         .iter()
         .flat_map(|k| {
             k.channels

@@ -6,9 +6,9 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
 use backoffice::AppState;
-use domain::auth::challenge;
-use domain::receipts::storage::MemoryStorage;
+use domain::people::auth::challenge;
 use domain::{Actor, Channel, Ctx, Role};
+use files::store::MemoryStorage;
 use testkit::TestDb;
 use tower::ServiceExt;
 
@@ -47,7 +47,7 @@ async fn an_owner_without_a_store_lands_on_create_your_first_store() {
     let test_db = TestDb::new().await;
     let ctx = Ctx::local(test_db.db.clone());
     let olga = testkit::seed::person(&ctx, 1, "olga", "en").await;
-    domain::staff::grant(&ctx, &Actor::operator(), olga, Role::Owner, None)
+    domain::people::staff::grant(&ctx, &Actor::operator(), olga, Role::Owner, None)
         .await
         .unwrap();
     let state = AppState::new(

@@ -2,7 +2,7 @@
 //! outbox, so it still gets every event, in order, once.
 use axum::body::Body;
 use axum::http::Request;
-use domain::events::{DomainEvent, outbox};
+use domain::platform::events::{DomainEvent, outbox};
 use http_body_util::BodyExt;
 use sea_orm::TransactionTrait;
 use testkit::wait::PATIENCE;

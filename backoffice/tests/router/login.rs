@@ -1,5 +1,5 @@
 //! QR login through the bot, sessions, and forged or stale tokens.
-use domain::auth::{challenge, sessions};
+use domain::people::auth::{challenge, sessions};
 use domain::{Actor, Channel};
 
 use crate::support::*;
@@ -136,8 +136,8 @@ async fn forged_and_misused_tokens_go_back_to_login() {
     let alg_none = format!("{}.{}.", parts[0], parts[1]);
     let wrong_key = {
         let s = sessions::start(&w.ctx, w.admin, "x", None).await.unwrap();
-        domain::auth::tokens::issue_access(
-            &domain::auth::tokens::JwtKeys::new(b"another-secret-another-secret-12"),
+        domain::people::auth::tokens::issue_access(
+            &domain::people::auth::tokens::JwtKeys::new(b"another-secret-another-secret-12"),
             w.admin,
             &s.family,
             w.ctx.now(),
@@ -188,7 +188,7 @@ async fn revoking_a_session_or_a_role_ends_access_on_the_next_request() {
     assert_eq!(r.status, 303);
     assert_eq!(w.get("/queue", Some(&other)).await.location(), "/login");
     assert_eq!(w.get("/queue", Some(&admin)).await.status, 200);
-    domain::staff::revoke(&w.ctx, &Actor::operator(), w.admin, Some(w.store))
+    domain::people::staff::revoke(&w.ctx, &Actor::operator(), w.admin, Some(w.store))
         .await
         .unwrap();
     assert_eq!(w.get("/queue", Some(&admin)).await.location(), "/login");

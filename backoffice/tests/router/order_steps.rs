@@ -1,6 +1,6 @@
 //! The order page offers exactly the steps the domain offers each person, and its buttons take
 //! them.
-use domain::orders::available_steps;
+use domain::ordering::orders::available_steps;
 use domain::{Actor, Channel, OrderStatus, UserId};
 
 use crate::support::*;

@@ -146,12 +146,17 @@ async fn pages_carry_security_headers_and_errors_are_translated() {
 async fn live_events_resume_after_last_event_id_for_own_stores_only() {
     let w = Web::new().await;
     let anna = w.login(w.admin).await;
-    let all = domain::events::outbox::since(&w.ctx.db, 0, 1000)
+    let all = domain::platform::events::outbox::since(&w.ctx.db, 0, 1000)
         .await
         .unwrap();
     let receipt_event = all
         .iter()
-        .find(|p| matches!(p.event, domain::events::DomainEvent::ReceiptAttached { .. }))
+        .find(|p| {
+            matches!(
+                p.event,
+                domain::platform::events::DomainEvent::ReceiptAttached { .. }
+            )
+        })
         .unwrap();
     let req = axum::http::Request::get("/events")
         .header("host", "localhost")
@@ -227,7 +232,9 @@ async fn orders_filter_search_and_export_as_csv() {
 #[tokio::test]
 async fn the_bell_counts_new_receipts_and_the_center_marks_them_read() {
     let w = Web::new().await;
-    domain::inbox::fill(&w.ctx, "test").await.unwrap();
+    domain::messaging::centre::fill(&w.ctx, "test")
+        .await
+        .unwrap();
     let anna = w.login(w.admin).await;
     let bell = w.get("/notifications/bell", Some(&anna)).await;
     assert!(
@@ -260,7 +267,9 @@ async fn the_bell_counts_new_receipts_and_the_center_marks_them_read() {
 async fn notifications_that_do_not_read_are_left_out() {
     use sea_orm::{ActiveValue::NotSet, EntityTrait, Set};
     let w = Web::new().await;
-    domain::inbox::fill(&w.ctx, "test").await.unwrap();
+    domain::messaging::centre::fill(&w.ctx, "test")
+        .await
+        .unwrap();
     for (kind, payload) in [
         ("something_new", r#"{"order_id":5,"number":777}"#),
         ("new_receipt", r#"{"order_id":5}"#),

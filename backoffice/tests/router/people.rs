@@ -1,7 +1,7 @@
 //! The People page: staff and roles, invitation links shown once (only their hash kept),
 //! changing and taking away roles, and everything a vendor, another store or a forged form tries.
-use domain::invites;
-use domain::policy::{is_owner, role_in};
+use domain::kernel::policy::{is_owner, role_in};
+use domain::people::invites;
 use domain::{Actor, Channel, Role, UserId};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use sha2::{Digest, Sha256};

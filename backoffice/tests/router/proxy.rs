@@ -3,7 +3,7 @@
 use axum::body::Body;
 use axum::http::Request;
 use backoffice::TrustedProxies;
-use domain::auth::{challenge, sessions};
+use domain::people::auth::{challenge, sessions};
 use domain::{Actor, Channel};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 

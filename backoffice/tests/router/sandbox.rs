@@ -4,7 +4,7 @@
 use axum::body::Body;
 use axum::http::Request;
 use backoffice::Sandbox;
-use domain::sandbox::{ADMIN, FIRST_CUSTOMER, NEW_PEOPLE_FROM, OWNER};
+use domain::operations::sandbox::{ADMIN, FIRST_CUSTOMER, NEW_PEOPLE_FROM, OWNER};
 use domain::{Role, StoreId};
 use http_body_util::BodyExt;
 use i18n::{ArgValue, Lang};
@@ -39,7 +39,7 @@ async fn sandboxed() -> Sb {
         })
     })
     .await;
-    domain::sandbox::seed(&w.ctx).await.unwrap();
+    domain::operations::sandbox::seed(&w.ctx).await.unwrap();
     for p in [OWNER, ADMIN, FIRST_CUSTOMER] {
         standin.add_user(User {
             id: p.telegram_id,
@@ -778,7 +778,9 @@ async fn people_are_added_with_the_next_free_id() {
         reply.location(),
         format!("/sandbox?customer=1000101&staff={}", first + 1)
     );
-    let people = domain::sandbox::people(&s.w.ctx.db).await.unwrap();
+    let people = domain::operations::sandbox::people(&s.w.ctx.db)
+        .await
+        .unwrap();
     let vera = people.iter().find(|p| p.0 == first + 1).unwrap();
     assert_eq!(
         (vera.1.as_str(), vera.2.as_str(), vera.3),
@@ -1029,7 +1031,7 @@ async fn the_banner_and_the_login_link_only_in_sandbox_mode() {
         "{body}"
     );
     // It is this page's login: the challenge knows the token.
-    domain::auth::challenge::describe(&s.w.ctx, &token)
+    domain::people::auth::challenge::describe(&s.w.ctx, &token)
         .await
         .unwrap();
     assert!(login.body.contains("<svg"), "the QR code still shows");

@@ -73,7 +73,9 @@ async fn receipt_alerts_follow_the_checkboxes() {
         )
         .await;
     assert_eq!(r.status, 303);
-    let members = domain::staff::members(&w.ctx.db, w.store).await.unwrap();
+    let members = domain::people::staff::members(&w.ctx.db, w.store)
+        .await
+        .unwrap();
     let alert_of = |id: domain::UserId| {
         members
             .iter()

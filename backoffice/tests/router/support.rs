@@ -9,10 +9,11 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use backoffice::AppState;
 /// What `status_of` answers, for the tests that compare with it.
 pub use domain::OrderStatus;
-use domain::auth::{sessions, tokens};
-use domain::receipts::storage::{self, MemoryStorage};
-use domain::receipts::{NewReceipt, pipeline};
+use domain::ordering::receipts::NewReceipt;
+use domain::people::auth::{sessions, tokens};
 use domain::{Actor, Channel, Ctx, OrderId, Role, StoreId, UserId};
+use files::inspect as pipeline;
+use files::store::{self, MemoryStorage};
 use http_body_util::BodyExt;
 use testkit::TestDb;
 use tower::ServiceExt;
@@ -83,38 +84,40 @@ impl Web {
         let vendor = person(&ctx, 3, "victor").await;
         let other_admin = person(&ctx, 4, "otto").await;
         let customer = person(&ctx, 100, "carol").await;
-        domain::staff::grant(&ctx, &op, owner, Role::Owner, None)
+        domain::people::staff::grant(&ctx, &op, owner, Role::Owner, None)
             .await
             .unwrap();
-        domain::staff::grant(&ctx, &op, admin, Role::Admin, Some(store))
+        domain::people::staff::grant(&ctx, &op, admin, Role::Admin, Some(store))
             .await
             .unwrap();
-        domain::staff::grant(&ctx, &op, vendor, Role::Vendor, Some(store))
+        domain::people::staff::grant(&ctx, &op, vendor, Role::Vendor, Some(store))
             .await
             .unwrap();
-        domain::staff::grant(&ctx, &op, other_admin, Role::Admin, Some(other_store))
+        domain::people::staff::grant(&ctx, &op, other_admin, Role::Admin, Some(other_store))
             .await
             .unwrap();
         let product = testkit::seed::product(&ctx, store, "MUG", 25_000, 10).await;
-        let new = domain::orders::NewOrder {
+        let new = domain::ordering::orders::NewOrder {
             store,
             customer,
             items: vec![(product, 2)],
-            delivery: domain::orders::Delivery {
+            delivery: domain::ordering::orders::Delivery {
                 name: "Carol".into(),
                 phone: "+380671234567".into(),
                 address: "Kyiv 1".into(),
             },
         };
         let me = Actor::user(customer, Channel::Bot);
-        let order = domain::orders::place(&ctx, &me, &new).await.unwrap();
+        let order = domain::ordering::orders::place(&ctx, &me, &new)
+            .await
+            .unwrap();
         let files = Arc::new(MemoryStorage::new());
         let inspected =
             pipeline::inspect(testkit::files::jpeg(320, 200), &pipeline::Limits::default())
                 .await
                 .unwrap();
-        let stored = storage::store(files.as_ref(), &inspected).await.unwrap();
-        let receipt = domain::receipts::attach(
+        let stored = store::store(files.as_ref(), &inspected).await.unwrap();
+        let receipt = domain::ordering::receipts::attach(
             &ctx,
             &me,
             &NewReceipt {

@@ -149,7 +149,7 @@ async fn store_forms_save_payment_instructions_per_language() {
         .post("/store/settings", Some(&anna), &settings, SAME)
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    let own = domain::store_texts::of(&w.ctx.db, w.store).await.unwrap();
+    let own = domain::stores::texts::of(&w.ctx.db, w.store).await.unwrap();
     assert_eq!(
         own.into_iter().collect::<Vec<_>>(),
         pairs(&[("uk", "Картка 4441")])
@@ -193,7 +193,7 @@ async fn store_forms_save_payment_instructions_per_language() {
     let r = w.post("/stores", Some(&olga), &new, SAME).await;
     assert_eq!(r.status, 303, "{}", r.body);
     let kyiv = domain::stores::by_slug(&w.ctx.db, "kyiv").await.unwrap();
-    let told = domain::store_texts::payment_instructions(&w.ctx.db, &kyiv, "ru")
+    let told = domain::stores::texts::payment_instructions(&w.ctx.db, &kyiv, "ru")
         .await
         .unwrap();
     assert_eq!(told, "Карта 1");

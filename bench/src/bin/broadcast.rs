@@ -17,7 +17,7 @@ use std::time::Instant;
 use anyhow::bail;
 use bench::Samples;
 use clap::Parser;
-use domain::receipts::storage::MemoryStorage;
+use files::store::MemoryStorage;
 use teloxide::RequestError;
 use teloxide::prelude::*;
 use testkit::fake_telegram::FakeTelegram;
@@ -130,7 +130,8 @@ async fn seed(customers: usize) -> anyhow::Result<Seeded> {
         let customer = testkit::seed::person(&ctx, id, &format!("c{id}"), "en").await;
         let order = testkit::seed::order(&ctx, store, customer, product, 1).await;
         let op = domain::Actor::operator();
-        domain::orders::fulfil::cancel(&ctx, &op, domain::OrderId(order.id), None).await?;
+        domain::ordering::orders::fulfil::cancel(&ctx, &op, domain::OrderId(order.id), None)
+            .await?;
     }
     Ok(Seeded {
         _db: db,

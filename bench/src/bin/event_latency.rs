@@ -16,7 +16,7 @@ use bench::sse::SseClient;
 use bench::{Samples, XorShift, numbered_jpeg, photo_jpeg};
 use chrono::Utc;
 use clap::Parser;
-use domain::events::DomainEvent;
+use domain::platform::events::DomainEvent;
 use tokio::sync::mpsc;
 use vitrina::Part;
 use vitrina::settings::BusKind;

@@ -1,6 +1,6 @@
 //! Hostile receipts: every file of `testkit::hostile` (PDFs that aborted or ballooned the old
 //! parser, image bombs, the largest image let through) through
-//! `domain::receipts::pipeline::inspect_sync`, next to a plain one-page PDF and a 12 MP photo as
+//! `files::inspect::inspect_sync`, next to a plain one-page PDF and a 12 MP photo as
 //! baselines: min / median / max wall time and the peak memory above the baseline per file.
 //!
 //! `cargo run --release -p bench --bin hostile -- --iterations 5`
@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use bench::{proc_status_kib, reset_peak_rss};
 use clap::Parser;
-use domain::receipts::pipeline::{Limits, inspect_sync};
+use files::inspect::{Limits, inspect_sync};
 use testkit::hostile::{hostile_images, hostile_pdfs};
 
 #[derive(Parser, Debug)]

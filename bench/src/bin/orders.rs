@@ -1,6 +1,6 @@
 //! Orders list and verification queue at scale on PostgreSQL: seeds `--orders` orders (default
 //! 1,000,000) into a database of its own with bulk `INSERT … SELECT generate_series` batches,
-//! then times `domain::orders::queries::search` (the backoffice's order list, 50 a page) on the
+//! then times `domain::ordering::orders::queries::search` (the backoffice's order list, 50 a page) on the
 //! first page and on deep pages reached through the keyset cursor, with and without a status
 //! filter, and `queries::review_queue` (100 orders in review with their items, history and
 //! receipts). The database is dropped at the end unless `--keep`.
@@ -13,11 +13,11 @@ use bench::Samples;
 use chrono::{DateTime, Utc};
 use clap::Parser;
 use domain::catalog::products::{self, NewProduct};
-use domain::orders::queries::{self, Cursor, Filter};
-use domain::orders::status::OrderStatus;
-use domain::policy::Role;
+use domain::kernel::policy::Role;
+use domain::ordering::orders::queries::{self, Cursor, Filter};
+use domain::ordering::orders::status::OrderStatus;
+use domain::people::users::{self, TelegramProfile};
 use domain::stores::{self, NewStore};
-use domain::users::{self, TelegramProfile};
 use domain::{Actor, Channel, Ctx, StoreId, UserId};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
@@ -65,7 +65,7 @@ async fn main() -> anyhow::Result<()> {
     {
         bail!("--db-name must be letters, digits and underscores");
     }
-    let admin = domain::db::connect(&args.admin_url, 1).await?;
+    let admin = domain::kernel::db::connect(&args.admin_url, 1).await?;
     let name = &args.db_name;
     let drop = format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#);
     exec(&admin, &drop).await?;
@@ -86,7 +86,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn run(args: &Args, url: &str) -> anyhow::Result<()> {
-    let db = domain::db::connect(url, 4).await?;
+    let db = domain::kernel::db::connect(url, 4).await?;
     Migrator::up(&db, None).await?;
     let ctx = Ctx::local(db.clone());
     let (store, admin) = seed(&ctx, args).await?;
@@ -178,7 +178,7 @@ async fn seed(ctx: &Ctx, args: &Args) -> anyhow::Result<(StoreId, UserId)> {
     )
     .await?;
     let admin = person(ctx, 1, "admin").await?;
-    domain::staff::grant(ctx, &operator, admin, Role::Admin, Some(store)).await?;
+    domain::people::staff::grant(ctx, &operator, admin, Role::Admin, Some(store)).await?;
     for i in 0..args.customers {
         person(ctx, 1_000 + i, &format!("customer{i}")).await?;
     }

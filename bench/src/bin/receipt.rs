@@ -1,4 +1,4 @@
-//! Receipt pipeline: a 12 MP JPEG through `domain::receipts::pipeline::inspect` (type sniffing,
+//! Receipt pipeline: a 12 MP JPEG through `files::inspect::inspect` (type sniffing,
 //! limits, decoding with limits, thumbnail, sha256): milliseconds per image and peak memory.
 //!
 //! `cargo run --release -p bench --bin receipt -- --iterations 30`
@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use bench::{Samples, proc_status_kib, reset_peak_rss};
 use clap::Parser;
-use domain::receipts::pipeline::{Limits, inspect};
+use files::inspect::{Limits, inspect};
 
 #[derive(Parser, Debug)]
 struct Args {

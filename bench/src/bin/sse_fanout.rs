@@ -64,7 +64,7 @@ async fn server(args: &Args, files: u64) -> anyhow::Result<()> {
     let shop = Shop::start(&[Part::Web], BusKind::Memory).await?;
     let ctx = shop.app.ctx.clone();
     // What seeding put in the outbox goes out before anyone listens.
-    domain::events::outbox::relay_once(&ctx, "bench", 10_000).await?;
+    domain::platform::events::outbox::relay_once(&ctx, "bench", 10_000).await?;
     let cookies = shop.staff_cookies().await?;
     let customer = testkit::seed::person(&ctx, 60_000, "carol", "en").await;
     println!(
@@ -108,7 +108,7 @@ async fn server(args: &Args, files: u64) -> anyhow::Result<()> {
     for _ in 0..args.rounds {
         testkit::seed::order(&ctx, shop.store, customer, shop.product, 1).await;
         let raised = now_ns();
-        domain::events::outbox::relay_once(&ctx, "bench", 100).await?;
+        domain::platform::events::outbox::relay_once(&ctx, "bench", 100).await?;
         let line = lines
             .next_line()
             .await?

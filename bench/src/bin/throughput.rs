@@ -87,10 +87,8 @@ async fn main() -> anyhow::Result<()> {
         let bot = make_bot(&fake)?;
         let services = bot::Services {
             ctx: ctx.clone(),
-            files: Arc::new(domain::receipts::storage::LocalStorage::new(
-                files_dir.path(),
-            )),
-            limits: Arc::new(domain::receipts::pipeline::Limits::default()),
+            files: Arc::new(files::store::LocalStorage::new(files_dir.path())),
+            limits: Arc::new(files::inspect::Limits::default()),
             bot_id: 123_456,
             bot_username: "vitrina_test_bot".into(),
             // No per-user rate limit: the customers here write faster than people do.

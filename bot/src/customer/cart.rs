@@ -1,7 +1,7 @@
 //! The cart: add, change quantity, remove, view the total.
 use domain::ProductId;
-use domain::cart::{self, CartChange, CartLine};
 use domain::catalog::texts;
+use domain::ordering::cart::{self, CartChange, CartLine};
 use i18n::ArgValue;
 use teloxide::prelude::*;
 use teloxide::types::MessageId;

@@ -91,8 +91,12 @@ pub async fn product(bot: &Bot, who: &Who, services: &Services, id: i64) -> Hand
         return crate::send::reply_error(bot, who, &err).await;
     };
     // Opening a product from a link also opens its store.
-    domain::users::set_current_store(&services.ctx.db, who.id(), domain::StoreId(p.store_id))
-        .await?;
+    domain::people::users::set_current_store(
+        &services.ctx.db,
+        who.id(),
+        domain::StoreId(p.store_id),
+    )
+    .await?;
     let shown = texts::localized(&services.ctx.db, &p, who.lang.as_str()).await?;
     let available = domain::catalog::stock::available(&p);
     let availability = if available > 0 {

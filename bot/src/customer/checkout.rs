@@ -1,6 +1,6 @@
 //! Checkout as a dialogue: name, phone, address (each can go back or cancel), summary, confirm.
-use domain::cart;
-use domain::orders::Delivery;
+use domain::ordering::cart;
+use domain::ordering::orders::Delivery;
 use i18n::ArgValue;
 use teloxide::prelude::*;
 
@@ -50,7 +50,7 @@ pub async fn on_text(
     let text = text.trim();
     let next = match state {
         State::Name { store } => {
-            match domain::orders::place::valid_name(text) && !text.starts_with('/') {
+            match domain::ordering::orders::place::valid_name(text) && !text.starts_with('/') {
                 true => State::Phone {
                     store,
                     name: text.to_owned(),
@@ -58,7 +58,7 @@ pub async fn on_text(
                 false => return retry(bot, who, invalid(who, "name")).await,
             }
         }
-        State::Phone { store, name } => match domain::orders::place::valid_phone(text) {
+        State::Phone { store, name } => match domain::ordering::orders::place::valid_phone(text) {
             true => State::Address {
                 store,
                 name,
@@ -66,15 +66,17 @@ pub async fn on_text(
             },
             false => return retry(bot, who, invalid(who, "phone")).await,
         },
-        State::Address { store, name, phone } => match domain::orders::place::valid_address(text) {
-            true => State::Confirm {
-                store,
-                name,
-                phone,
-                address: text.to_owned(),
-            },
-            false => return retry(bot, who, invalid(who, "address")).await,
-        },
+        State::Address { store, name, phone } => {
+            match domain::ordering::orders::place::valid_address(text) {
+                true => State::Confirm {
+                    store,
+                    name,
+                    phone,
+                    address: text.to_owned(),
+                },
+                false => return retry(bot, who, invalid(who, "address")).await,
+            }
+        }
         State::Confirm { .. } => return summary(bot, who, services, state).await,
         _ => return Ok(()),
     };
@@ -177,7 +179,7 @@ async fn placed(
     let db = &services.ctx.db;
     let store = domain::stores::load(db, domain::StoreId(order.store_id)).await?;
     let instructions =
-        domain::store_texts::payment_instructions(db, &store, who.lang.as_str()).await?;
+        domain::stores::texts::payment_instructions(db, &store, who.lang.as_str()).await?;
     let deadline = order
         .payment_due_at
         .map(|d| d.format("%d.%m.%Y %H:%M UTC").to_string())

@@ -1,5 +1,5 @@
 //! `start=invite_<token>`: a staff invitation opened in Telegram gives its role to the sender.
-use domain::invites::{self, Accepted};
+use domain::people::invites::{self, Accepted};
 use i18n::ArgValue;
 use teloxide::prelude::*;
 

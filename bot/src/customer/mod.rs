@@ -16,11 +16,10 @@ use crate::dialogue::BotDialogue;
 use crate::{HandlerResult, Services, send};
 
 pub(crate) use orders::my_order;
-pub(crate) use start::unknown_command;
 
 /// The store this customer is shopping in: the one they opened last, or the first one.
 pub(crate) async fn shop(services: &Services, who: &Who) -> Option<entity::stores::Model> {
-    domain::users::shopping_store(&services.ctx.db, who.id())
+    domain::people::users::shopping_store(&services.ctx.db, who.id())
         .await
         .ok()
         .flatten()

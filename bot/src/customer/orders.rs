@@ -1,6 +1,6 @@
 //! A customer's own orders, and cancelling one before it is reviewed.
 use domain::OrderId;
-use domain::orders::{available_steps, fulfil, queries};
+use domain::ordering::orders::{available_steps, fulfil, queries};
 use i18n::ArgValue;
 use teloxide::prelude::*;
 use teloxide::types::MessageId;

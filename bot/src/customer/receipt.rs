@@ -1,7 +1,8 @@
 //! A receipt arrives: pick its order, download it, check it, hand it to the domain.
 use domain::OrderId;
-use domain::orders::queries;
-use domain::receipts::{self, TelegramFile, pipeline};
+use domain::ordering::orders::queries;
+use domain::ordering::receipts::{self, TelegramFile};
+use files::inspect as pipeline;
 use i18n::ArgValue;
 use teloxide::prelude::*;
 use teloxide::types::Message;

@@ -21,7 +21,8 @@ pub async fn open_store(bot: &Bot, slug: &str, who: &Who, services: &Services) -
     let db = &services.ctx.db;
     match domain::stores::by_slug(db, slug).await {
         Ok(store) => {
-            domain::users::set_current_store(db, who.id(), domain::StoreId(store.id)).await?;
+            domain::people::users::set_current_store(db, who.id(), domain::StoreId(store.id))
+                .await?;
             welcome(bot, who, services, &store).await
         }
         Err(e) => reply_error(bot, who, &e).await,
@@ -30,7 +31,7 @@ pub async fn open_store(bot: &Bot, slug: &str, who: &Who, services: &Services) -
 
 /// `start=claim_<code>`: the first OWNER.
 pub async fn claim(bot: &Bot, code: &str, who: &Who, services: &Services) -> HandlerResult {
-    match domain::bootstrap::claim(&services.ctx, &who.actor, code).await {
+    match domain::operations::bootstrap::claim(&services.ctx, &who.actor, code).await {
         Ok(()) => send::reply(bot, who, t(who.lang, "bot-claim-done")).await,
         Err(e) => reply_error(bot, who, &e).await,
     }
@@ -53,7 +54,7 @@ async fn welcome(
 
 /// "Log in to Vitrina from <browser, OS, IP, time>?" with Approve / Deny.
 pub async fn login_card(bot: &Bot, token: &str, who: &Who, services: &Services) -> HandlerResult {
-    let pending = match domain::auth::challenge::describe(&services.ctx, token).await {
+    let pending = match domain::people::auth::challenge::describe(&services.ctx, token).await {
         Ok(p) => p,
         Err(e) => return reply_error(bot, who, &e).await,
     };
@@ -96,7 +97,7 @@ pub async fn decide_login(
     who: &Who,
     services: &Services,
 ) -> HandlerResult {
-    match domain::auth::challenge::decide(&services.ctx, &who.actor, token, approve).await {
+    match domain::people::auth::challenge::decide(&services.ctx, &who.actor, token, approve).await {
         Ok(()) => {
             let key = if approve {
                 "bot-login-approved"
@@ -111,7 +112,7 @@ pub async fn decide_login(
 
 /// `/help`: the commands this person may use (staff also see theirs).
 pub async fn help(bot: &Bot, who: &Who, services: &Services) -> HandlerResult {
-    let staff = domain::users::working_store(&services.ctx.db, who.id())
+    let staff = domain::people::users::working_store(&services.ctx.db, who.id())
         .await?
         .is_some();
     send::reply(bot, who, crate::commands::help(who.lang, staff)).await
@@ -124,7 +125,7 @@ pub async fn choose_language(bot: &Bot, who: &Who) -> HandlerResult {
 
 pub async fn set_language(bot: &Bot, code: &str, who: &Who, services: &Services) -> HandlerResult {
     let lang = Lang::from_tag(code);
-    domain::users::set_language(&services.ctx.db, who.id(), lang.as_str()).await?;
+    domain::people::users::set_language(&services.ctx.db, who.id(), lang.as_str()).await?;
     send::reply(bot, who, t(lang, "bot-language-set")).await
 }
 

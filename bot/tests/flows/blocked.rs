@@ -1,6 +1,6 @@
 //! A customer the store has blocked goes through the whole checkout and is told, in their
 //! language, that the store takes no orders from them; no order is placed and the cart stays.
-use domain::{Actor, Channel, cart};
+use domain::{Actor, Channel, ordering::cart};
 
 use crate::support::*;
 
@@ -10,7 +10,7 @@ async fn a_blocked_customer_is_refused_at_the_final_confirm() {
     let customer = w.known(CUSTOMER, "carol", "uk").await;
     w.order_for(customer).await;
     let admin = w.known(ADMIN, "anna", "en").await;
-    domain::customers::block(
+    domain::people::customers::block(
         &w.ctx,
         &Actor::user(admin, Channel::Web),
         w.store,

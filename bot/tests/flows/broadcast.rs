@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use axum::Router;
 use axum::extract::Path;
 use axum::routing::post;
-use domain::deliveries::DeliveryStatus;
+use domain::messaging::deliveries::DeliveryStatus;
 use domain::{Actor, OrderId, UserId};
 use serde_json::{Value, json};
 use teloxide::prelude::*;
@@ -25,16 +25,21 @@ async fn cancelled_orders(w: &World, count: u64) -> Vec<i64> {
         let telegram_id = FIRST_CUSTOMER + i;
         let customer: UserId = w.known(telegram_id, &format!("c{i}"), "en").await;
         let order = testkit::seed::order(&w.ctx, w.store, customer, mugs, 1).await;
-        domain::orders::fulfil::cancel(&w.ctx, &Actor::operator(), OrderId(order.id), None)
-            .await
-            .unwrap();
+        domain::ordering::orders::fulfil::cancel(
+            &w.ctx,
+            &Actor::operator(),
+            OrderId(order.id),
+            None,
+        )
+        .await
+        .unwrap();
         chats.push(telegram_id as i64);
     }
     chats
 }
 
 /// The Telegram deliveries by recipient's Telegram id: (status, attempts).
-async fn telegram_deliveries(w: &World) -> BTreeMap<i64, (String, i32)> {
+async fn telegram_deliveries(w: &World) -> BTreeMap<i64, (DeliveryStatus, i32)> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let telegram_id: BTreeMap<i64, i64> = entity::users::Entity::find()
         .all(&w.ctx.db)
@@ -85,7 +90,7 @@ async fn sixty_customers_each_get_one_message_within_telegrams_limits() {
     assert!(
         deliveries
             .values()
-            .all(|(s, a)| s == DeliveryStatus::Sent.as_str() && *a == 0),
+            .all(|(s, a)| *s == DeliveryStatus::Sent && *a == 0),
         "{deliveries:?}"
     );
 }
@@ -133,11 +138,11 @@ async fn one_transient_failure_leaves_the_other_deliveries_alone() {
     let deliveries = telegram_deliveries(&w).await;
     assert_eq!(
         deliveries[&bad],
-        (DeliveryStatus::Pending.as_str().to_owned(), 1),
+        (DeliveryStatus::Pending, 1),
         "counted and kept for a later attempt"
     );
     for chat in &chats[1..] {
-        let sent = (DeliveryStatus::Sent.as_str().to_owned(), 0);
+        let sent = (DeliveryStatus::Sent, 0);
         assert_eq!(deliveries[chat], sent, "chat {chat}");
     }
 }

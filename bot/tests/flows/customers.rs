@@ -1,5 +1,5 @@
 //! Customers: greeting in their language, catalog, cart, checkout, their orders.
-use domain::cart;
+use domain::ordering::cart;
 use i18n::ArgValue;
 
 use crate::support::*;

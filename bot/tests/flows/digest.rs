@@ -1,8 +1,8 @@
 //! The daily digest in Telegram: the store's ADMIN and the OWNER get the figures, each in
 //! their language; the VENDOR gets nothing.
 use bot::{BotError, Services};
-use domain::events::{DomainEvent, outbox};
-use domain::money::Locale;
+use domain::kernel::money::Locale;
+use domain::platform::events::{DomainEvent, outbox};
 use domain::{Currency, Money};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

@@ -1,7 +1,7 @@
 //! Fetching a customer's file from the Bot API never holds more than the limit, whatever size
 //! the server claims.
 use bot::download::{Downloader, FromTelegram};
-use domain::receipts::pipeline::Rejection;
+use files::inspect::Rejection;
 use testkit::fake_telegram::FakeTelegram;
 
 #[tokio::test]

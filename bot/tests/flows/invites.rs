@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use domain::clock::ManualClock;
-use domain::events::bus::InProcessBus;
-use domain::invites::{self, NewInvite};
-use domain::policy::role_in;
+use domain::kernel::clock::ManualClock;
+use domain::kernel::policy::role_in;
+use domain::people::invites::{self, NewInvite};
+use domain::platform::events::bus::InProcessBus;
 use domain::{Actor, Channel, Ctx, Role};
 use i18n::ArgValue;
 

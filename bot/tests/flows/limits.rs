@@ -7,8 +7,8 @@ use std::time::Duration;
 use bot::limiter::{Kind, RateLimiter};
 use domain::catalog::photo;
 use domain::catalog::products::{self, ProductChanges};
-use domain::deeplink::DeepLink;
-use domain::orders::{Delivery, NewOrder};
+use domain::kernel::deeplink::DeepLink;
+use domain::ordering::orders::{Delivery, NewOrder};
 use domain::{Actor, Channel, ProductId, Role};
 use i18n::ArgValue;
 use teloxide::types::{InlineKeyboardMarkup, Message};
@@ -171,7 +171,9 @@ async fn a_long_staff_card_is_split_and_its_buttons_come_last() {
         },
     };
     let actor = Actor::user(customer, Channel::Bot);
-    let order = domain::orders::place(&w.ctx, &actor, &new).await.unwrap();
+    let order = domain::ordering::orders::place(&w.ctx, &actor, &new)
+        .await
+        .unwrap();
     w.attach_receipt(customer, order.id, 'c').await;
 
     let mut bot = w.mock(text(ADMIN, "en", &format!("/order {}", order.number)));
@@ -202,7 +204,10 @@ async fn every_deep_link_payload_fits_telegram() {
     let db = testkit::TestDb::new().await;
     let ctx = domain::Ctx::local(db.db.clone());
     // Before anyone owns Vitrina: the claim code.
-    let code = domain::bootstrap::issue_claim(&ctx).await.unwrap().unwrap();
+    let code = domain::operations::bootstrap::issue_claim(&ctx)
+        .await
+        .unwrap()
+        .unwrap();
     let slug = "s".repeat(32);
     assert!(domain::stores::valid_slug(&slug));
     assert!(
@@ -211,11 +216,11 @@ async fn every_deep_link_payload_fits_telegram() {
     );
     let store = testkit::seed::store(&ctx, &slug, "The longest slug").await;
     let owner = testkit::seed::person(&ctx, 1, "olga", "en").await;
-    domain::staff::grant(&ctx, &Actor::operator(), owner, Role::Owner, None)
+    domain::people::staff::grant(&ctx, &Actor::operator(), owner, Role::Owner, None)
         .await
         .unwrap();
     let by_owner = Actor::user(owner, Channel::Web);
-    let invite = domain::invites::create(
+    let invite = domain::people::invites::create(
         &ctx,
         &by_owner,
         Some(store),
@@ -224,7 +229,7 @@ async fn every_deep_link_payload_fits_telegram() {
     )
     .await
     .unwrap();
-    let login = domain::auth::challenge::create(
+    let login = domain::people::auth::challenge::create(
         &ctx,
         &"b".repeat(43),
         "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
@@ -292,7 +297,7 @@ async fn the_open_order_cap_refuses_checkout_and_keeps_the_cart() {
         )]
     );
     assert_eq!(w.orders().await, 1);
-    let cart = domain::cart::lines(&w.ctx.db, customer, w.store)
+    let cart = domain::ordering::cart::lines(&w.ctx.db, customer, w.store)
         .await
         .unwrap();
     assert_eq!(
@@ -319,7 +324,7 @@ async fn the_open_order_cap_refuses_checkout_and_keeps_the_cart() {
     assert!(sent(&bot)[0].contains("#1002"), "{:?}", sent(&bot));
     assert_eq!(w.orders().await, 2);
     assert!(
-        domain::cart::lines(&w.ctx.db, customer, w.store)
+        domain::ordering::cart::lines(&w.ctx.db, customer, w.store)
             .await
             .unwrap()
             .is_empty()

@@ -1,5 +1,5 @@
 //! The bot's half of the QR login: the approval card, Approve and Deny.
-use domain::auth::challenge::{self, Poll};
+use domain::people::auth::challenge::{self, Poll};
 
 use crate::support::*;
 

@@ -1,12 +1,14 @@
 //! The notifier, fed by the outbox, against the mock Bot API: staff get new receipts with
 //! Verify / Reject buttons, customers hear about decisions, and nothing is sent twice.
 use bot::{BotError, Services};
-use domain::deliveries::DeliveryStatus;
-use domain::receipts::{NewReceipt, ReceiptKind, pipeline, storage};
+use domain::messaging::deliveries::DeliveryStatus;
+use domain::ordering::receipts::NewReceipt;
 use domain::{Actor, Channel, OrderId};
+use files::FileKind;
+use files::{inspect as pipeline, store as storage};
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
-use testkit::files;
+use testkit::files as samples;
 
 use crate::support::*;
 
@@ -23,13 +25,13 @@ async fn staff_get_the_receipt_and_the_customer_the_verdict() {
     let w = World::new().await;
     let customer = w.known(CUSTOMER, "carol", "uk").await;
     let order = w.order_for(customer).await;
-    let inspected = pipeline::inspect(files::jpeg(320, 200), &pipeline::Limits::default())
+    let inspected = pipeline::inspect(samples::jpeg(320, 200), &pipeline::Limits::default())
         .await
         .unwrap();
     let stored = storage::store(w.files.as_ref(), &inspected).await.unwrap();
     let new = NewReceipt {
         order: OrderId(order.id),
-        kind: ReceiptKind::Jpeg,
+        kind: FileKind::Jpeg,
         sha256: inspected.sha256.clone(),
         size_bytes: inspected.size as i64,
         storage_key: Some(stored.key),
@@ -38,7 +40,7 @@ async fn staff_get_the_receipt_and_the_customer_the_verdict() {
         width: inspected.width.map(|v| v as i32),
         height: inspected.height.map(|v| v as i32),
     };
-    domain::receipts::attach(&w.ctx, &Actor::user(customer, Channel::Bot), &new)
+    domain::ordering::receipts::attach(&w.ctx, &Actor::user(customer, Channel::Bot), &new)
         .await
         .unwrap();
 
@@ -100,9 +102,7 @@ async fn staff_get_the_receipt_and_the_customer_the_verdict() {
         .collect();
     assert_eq!(telegram.len(), 2);
     assert!(
-        telegram
-            .iter()
-            .all(|d| d.1 == DeliveryStatus::Sent.as_str()),
+        telegram.iter().all(|d| d.1 == DeliveryStatus::Sent),
         "{telegram:?}"
     );
 
@@ -112,9 +112,13 @@ async fn staff_get_the_receipt_and_the_customer_the_verdict() {
     assert!(bot.get_responses().sent_messages.is_empty());
 
     let admin = w.known(ADMIN, "anna", "en").await;
-    domain::orders::decide::verify(&w.ctx, &Actor::user(admin, Channel::Web), OrderId(order.id))
-        .await
-        .unwrap();
+    domain::ordering::orders::decide::verify(
+        &w.ctx,
+        &Actor::user(admin, Channel::Web),
+        OrderId(order.id),
+    )
+    .await
+    .unwrap();
     w.run(&mut bot).await;
     let texts: Vec<(i64, String)> = bot
         .get_responses()
@@ -132,7 +136,7 @@ async fn staff_get_the_receipt_and_the_customer_the_verdict() {
 }
 
 /// The deliveries of a status: (channel, status, attempts) for each.
-async fn deliveries(w: &World) -> Vec<(String, String, i32)> {
+async fn deliveries(w: &World) -> Vec<(String, DeliveryStatus, i32)> {
     use sea_orm::EntityTrait;
     entity::notification_deliveries::Entity::find()
         .all(&w.ctx.db)
@@ -148,9 +152,14 @@ async fn an_unreachable_telegram_leaves_the_delivery_to_try_again_later() {
     let w = World::new().await;
     let customer = w.known(CUSTOMER, "carol", "en").await;
     let order = w.order_for(customer).await;
-    domain::orders::fulfil::cancel(&w.ctx, &Actor::operator(), OrderId(order.id), Some("gone"))
-        .await
-        .unwrap();
+    domain::ordering::orders::fulfil::cancel(
+        &w.ctx,
+        &Actor::operator(),
+        OrderId(order.id),
+        Some("gone"),
+    )
+    .await
+    .unwrap();
     // Nothing listens on this port.
     let url = format!("http://127.0.0.1:{}", testkit::wait::free_port());
     let bot = bot::runtime::make_bot("123456:TEST", &url).unwrap();
@@ -160,11 +169,7 @@ async fn an_unreachable_telegram_leaves_the_delivery_to_try_again_later() {
     assert_eq!(sent, Some(0));
     assert_eq!(
         deliveries(&w).await,
-        vec![(
-            "telegram".to_owned(),
-            DeliveryStatus::Pending.as_str().to_owned(),
-            1
-        )],
+        vec![("telegram".to_owned(), DeliveryStatus::Pending, 1)],
         "counted, kept, and due again after the backoff"
     );
 }
@@ -173,8 +178,8 @@ async fn an_unreachable_telegram_leaves_the_delivery_to_try_again_later() {
 /// figures; only a receipt to check comes with the receipt and its decide buttons.
 #[tokio::test(flavor = "multi_thread")]
 async fn every_kind_renders_in_every_language() {
-    use domain::deliveries::{DeliveryChannel, kind_of};
-    use domain::notifications::What;
+    use domain::messaging::deliveries::{DeliveryChannel, kind_of};
+    use domain::messaging::notifications::What;
     let w = World::new().await;
     let every = testkit::notices::every_kind(&w.ctx).await;
     for what in &every {

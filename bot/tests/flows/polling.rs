@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use bot::runtime::{dispatch, make_bot};
-use domain::inbound;
+use domain::platform::updates;
 use serde_json::{Value, json};
 use testkit::fake_telegram::FakeTelegram;
 
@@ -53,11 +53,13 @@ async fn an_update_kept_but_not_handled_before_a_crash_is_handled_after_the_rest
     // The last process fetched (and so acknowledged) update 41 and died before handling it;
     // update 40 it had handled.
     let now = w.ctx.now();
-    inbound::keep(&w.ctx.db, bot_id, 40, &help(40).to_string(), now)
+    updates::log::keep(&w.ctx.db, bot_id, 40, &help(40).to_string(), now)
         .await
         .unwrap();
-    inbound::handled(&w.ctx.db, bot_id, 40, now).await.unwrap();
-    inbound::keep(&w.ctx.db, bot_id, 41, &help(41).to_string(), now)
+    updates::log::handled(&w.ctx.db, bot_id, 40, now)
+        .await
+        .unwrap();
+    updates::log::keep(&w.ctx.db, bot_id, 41, &help(41).to_string(), now)
         .await
         .unwrap();
 
@@ -71,7 +73,7 @@ async fn an_update_kept_but_not_handled_before_a_crash_is_handled_after_the_rest
         vec![(CUSTOMER as i64, bot::commands::help(i18n::Lang::En, false))],
         "update 41 answered once, update 40 not again"
     );
-    let left = inbound::pending(&w.ctx.db, bot_id).await.unwrap();
+    let left = updates::log::pending(&w.ctx.db, bot_id).await.unwrap();
     assert!(left.is_empty(), "{left:?}");
 }
 
@@ -83,10 +85,12 @@ async fn an_update_telegram_sends_again_after_it_was_kept_is_not_handled_twice()
     // The last process kept and handled update 1, and died before acknowledging it, so
     // Telegram sends it again.
     let now = w.ctx.now();
-    inbound::keep(&w.ctx.db, bot_id, 1, &help(1).to_string(), now)
+    updates::log::keep(&w.ctx.db, bot_id, 1, &help(1).to_string(), now)
         .await
         .unwrap();
-    inbound::handled(&w.ctx.db, bot_id, 1, now).await.unwrap();
+    updates::log::handled(&w.ctx.db, bot_id, 1, now)
+        .await
+        .unwrap();
     assert_eq!(api.push_update(help(0)), 1);
     let next = api.push_update(help(0));
 
@@ -102,13 +106,13 @@ async fn an_update_telegram_sends_again_after_it_was_kept_is_not_handled_twice()
     );
     // Everything fetched is kept and handled.
     assert!(
-        inbound::pending(&w.ctx.db, bot_id)
+        updates::log::pending(&w.ctx.db, bot_id)
             .await
             .unwrap()
             .is_empty()
     );
     assert!(
-        !inbound::keep(&w.ctx.db, bot_id, next, "{}", w.ctx.now())
+        !updates::log::keep(&w.ctx.db, bot_id, next, "{}", w.ctx.now())
             .await
             .unwrap()
     );

@@ -95,7 +95,7 @@ async fn a_receipt_for_an_order_paid_meanwhile_stores_no_file() {
     assert_eq!(sent(&bot), vec![t("en", "bot-receipt-which-order")]);
     let admin = w.known(ADMIN, "anna", "en").await;
     let by_admin = domain::Actor::user(admin, domain::Channel::Web);
-    domain::orders::decide::verify(&w.ctx, &by_admin, domain::OrderId(paid.id))
+    domain::ordering::orders::decide::verify(&w.ctx, &by_admin, domain::OrderId(paid.id))
         .await
         .unwrap();
     bot.update(press(CUSTOMER, "en", &format!("rf:{}", paid.id)));

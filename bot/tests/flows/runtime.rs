@@ -77,13 +77,15 @@ async fn webhook_mode_refuses_requests_without_the_secret() {
     // Kept before Telegram got its 200, and marked handled once answered.
     let bot_id = w.services.bot_id;
     assert!(
-        !domain::inbound::keep(&w.ctx.db, bot_id, 1, "{}", w.ctx.now())
+        !domain::platform::updates::log::keep(&w.ctx.db, bot_id, 1, "{}", w.ctx.now())
             .await
             .unwrap(),
         "the posted update was kept"
     );
     testkit::wait::eventually("the update marked handled", || async {
-        let pending = domain::inbound::pending(&w.ctx.db, bot_id).await.unwrap();
+        let pending = domain::platform::updates::log::pending(&w.ctx.db, bot_id)
+            .await
+            .unwrap();
         pending.is_empty().then_some(())
     })
     .await;
@@ -98,7 +100,7 @@ async fn the_notifier_waits_out_429_and_sends_once() {
     let bot = make_bot("123456:TEST", &api.url).unwrap();
     let customer = w.known(CUSTOMER, "carol", "en").await;
     let order = w.order_for(customer).await;
-    domain::orders::fulfil::cancel(
+    domain::ordering::orders::fulfil::cancel(
         &w.ctx,
         &Actor::operator(),
         domain::OrderId(order.id),

@@ -2,7 +2,7 @@
 //! optionally quoted (`"a, b"`, `"say ""hi"""`), records ended by CRLF or LF. Anything else
 //! (a stray quote, bytes that are not UTF-8 text, a field longer than a product needs) refuses
 //! the whole file with the line it is on, so nothing half-read is ever imported.
-use crate::error::{Error, Result};
+use crate::kernel::error::{Error, Result};
 
 /// One record and the line it starts on (1-based, counting the header).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,10 +4,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::import;
 use super::texts::{self, LANGS, Texts};
-use crate::actor::Actor;
-use crate::error::Result;
-use crate::ids::StoreId;
-use crate::policy::{self, Capability};
+use crate::kernel::actor::Actor;
+use crate::kernel::error::Result;
+use crate::kernel::ids::StoreId;
+use crate::kernel::policy::{self, Capability};
 use entity::products;
 
 /// The header line, without its line end.
@@ -49,7 +49,7 @@ pub async fn page(
 
 fn fields(p: &products::Model, texts: Option<&Texts>) -> Vec<String> {
     // In the currency's own minor units, the way the import's `Money::parse` reads it.
-    let price = crate::money::decimal(p.price_minor, &p.currency);
+    let price = crate::kernel::money::decimal(p.price_minor, &p.currency);
     let mut f = vec![
         p.sku.clone(),
         p.title.clone(),

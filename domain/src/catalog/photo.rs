@@ -10,16 +10,16 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, 
 use serde::Serialize;
 use tokio::sync::Semaphore;
 
-use crate::actor::Actor;
-use crate::error::{Error, Result};
-use crate::events::{DomainEvent, outbox};
-use crate::ids::{ProductId, StoreId};
-use crate::policy::{self, Capability};
-use crate::receipts::ReceiptKind;
-use crate::receipts::pipeline::{self, Limits, Rejection};
-use crate::receipts::storage::{ReceiptStorage, photo_key};
-use crate::{Ctx, audit, in_tx};
+use crate::kernel::actor::Actor;
+use crate::kernel::error::{Error, Result};
+use crate::kernel::ids::{ProductId, StoreId};
+use crate::kernel::policy::{self, Capability};
+use crate::platform::events::{DomainEvent, outbox};
+use crate::{Ctx, in_tx, platform::audit};
 use entity::products;
+use files::FileKind;
+use files::inspect::{self, Limits, Rejection};
+use files::store::{FileStore, photo_key};
 
 /// The longest side of a stored photo, in pixels.
 pub const MAX_SIDE: u32 = 1280;
@@ -65,15 +65,15 @@ pub async fn reencode(bytes: Vec<u8>, limits: &Limits) -> Result<Vec<u8>, PhotoP
         });
     }
     // Receipts may be PDFs; photos may not, and a PDF is never parsed here.
-    match pipeline::sniff(&bytes) {
-        Some(ReceiptKind::Jpeg | ReceiptKind::Png | ReceiptKind::Webp) => {}
-        Some(ReceiptKind::Pdf) | None => return Err(PhotoProblem::NotAnImage),
+    match inspect::sniff(&bytes) {
+        Some(FileKind::Jpeg | FileKind::Png | FileKind::Webp) => {}
+        Some(FileKind::Pdf) | None => return Err(PhotoProblem::NotAnImage),
     }
     let permit = DECODES
         .acquire()
         .await
         .map_err(|_| PhotoProblem::Unreadable)?;
-    let inspected = pipeline::inspect(bytes, limits).await;
+    let inspected = inspect::inspect(bytes, limits).await;
     drop(permit);
     let inspected = inspected?;
     let (Some(width), Some(height)) = (inspected.width, inspected.height) else {
@@ -114,7 +114,7 @@ async fn find(db: &impl ConnectionTrait, id: ProductId) -> Result<products::Mode
 /// in the product's store only; a product of another store is `NotFound`.
 pub async fn set(
     ctx: &Ctx,
-    files: &dyn ReceiptStorage,
+    files: &dyn FileStore,
     limits: &Limits,
     actor: &Actor,
     id: ProductId,
@@ -123,7 +123,7 @@ pub async fn set(
     // Asked before decoding, so that no one else can make the server decode anything.
     authorized(&ctx.db, actor, find(&ctx.db, id).await?).await?;
     let jpeg = reencode(bytes, limits).await.map_err(Error::Photo)?;
-    let key = photo_key(&pipeline::sha256_hex(&jpeg))?;
+    let key = photo_key(&inspect::sha256_hex(&jpeg))?;
     files.put(&key, jpeg).await?;
     change(ctx, actor, id, Some(key), "product.photo.set").await
 }
@@ -136,7 +136,7 @@ pub async fn remove(ctx: &Ctx, actor: &Actor, id: ProductId) -> Result<products:
 /// The stored photo of a product, for staff of its store.
 pub async fn get(
     ctx: &Ctx,
-    files: &dyn ReceiptStorage,
+    files: &dyn FileStore,
     actor: &Actor,
     id: ProductId,
 ) -> Result<Vec<u8>> {

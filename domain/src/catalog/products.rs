@@ -8,12 +8,12 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::texts::{self, Texts};
-use crate::actor::Actor;
-use crate::error::{Error, Result};
-use crate::events::{DomainEvent, outbox};
-use crate::ids::{ProductId, StoreId};
-use crate::policy::{self, Capability};
-use crate::{Ctx, audit, db, in_tx, stores};
+use crate::kernel::actor::Actor;
+use crate::kernel::error::{Error, Result};
+use crate::kernel::ids::{ProductId, StoreId};
+use crate::kernel::policy::{self, Capability};
+use crate::platform::events::{DomainEvent, outbox};
+use crate::{Ctx, in_tx, kernel::db, platform::audit, stores};
 use entity::products;
 
 #[derive(Clone, Debug)]

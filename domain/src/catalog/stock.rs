@@ -9,12 +9,12 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use crate::actor::Actor;
-use crate::error::{Error, Result};
-use crate::events::{DomainEvent, outbox};
-use crate::ids::{OrderId, ProductId, StoreId, UserId};
-use crate::policy::{self, Capability};
-use crate::{Ctx, audit, in_tx};
+use crate::kernel::actor::Actor;
+use crate::kernel::error::{Error, Result};
+use crate::kernel::ids::{OrderId, ProductId, StoreId, UserId};
+use crate::kernel::policy::{self, Capability};
+use crate::platform::events::{DomainEvent, outbox};
+use crate::{Ctx, in_tx, platform::audit};
 use entity::{order_items, products, stock_movements};
 
 pub use super::products::available;

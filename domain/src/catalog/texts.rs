@@ -9,13 +9,10 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::error::{Error, Result};
-use crate::ids::{ProductId, StoreId};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::ids::{ProductId, StoreId};
+pub use crate::kernel::langs::{LANGS, lang_index};
 use entity::{product_texts, products};
-
-/// The languages a text may be given in: the ones the bot and the backoffice speak
-/// (`i18n::Lang`; a test keeps the two lists equal).
-pub const LANGS: [&str; 3] = ["en", "ru", "uk"];
 
 /// The longest title and description, in characters. A description must fit a Telegram
 /// message with the rest of the product card.
@@ -44,14 +41,6 @@ impl From<product_texts::Model> for Text {
 /// Texts by language code. A language given with an empty title has no text of its own (the
 /// default is shown); a language not given at all is left as it is.
 pub type Texts = BTreeMap<String, Text>;
-
-/// The position of a language code in [`LANGS`].
-pub fn lang_index(code: &str) -> Result<usize> {
-    LANGS
-        .iter()
-        .position(|l| *l == code)
-        .ok_or(Error::Invalid { field: "lang" })
-}
 
 /// The language code as stored, if it is one of [`LANGS`].
 fn known(code: &str) -> Option<&'static str> {

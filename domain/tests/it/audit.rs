@@ -1,8 +1,8 @@
 //! The audit log: entries written by real actions, searched by a store's ADMIN+.
 use chrono::{Duration, TimeZone, Utc};
-use domain::audit::{AuditFilter, search};
 use domain::catalog::products::{self, NewProduct};
 use domain::catalog::stock::{Reason, adjust};
+use domain::platform::audit::{AuditFilter, search};
 use domain::{Channel, Error, ProductId};
 
 use crate::support::Fixture;
@@ -11,7 +11,7 @@ use crate::support::Fixture;
 async fn actions(f: &Fixture) -> (i64, ProductId) {
     let order = f.order_in_review(1).await;
     f.clock.advance(Duration::hours(1));
-    let o = domain::orders::decide::verify(&f.ctx, &f.web(f.admin), order)
+    let o = domain::ordering::orders::decide::verify(&f.ctx, &f.web(f.admin), order)
         .await
         .unwrap();
     f.clock.advance(Duration::hours(1));

@@ -5,9 +5,9 @@ use std::sync::Arc;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration, Utc};
-use domain::auth::challenge::{self, CHALLENGE_TTL_SECS, Poll};
-use domain::auth::sessions::{self, GRACE_SECS, REFRESH_TTL_DAYS, Refreshed};
-use domain::auth::tokens::{self, ACCESS_TTL_SECS, AccessClaims, JwtKeys};
+use domain::people::auth::challenge::{self, CHALLENGE_TTL_SECS, Poll};
+use domain::people::auth::sessions::{self, GRACE_SECS, REFRESH_TTL_DAYS, Refreshed};
+use domain::people::auth::tokens::{self, ACCESS_TTL_SECS, AccessClaims, JwtKeys};
 use domain::{Actor, Error, UserId};
 use futures::future::join_all;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -468,7 +468,7 @@ async fn losing_every_role_ends_the_session() {
             .await
             .unwrap()
     );
-    domain::staff::revoke(&f.ctx, &Actor::operator(), f.vendor, Some(f.store))
+    domain::people::staff::revoke(&f.ctx, &Actor::operator(), f.vendor, Some(f.store))
         .await
         .unwrap();
     assert!(
@@ -506,7 +506,7 @@ async fn challenge_tokens_fit_a_telegram_start_payload() {
         .unwrap();
     for c in [&a, &b] {
         assert!(c.token.len() >= 22, "at least 128 bits: {}", c.token);
-        let link = domain::deeplink::DeepLink::Login(c.token.clone());
+        let link = domain::kernel::deeplink::DeepLink::Login(c.token.clone());
         assert!(link.to_payload().is_ok(), "fits Telegram: {}", c.token);
         assert!(
             c.token
@@ -723,7 +723,7 @@ async fn racing_deciders_one_decision() {
 
 #[tokio::test]
 async fn live_roles_last_only_while_the_session_and_a_role_do() {
-    use domain::{Role, policy::Roles};
+    use domain::{Role, kernel::policy::Roles};
     let f = Fixture::new().await;
     let anna = sessions::start(&f.ctx, f.admin, FIREFOX, None)
         .await
@@ -773,7 +773,7 @@ async fn live_roles_last_only_while_the_session_and_a_role_do() {
             .in_store(f.store),
         Some(Role::Vendor)
     );
-    domain::staff::revoke(&f.ctx, &Actor::operator(), f.vendor, Some(f.store))
+    domain::people::staff::revoke(&f.ctx, &Actor::operator(), f.vendor, Some(f.store))
         .await
         .unwrap();
     assert!(

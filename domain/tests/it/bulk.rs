@@ -1,6 +1,6 @@
 //! Bulk payment decisions: refused whole on any foreign or unknown id, otherwise each order
 //! decided on its own, with orders already decided elsewhere skipped.
-use domain::orders::decide::{self, BULK_MAX, BulkOutcome, Decision};
+use domain::ordering::orders::decide::{self, BULK_MAX, BulkOutcome, Decision};
 use domain::{Actor, Error, OrderId, OrderStatus};
 
 use crate::support::{Fixture, product};
@@ -11,7 +11,7 @@ async fn foreign_order_in_review(f: &Fixture) -> OrderId {
     let mut new = f.new_order(1);
     new.store = f.other_store;
     new.items = vec![(item, 1)];
-    let o = domain::orders::place(&f.ctx, &f.bot(f.customer), &new)
+    let o = domain::ordering::orders::place(&f.ctx, &f.bot(f.customer), &new)
         .await
         .unwrap();
     f.receipt(OrderId(o.id), &format!("{:064x}", 900 + o.id))

@@ -3,7 +3,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use domain::UserId;
-use domain::events::{DomainEvent, Published, outbox};
+use domain::platform::events::{DomainEvent, Published, outbox};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 use testkit::wait::PATIENCE;
 use tokio::sync::broadcast;
@@ -60,7 +60,7 @@ pub async fn next(rx: &mut broadcast::Receiver<Published>) -> i64 {
 /// (some never): `rx` must get each event once and in id order, and nothing twice afterwards.
 pub async fn every_event_once_in_order(
     db: &DatabaseConnection,
-    ring: &dyn domain::events::bus::EventBus,
+    ring: &dyn domain::platform::events::bus::EventBus,
     rx: &mut broadcast::Receiver<Published>,
 ) {
     let mut written = Vec::new();

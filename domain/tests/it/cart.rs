@@ -1,8 +1,8 @@
 //! The customer's cart: lines, limits, and checkout into an order in one transaction.
 use std::sync::Arc;
 
-use domain::cart::{self, CartChange, CartLine, MAX_QUANTITY};
 use domain::catalog::products::{self, ProductChanges};
+use domain::ordering::cart::{self, CartChange, CartLine, MAX_QUANTITY};
 use domain::{Actor, Error, OrderStatus, ProductId, StoreId};
 use futures::future::join_all;
 
@@ -267,7 +267,7 @@ async fn checkout_places_the_cart_and_empties_it() {
     assert_eq!(order.total_minor, 2 * 25_000 + 3 * 1_000);
     assert_eq!(order.delivery_name, delivery().name);
     assert_eq!(
-        domain::orders::status_of(&order).unwrap(),
+        domain::ordering::orders::status_of(&order).unwrap(),
         OrderStatus::AwaitingPayment
     );
     let items = format!("order_id = {}", order.id);
@@ -399,32 +399,40 @@ async fn the_current_store_is_remembered_per_user() {
     let f = Fixture::new().await;
     let db = &f.ctx.db;
     assert_eq!(
-        domain::users::current_store(db, f.customer).await.unwrap(),
+        domain::people::users::current_store(db, f.customer)
+            .await
+            .unwrap(),
         None
     );
-    domain::users::set_current_store(db, f.customer, f.other_store)
+    domain::people::users::set_current_store(db, f.customer, f.other_store)
         .await
         .unwrap();
-    domain::users::set_current_store(db, f.customer, f.store)
+    domain::people::users::set_current_store(db, f.customer, f.store)
         .await
         .unwrap();
     assert_eq!(
-        domain::users::current_store(db, f.customer).await.unwrap(),
+        domain::people::users::current_store(db, f.customer)
+            .await
+            .unwrap(),
         Some(f.store)
     );
     assert_eq!(
-        domain::users::current_store(db, f.stranger).await.unwrap(),
+        domain::people::users::current_store(db, f.stranger)
+            .await
+            .unwrap(),
         None
     );
-    let err = domain::users::set_current_store(db, f.customer, StoreId(999_999))
+    let err = domain::people::users::set_current_store(db, f.customer, StoreId(999_999))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::NotFound { what: "store" }), "{err:?}");
     assert_eq!(
-        domain::users::current_store(db, f.customer).await.unwrap(),
+        domain::people::users::current_store(db, f.customer)
+            .await
+            .unwrap(),
         Some(f.store)
     );
-    let err = domain::users::current_store(db, domain::UserId(999_999))
+    let err = domain::people::users::current_store(db, domain::UserId(999_999))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::NotFound { what: "user" }), "{err:?}");

@@ -2,8 +2,8 @@
 //! and never beaten by an order racing it.
 use std::sync::Arc;
 
-use domain::customers::{self, CustomerQuery};
-use domain::{Error, UserId, cart};
+use domain::people::customers::{self, CustomerQuery};
+use domain::{Error, UserId, ordering::cart};
 use futures::future::join_all;
 
 use crate::customers::order;
@@ -121,7 +121,7 @@ async fn a_blocked_customer_cannot_order_here_until_unblocked() {
     customers::block(&f.ctx, &anna, f.store, carol, "abuse")
         .await
         .unwrap();
-    let err = domain::orders::place(&f.ctx, &f.bot(carol), &f.new_order(1))
+    let err = domain::ordering::orders::place(&f.ctx, &f.bot(carol), &f.new_order(1))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::CustomerBlocked), "{err:?}");
@@ -138,7 +138,7 @@ async fn a_blocked_customer_cannot_order_here_until_unblocked() {
         cart::lines(&f.ctx.db, carol, f.store).await.unwrap().len(),
         1
     );
-    let err = domain::orders::place(&f.ctx, &f.web(f.vendor), &f.new_order(1))
+    let err = domain::ordering::orders::place(&f.ctx, &f.web(f.vendor), &f.new_order(1))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::CustomerBlocked), "{err:?}");
@@ -201,11 +201,11 @@ async fn staff_and_oneself_are_not_blocked_and_a_reason_is_needed() {
     let f = Fixture::new().await;
     // Staff shopping in their own store are its customers too.
     for who in [f.admin, f.vendor, f.owner] {
-        let new = domain::orders::NewOrder {
+        let new = domain::ordering::orders::NewOrder {
             customer: who,
             ..f.new_order(1)
         };
-        domain::orders::place(&f.ctx, &f.bot(who), &new)
+        domain::ordering::orders::place(&f.ctx, &f.bot(who), &new)
             .await
             .unwrap();
     }
@@ -252,13 +252,13 @@ async fn a_block_racing_an_order_is_never_followed_by_that_order() {
             let block =
                 async { customers::block(&fb.ctx, &fb.web(fb.admin), fb.store, who, "race").await };
             let place = async {
-                let new = domain::orders::NewOrder {
+                let new = domain::ordering::orders::NewOrder {
                     store: fo.store,
                     customer: who,
                     items: vec![(tea, 1)],
                     delivery: delivery(),
                 };
-                domain::orders::place(&fo.ctx, &fo.bot(who), &new).await
+                domain::ordering::orders::place(&fo.ctx, &fo.bot(who), &new).await
             };
             let (blocked, placed) = tokio::join!(block, place);
             (who, blocked.map(|_| ()), placed.map(|o| o.id))

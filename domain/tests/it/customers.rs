@@ -1,8 +1,8 @@
 //! A store's customers: totals summed by the database (only money the store holds, only this
 //! store's orders), search, pages, one customer's orders, and who may see them.
 use chrono::Duration;
-use domain::customers::{self, CustomerQuery};
-use domain::orders::{decide, fulfil};
+use domain::ordering::orders::{decide, fulfil};
+use domain::people::customers::{self, CustomerQuery};
 use domain::{Error, OrderId, ProductId, StoreId, UserId};
 
 use crate::support::{Fixture, delivery, product, user};
@@ -16,13 +16,13 @@ pub async fn order(
     qty: u32,
 ) -> OrderId {
     f.clock.advance(Duration::minutes(1));
-    let new = domain::orders::NewOrder {
+    let new = domain::ordering::orders::NewOrder {
         store,
         customer,
         items: vec![(product, qty)],
         delivery: delivery(),
     };
-    let o = domain::orders::place(&f.ctx, &f.bot(customer), &new)
+    let o = domain::ordering::orders::place(&f.ctx, &f.bot(customer), &new)
         .await
         .unwrap();
     OrderId(o.id)
@@ -30,9 +30,9 @@ pub async fn order(
 
 /// The customer sends a receipt: the order goes to review.
 async fn receipt(f: &Fixture, customer: UserId, order: OrderId) {
-    let new = domain::receipts::NewReceipt {
+    let new = domain::ordering::receipts::NewReceipt {
         order,
-        kind: domain::receipts::ReceiptKind::Jpeg,
+        kind: files::FileKind::Jpeg,
         sha256: format!("{:064x}", order.0),
         size_bytes: 1000,
         storage_key: None,
@@ -41,7 +41,7 @@ async fn receipt(f: &Fixture, customer: UserId, order: OrderId) {
         width: None,
         height: None,
     };
-    domain::receipts::attach(&f.ctx, &f.bot(customer), &new)
+    domain::ordering::receipts::attach(&f.ctx, &f.bot(customer), &new)
         .await
         .unwrap();
 }

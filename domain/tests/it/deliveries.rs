@@ -1,10 +1,10 @@
 //! Durable deliveries: planned once per (event, person, channel), claimed by one sender,
 //! retried with backoff, given up with a reason, put back by staff.
 use chrono::Duration;
-use domain::deliveries::send::{self, Failure, MAX_ATTEMPTS};
-use domain::deliveries::{DeliveryChannel, DeliveryStatus, plan, preferences, staff};
-use domain::events::outbox;
-use domain::orders::decide;
+use domain::messaging::deliveries::send::{self, Failure, MAX_ATTEMPTS};
+use domain::messaging::deliveries::{DeliveryChannel, DeliveryStatus, plan, preferences, staff};
+use domain::ordering::orders::decide;
+use domain::platform::events::outbox;
 use domain::{Error, UserId};
 use entity::notification_deliveries as deliveries;
 use sea_orm::EntityTrait;
@@ -58,7 +58,7 @@ async fn an_event_planned_again_adds_no_deliveries() {
     assert_eq!(planned(&f, "new_receipt").await, expected);
     let receipt = &all(&f).await[0];
     assert_eq!(receipt.priority, "high");
-    assert_eq!(receipt.status, DeliveryStatus::Pending.as_str());
+    assert_eq!(receipt.status, DeliveryStatus::Pending);
     // Every event again, as after a crash before the cursor moved: nothing new.
     let before = all(&f).await.len();
     for event in outbox::since(&f.ctx.db, 0, 1000).await.unwrap() {
@@ -289,10 +289,7 @@ async fn staff_see_failed_deliveries_and_put_them_back() {
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
     assert!(staff::retry(&f.ctx, &admin, f.store, id).await.unwrap());
     let row = send::get(&f.ctx.db, id).await.unwrap().unwrap();
-    assert_eq!(
-        (DeliveryStatus::parse(&row.status).unwrap(), row.attempts),
-        (DeliveryStatus::Pending, 0)
-    );
+    assert_eq!((row.status, row.attempts), (DeliveryStatus::Pending, 0));
     assert!(
         staff::failed(&f.ctx.db, &admin, f.store, 50)
             .await
@@ -336,7 +333,7 @@ async fn an_upgraded_install_does_not_send_again_what_the_old_notifier_sent() {
     f.order_in_review(1).await;
     // Where the notifier of before stopped: after everything so far.
     let last = outbox::last_id(&f.ctx.db).await.unwrap();
-    domain::jobs::try_lease(
+    domain::platform::jobs::try_lease(
         &f.ctx.db,
         "cursor:telegram-notifier",
         "old",
@@ -345,7 +342,7 @@ async fn an_upgraded_install_does_not_send_again_what_the_old_notifier_sent() {
     )
     .await
     .unwrap();
-    domain::events::consumer::ack(&f.ctx, "telegram-notifier", "old", last)
+    domain::platform::events::consumer::ack(&f.ctx, "telegram-notifier", "old", last)
         .await
         .unwrap();
     plan_all(&f).await;
@@ -373,10 +370,7 @@ async fn a_delivery_of_a_kind_this_version_does_not_know_fails_with_that_reason(
     let notice = send::notice_or_fail(&f.ctx.db, &d, "s", now).await.unwrap();
     assert_eq!(notice, None, "not sent as some other kind");
     let row = send::get(&f.ctx.db, d.id).await.unwrap().unwrap();
-    assert_eq!(
-        DeliveryStatus::parse(&row.status).unwrap(),
-        DeliveryStatus::Failed
-    );
+    assert_eq!(row.status, DeliveryStatus::Failed);
     assert_eq!(
         row.last_error.as_deref(),
         Some("unknown kind \"something_new\"")

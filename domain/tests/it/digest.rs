@@ -2,12 +2,12 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, TimeZone, Utc};
-use domain::deliveries::plan;
-use domain::digest::{self, Figures};
-use domain::events::{DomainEvent, outbox};
-use domain::inbox::Payload;
-use domain::orders::{NewOrder, decide, fulfil};
-use domain::worker::{self, Options};
+use domain::messaging::centre::Payload;
+use domain::messaging::deliveries::plan;
+use domain::messaging::digest::{self, Figures};
+use domain::operations::worker::{self, Options};
+use domain::ordering::orders::{NewOrder, decide, fulfil};
+use domain::platform::events::{DomainEvent, outbox};
 use domain::{Currency, Money, OrderId, ProductId, StoreId};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -68,7 +68,7 @@ async fn elsewhere(f: &Fixture, cup: ProductId) -> OrderId {
         delivery: delivery(),
     };
     let customer = f.bot(f.customer);
-    let order = domain::orders::place(&f.ctx, &customer, &new);
+    let order = domain::ordering::orders::place(&f.ctx, &customer, &new);
     let order = OrderId(order.await.unwrap().id);
     f.receipt(order, &format!("{:064x}", order.0)).await;
     order
@@ -193,8 +193,10 @@ async fn the_digest_reaches_the_stores_admins_and_owners_only() {
     assert_eq!(users, BTreeSet::from([f.owner.0, f.other_admin.0]));
 
     // The notification center gets the figures.
-    domain::inbox::fill(&f.ctx, "w1").await.unwrap();
-    let latest = domain::inbox::latest(&f.ctx.db, f.admin, 10).await.unwrap();
+    domain::messaging::centre::fill(&f.ctx, "w1").await.unwrap();
+    let latest = domain::messaging::centre::latest(&f.ctx.db, f.admin, 10)
+        .await
+        .unwrap();
     let entry = latest
         .iter()
         .find(|n| matches!(n.payload, Payload::DailyDigest { .. }))
@@ -219,7 +221,7 @@ async fn the_digest_reaches_the_stores_admins_and_owners_only() {
         ("Shop main", 1, 1, "UAH")
     );
     assert_eq!(entry.store_id, Some(f.store.0));
-    let vendor = domain::inbox::latest(&f.ctx.db, f.vendor, 10)
+    let vendor = domain::messaging::centre::latest(&f.ctx.db, f.vendor, 10)
         .await
         .unwrap();
     assert!(

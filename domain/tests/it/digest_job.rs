@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
 use domain::Error;
-use domain::digest;
-use domain::worker::{self, Options};
+use domain::messaging::digest;
+use domain::operations::worker::{self, Options};
 
 use crate::digest::{advance_to, at, digests, due, schedule};
 use crate::support::{Fixture, one_winner};
@@ -126,7 +126,7 @@ async fn a_crash_before_the_job_completes_sends_nothing_twice() {
     // Tomorrow, a run that wrote every digest and died before `jobs::complete`.
     advance_to(&f, at(23, 9, 0));
     let lease = Duration::minutes(5);
-    let job = domain::jobs::claim_due(
+    let job = domain::platform::jobs::claim_due(
         &f.ctx.db,
         &[worker::DAILY_DIGEST],
         "dead",

@@ -1,7 +1,7 @@
 //! The hourly housekeeping job deletes what can no longer matter and keeps everything else.
 use chrono::Duration;
-use domain::auth::{challenge, sessions};
-use domain::{digest, housekeeping, updates, worker};
+use domain::people::auth::{challenge, sessions};
+use domain::{messaging::digest, operations::housekeeping, operations::worker, platform::updates};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::support::Fixture;
@@ -17,7 +17,7 @@ async fn one_of_each(f: &Fixture, update_id: i64) {
         .await
         .unwrap();
     assert!(
-        updates::claim(&f.ctx.db, 42, update_id, f.ctx.now())
+        updates::claims::claim(&f.ctx.db, 42, update_id, f.ctx.now())
             .await
             .unwrap()
     );
@@ -47,8 +47,8 @@ async fn the_hourly_job_removes_only_what_expired_long_ago() {
     worker::run_due_jobs(&f.ctx, "w1").await.unwrap();
 
     assert_eq!(counts(&f).await, [1, 1, 1, 1], "only the old ones went");
-    assert!(updates::seen(&f.ctx.db, 42, 2).await.unwrap());
-    assert!(!updates::seen(&f.ctx.db, 42, 1).await.unwrap());
+    assert!(updates::claims::seen(&f.ctx.db, 42, 2).await.unwrap());
+    assert!(!updates::claims::seen(&f.ctx.db, 42, 1).await.unwrap());
 
     // Next run an hour later; before that nothing runs again.
     let job = entity::jobs::Entity::find()

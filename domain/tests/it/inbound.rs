@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use chrono::Duration;
-use domain::inbound::{self, MAX_REPLAYS};
-use domain::quarantine::{self, Decision};
+use domain::platform::updates::log::{self, MAX_REPLAYS};
+use domain::platform::updates::quarantine::{self, Decision};
 
 use crate::support::Fixture;
 
@@ -15,45 +15,41 @@ async fn a_kept_update_is_kept_once_and_handled_ones_are_not_taken_over() {
     let f = Fixture::new().await;
     let now = f.ctx.now();
     assert!(
-        inbound::keep(&f.ctx.db, BOT, 1, "{\"a\":1}", now)
+        log::keep(&f.ctx.db, BOT, 1, "{\"a\":1}", now)
             .await
             .unwrap()
     );
     assert!(
-        !inbound::keep(&f.ctx.db, BOT, 1, "{\"a\":1}", now)
+        !log::keep(&f.ctx.db, BOT, 1, "{\"a\":1}", now)
             .await
             .unwrap()
     );
     // The same id from another bot is another update.
+    assert!(log::keep(&f.ctx.db, BOT + 1, 1, "{}", now).await.unwrap());
     assert!(
-        inbound::keep(&f.ctx.db, BOT + 1, 1, "{}", now)
+        log::keep(&f.ctx.db, BOT, 2, "{\"b\":2}", now)
             .await
             .unwrap()
     );
-    assert!(
-        inbound::keep(&f.ctx.db, BOT, 2, "{\"b\":2}", now)
-            .await
-            .unwrap()
-    );
-    inbound::handled(&f.ctx.db, BOT, 2, now).await.unwrap();
+    log::handled(&f.ctx.db, BOT, 2, now).await.unwrap();
 
-    let none_yet = inbound::take_stale(&f.ctx.db, BOT, now, Duration::minutes(2), 10)
+    let none_yet = log::take_stale(&f.ctx.db, BOT, now, Duration::minutes(2), 10)
         .await
         .unwrap();
     assert!(none_yet.is_empty(), "not abandoned yet: {none_yet:?}");
     f.clock.advance(Duration::minutes(3));
-    let taken = inbound::take_stale(&f.ctx.db, BOT, f.ctx.now(), Duration::minutes(2), 10)
+    let taken = log::take_stale(&f.ctx.db, BOT, f.ctx.now(), Duration::minutes(2), 10)
         .await
         .unwrap();
     assert_eq!(taken, vec![(1, "{\"a\":1}".to_owned())]);
-    assert_eq!(inbound::pending(&f.ctx.db, BOT).await.unwrap(), vec![1]);
+    assert_eq!(log::pending(&f.ctx.db, BOT).await.unwrap(), vec![1]);
 }
 
 #[tokio::test]
 async fn concurrent_takers_take_each_abandoned_update_once() {
     let f = Arc::new(Fixture::new().await);
     for id in 1..=20 {
-        inbound::keep(&f.ctx.db, BOT, id, "{}", f.ctx.now())
+        log::keep(&f.ctx.db, BOT, id, "{}", f.ctx.now())
             .await
             .unwrap();
     }
@@ -61,7 +57,7 @@ async fn concurrent_takers_take_each_abandoned_update_once() {
     let takers = (0..4).map(|_| {
         let f = f.clone();
         tokio::spawn(async move {
-            inbound::take_stale(&f.ctx.db, BOT, f.ctx.now(), Duration::minutes(2), 100)
+            log::take_stale(&f.ctx.db, BOT, f.ctx.now(), Duration::minutes(2), 100)
                 .await
                 .unwrap()
         })
@@ -81,12 +77,12 @@ async fn a_poison_update_is_quarantined_after_its_first_fatal_replay_and_old_one
 {
     let f = Fixture::new().await;
     let photo = r#"{"update_id":1,"message":{"from":{"id":77},"photo":[]}}"#;
-    inbound::keep(&f.ctx.db, BOT, 1, photo, f.ctx.now())
+    log::keep(&f.ctx.db, BOT, 1, photo, f.ctx.now())
         .await
         .unwrap();
     let take = || async {
         f.clock.advance(Duration::minutes(3));
-        inbound::take_stale(&f.ctx.db, BOT, f.ctx.now(), Duration::minutes(2), 10)
+        log::take_stale(&f.ctx.db, BOT, f.ctx.now(), Duration::minutes(2), 10)
             .await
             .unwrap()
     };
@@ -136,7 +132,7 @@ async fn a_poison_update_is_quarantined_after_its_first_fatal_replay_and_old_one
         .await
         .unwrap();
     assert!(set_aside().await.is_empty());
-    assert!(inbound::pending(&f.ctx.db, BOT).await.unwrap().is_empty());
+    assert!(log::pending(&f.ctx.db, BOT).await.unwrap().is_empty());
     assert!(matches!(
         quarantine::decide(&f.ctx, &f.web(f.owner), poison.id, Decision::Discard).await,
         Err(domain::Error::NotFound { .. })
@@ -148,11 +144,11 @@ async fn a_poison_update_is_quarantined_after_its_first_fatal_replay_and_old_one
     );
     assert!(take().await.is_empty());
 
-    inbound::keep(&f.ctx.db, BOT, 2, "{}", f.ctx.now())
+    log::keep(&f.ctx.db, BOT, 2, "{}", f.ctx.now())
         .await
         .unwrap();
-    f.clock.advance(Duration::hours(inbound::REPLAY_HOURS + 1));
-    let taken = inbound::take_stale(&f.ctx.db, BOT, f.ctx.now(), Duration::minutes(2), 10)
+    f.clock.advance(Duration::hours(log::REPLAY_HOURS + 1));
+    let taken = log::take_stale(&f.ctx.db, BOT, f.ctx.now(), Duration::minutes(2), 10)
         .await
         .unwrap();
     assert!(
@@ -160,7 +156,7 @@ async fn a_poison_update_is_quarantined_after_its_first_fatal_replay_and_old_one
         "older than Telegram's 24 hours: {taken:?}"
     );
     assert_eq!(
-        inbound::prune(&f.ctx.db, f.ctx.now()).await.unwrap(),
+        log::prune(&f.ctx.db, f.ctx.now()).await.unwrap(),
         2,
         "housekeeping removes both"
     );

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use chrono::Duration;
-use domain::invites::{self, NewInvite};
-use domain::policy::{is_owner, role_in};
+use domain::kernel::policy::{is_owner, role_in};
+use domain::people::invites::{self, NewInvite};
 use domain::{Actor, Error, Role, StoreId, UserId};
 use sha2::{Digest, Sha256};
 
@@ -31,7 +31,7 @@ async fn a_link_gives_its_role_once_and_only_its_hash_is_kept() {
     let f = Fixture::new().await;
     let inv = f.invite(f.admin, Some(f.store), Role::Vendor).await;
     assert!(inv.token.len() >= 43);
-    let link = domain::deeplink::DeepLink::Invite(inv.token.clone());
+    let link = domain::kernel::deeplink::DeepLink::Invite(inv.token.clone());
     assert!(link.to_payload().is_ok(), "fits Telegram: {}", inv.token);
     assert!(
         inv.token
@@ -208,10 +208,10 @@ async fn an_inviter_who_lost_the_authority_meanwhile_invites_nobody() {
     let removed = f
         .invite(f.other_admin, Some(f.other_store), Role::Vendor)
         .await;
-    domain::staff::change_role(&f.ctx, &f.web(f.owner), f.admin, f.store, Role::Vendor)
+    domain::people::staff::change_role(&f.ctx, &f.web(f.owner), f.admin, f.store, Role::Vendor)
         .await
         .unwrap();
-    domain::staff::revoke(&f.ctx, &f.web(f.owner), f.other_admin, Some(f.other_store))
+    domain::people::staff::revoke(&f.ctx, &f.web(f.owner), f.other_admin, Some(f.other_store))
         .await
         .unwrap();
     for inv in [&demoted, &removed] {

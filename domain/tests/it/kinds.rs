@@ -3,10 +3,13 @@
 use std::fmt::Debug;
 
 use chrono::Duration;
-use domain::audit::{self, AuditFilter, Entry};
-use domain::auth::challenge;
-use domain::orders::{decide, queries};
-use domain::{Actor, Channel, Error, OrderStatus, ReceiptStatus, Role, invites, policy, staff};
+use domain::ordering::orders::{decide, queries};
+use domain::people::auth::challenge;
+use domain::platform::audit::{self, AuditFilter, Entry};
+use domain::{
+    Actor, Channel, Error, OrderStatus, ReceiptStatus, Role, kernel::policy, people::invites,
+    people::staff,
+};
 use entity::kinds::ChallengeStatus;
 use entity::{login_challenges, order_history, orders, receipts, staff_roles};
 use sea_orm::ActiveValue::{NotSet, Set};

@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use chrono::Utc;
 use domain::Ctx;
-use domain::clock::SystemClock;
-use domain::events::bus::EventBus;
-use domain::events::local_bus::{LocalBus, LocalBusOptions};
-use domain::events::outbox;
+use domain::kernel::clock::SystemClock;
+use domain::platform::events::bus::EventBus;
+use domain::platform::events::local_bus::{LocalBus, LocalBusOptions};
+use domain::platform::events::outbox;
 use sea_orm::{DatabaseConnection, DbBackend, TransactionTrait};
 use testkit::TestDb;
 

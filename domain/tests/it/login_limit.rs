@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use domain::Ctx;
-use domain::auth::challenge::{self, PER_IP_LIMIT, PER_IP_WINDOW_SECS};
-use domain::events::bus::InProcessBus;
+use domain::people::auth::challenge::{self, PER_IP_LIMIT, PER_IP_WINDOW_SECS};
+use domain::platform::events::bus::InProcessBus;
 
 use crate::support::Fixture;
 

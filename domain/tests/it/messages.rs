@@ -1,5 +1,5 @@
 //! Every error a user can see has its text in every language.
-use domain::error::USER_KEYS;
+use domain::kernel::error::USER_KEYS;
 use domain::{Error, OrderStatus};
 use i18n::{ArgValue, Lang};
 
@@ -9,7 +9,7 @@ fn every_user_facing_error_key_exists_in_every_locale() {
         for key in USER_KEYS {
             assert!(i18n::has_key(lang, key), "{key} missing in {lang:?}");
         }
-        for key in domain::receipts::pipeline::REJECTION_KEYS {
+        for key in files::inspect::REJECTION_KEYS {
             assert!(i18n::has_key(lang, key), "{key} missing in {lang:?}");
         }
         for status in OrderStatus::ALL {

@@ -1,15 +1,15 @@
 //! Who is told what: customers about their orders, staff about receipts to check; and the
 //! first-run owner claim.
-use domain::events::{DomainEvent, outbox};
-use domain::inbox::Payload;
-use domain::notifications::{What, for_event};
-use domain::orders::{decide, fulfil};
-use domain::{Actor, Error, Role, bootstrap};
+use domain::messaging::centre::Payload;
+use domain::messaging::notifications::{What, for_event};
+use domain::ordering::orders::{decide, fulfil};
+use domain::platform::events::{DomainEvent, outbox};
+use domain::{Actor, Error, Role, operations::bootstrap};
 use sea_orm::EntityTrait;
 
 use crate::support::{Fixture, user};
 
-async fn events_since(f: &Fixture, after: i64) -> Vec<domain::events::Published> {
+async fn events_since(f: &Fixture, after: i64) -> Vec<domain::platform::events::Published> {
     outbox::since(&f.ctx.db, after, 1000).await.unwrap()
 }
 
@@ -33,7 +33,7 @@ async fn a_new_receipt_goes_to_admins_and_owners_who_have_not_muted_it() {
     let order = f.order(1).await;
     // The other store's admin and the vendor are not told; a muted admin neither.
     let muted = user(&f.ctx, 9, "mute").await;
-    domain::staff::grant(
+    domain::people::staff::grant(
         &f.ctx,
         &Actor::operator(),
         muted,
@@ -42,7 +42,7 @@ async fn a_new_receipt_goes_to_admins_and_owners_who_have_not_muted_it() {
     )
     .await
     .unwrap();
-    domain::staff::set_receipt_alerts(&f.ctx.db, muted, f.store, false)
+    domain::people::staff::set_receipt_alerts(&f.ctx.db, muted, f.store, false)
         .await
         .unwrap();
     let before = last_id(&f).await;
@@ -119,7 +119,7 @@ async fn the_owner_claim_link_works_once_and_only_without_an_owner() {
         "there is an owner already"
     );
     // A fresh installation: no owner yet.
-    domain::staff::grant(&f.ctx, &Actor::operator(), f.admin, Role::Owner, None)
+    domain::people::staff::grant(&f.ctx, &Actor::operator(), f.admin, Role::Owner, None)
         .await
         .unwrap();
     let db = &f.ctx.db;
@@ -134,7 +134,7 @@ async fn the_owner_claim_link_works_once_and_only_without_an_owner() {
         .unwrap()
         .expect("a code");
     assert!(
-        domain::deeplink::DeepLink::Claim(code.clone())
+        domain::kernel::deeplink::DeepLink::Claim(code.clone())
             .to_payload()
             .is_ok(),
         "fits Telegram's start payload"
@@ -146,7 +146,11 @@ async fn the_owner_claim_link_works_once_and_only_without_an_owner() {
     bootstrap::claim(&f.ctx, &f.bot(f.stranger), &code)
         .await
         .unwrap();
-    assert!(domain::policy::is_owner(db, f.stranger).await.unwrap());
+    assert!(
+        domain::kernel::policy::is_owner(db, f.stranger)
+            .await
+            .unwrap()
+    );
     let again = bootstrap::claim(&f.ctx, &f.bot(f.customer), &code)
         .await
         .unwrap_err();
@@ -154,7 +158,11 @@ async fn the_owner_claim_link_works_once_and_only_without_an_owner() {
         matches!(again, Error::NotFound { .. }),
         "single use: {again:?}"
     );
-    assert!(!domain::policy::is_owner(db, f.customer).await.unwrap());
+    assert!(
+        !domain::kernel::policy::is_owner(db, f.customer)
+            .await
+            .unwrap()
+    );
     let _ = DomainEvent::StoreCreated {
         store_id: f.store,
         slug: String::new(),
@@ -183,24 +191,43 @@ async fn the_notification_center_gets_each_new_receipt_once() {
     let f = Fixture::new().await;
     let order = f.order(1).await;
     f.receipt(order, &"d".repeat(64)).await;
-    domain::inbox::fill(&f.ctx, "w1").await.unwrap();
-    assert_eq!(domain::inbox::unread(&f.ctx.db, f.admin).await.unwrap(), 1);
-    assert_eq!(domain::inbox::unread(&f.ctx.db, f.owner).await.unwrap(), 1);
+    domain::messaging::centre::fill(&f.ctx, "w1").await.unwrap();
     assert_eq!(
-        domain::inbox::unread(&f.ctx.db, f.vendor).await.unwrap(),
+        domain::messaging::centre::unread(&f.ctx.db, f.admin)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        domain::messaging::centre::unread(&f.ctx.db, f.owner)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        domain::messaging::centre::unread(&f.ctx.db, f.vendor)
+            .await
+            .unwrap(),
         0,
         "vendors don't decide payments"
     );
     assert_eq!(
-        domain::inbox::unread(&f.ctx.db, f.other_admin)
+        domain::messaging::centre::unread(&f.ctx.db, f.other_admin)
             .await
             .unwrap(),
         0
     );
     // Another pass (or another instance) adds nothing.
-    domain::inbox::fill(&f.ctx, "w1").await.unwrap();
-    assert_eq!(domain::inbox::unread(&f.ctx.db, f.admin).await.unwrap(), 1);
-    let latest = domain::inbox::latest(&f.ctx.db, f.admin, 10).await.unwrap();
+    domain::messaging::centre::fill(&f.ctx, "w1").await.unwrap();
+    assert_eq!(
+        domain::messaging::centre::unread(&f.ctx.db, f.admin)
+            .await
+            .unwrap(),
+        1
+    );
+    let latest = domain::messaging::centre::latest(&f.ctx.db, f.admin, 10)
+        .await
+        .unwrap();
     assert_eq!(
         latest[0].payload,
         Payload::NewReceipt {
@@ -209,12 +236,21 @@ async fn the_notification_center_gets_each_new_receipt_once() {
         }
     );
     assert_eq!(
-        domain::inbox::mark_all_read(&f.ctx, f.admin).await.unwrap(),
+        domain::messaging::centre::mark_all_read(&f.ctx, f.admin)
+            .await
+            .unwrap(),
         1
     );
-    assert_eq!(domain::inbox::unread(&f.ctx.db, f.admin).await.unwrap(), 0);
     assert_eq!(
-        domain::inbox::unread(&f.ctx.db, f.owner).await.unwrap(),
+        domain::messaging::centre::unread(&f.ctx.db, f.admin)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        domain::messaging::centre::unread(&f.ctx.db, f.owner)
+            .await
+            .unwrap(),
         1,
         "each person's own"
     );
@@ -224,7 +260,7 @@ async fn the_notification_center_gets_each_new_receipt_once() {
 /// when the table says so; each one the center shows is stored and read back as it was.
 #[tokio::test]
 async fn every_kind_is_in_the_table_and_the_center_keeps_what_it_shows() {
-    use domain::deliveries::{DeliveryChannel, KINDS, kind_of};
+    use domain::messaging::deliveries::{DeliveryChannel, KINDS, kind_of};
     use sea_orm::{ActiveValue::NotSet, Set};
     let f = Fixture::new().await;
     let every = testkit::notices::every_kind(&f.ctx).await;
@@ -262,7 +298,7 @@ async fn every_kind_is_in_the_table_and_the_center_keeps_what_it_shows() {
             .unwrap();
         shown.push(payload);
     }
-    let mut read: Vec<Payload> = domain::inbox::latest(&f.ctx.db, f.admin, 10)
+    let mut read: Vec<Payload> = domain::messaging::centre::latest(&f.ctx.db, f.admin, 10)
         .await
         .unwrap()
         .into_iter()

@@ -2,8 +2,8 @@
 //! account cannot reserve a store's whole stock with one checkout after another.
 use std::sync::Arc;
 
-use domain::cart;
-use domain::orders::{NewOrder, decide, fulfil};
+use domain::ordering::cart;
+use domain::ordering::orders::{NewOrder, decide, fulfil};
 use domain::{Error, OrderId, OrderStatus};
 
 use crate::support::{Fixture, delivery, one_winner, product};
@@ -28,7 +28,7 @@ async fn a_customer_is_refused_beyond_the_cap_until_an_order_is_paid_or_cancelle
     let first = f.order(1).await;
     let second = f.order_in_review(1).await;
     let (by_customer, one) = (f.bot(f.customer), f.new_order(1));
-    let place = || domain::orders::place(&f.ctx, &by_customer, &one);
+    let place = || domain::ordering::orders::place(&f.ctx, &by_customer, &one);
     refused(place().await, 2);
     // Nothing of the refused order is left: no row, no reservation, no event.
     assert_eq!(f.count("orders", "1 = 1").await, 2);
@@ -47,7 +47,7 @@ async fn a_customer_is_refused_beyond_the_cap_until_an_order_is_paid_or_cancelle
         items: vec![(elsewhere, 1)],
         delivery: delivery(),
     };
-    domain::orders::place(&f.ctx, &f.bot(f.customer), &other)
+    domain::ordering::orders::place(&f.ctx, &f.bot(f.customer), &other)
         .await
         .unwrap();
     // Another customer is not affected.
@@ -55,11 +55,11 @@ async fn a_customer_is_refused_beyond_the_cap_until_an_order_is_paid_or_cancelle
         customer: f.stranger,
         ..f.new_order(1)
     };
-    domain::orders::place(&f.ctx, &f.bot(f.stranger), &someone)
+    domain::ordering::orders::place(&f.ctx, &f.bot(f.stranger), &someone)
         .await
         .unwrap();
     // Staff placing an order for the customer (on the phone, say) are not capped.
-    domain::orders::place(&f.ctx, &f.web(f.admin), &f.new_order(1))
+    domain::ordering::orders::place(&f.ctx, &f.web(f.admin), &f.new_order(1))
         .await
         .unwrap();
     refused(place().await, 2);
@@ -72,7 +72,7 @@ async fn a_customer_is_refused_beyond_the_cap_until_an_order_is_paid_or_cancelle
         .await
         .unwrap();
     let staffs: OrderId = OrderId(
-        domain::orders::queries::of_customer(&f.ctx.db, f.customer, 10)
+        domain::ordering::orders::queries::of_customer(&f.ctx.db, f.customer, 10)
             .await
             .unwrap()
             .into_iter()
@@ -134,7 +134,7 @@ async fn concurrent_checkouts_of_one_customer_cannot_both_pass_the_cap() {
     let tasks = (0..10).map(|_| {
         let f = f.clone();
         tokio::spawn(async move {
-            domain::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(1)).await
+            domain::ordering::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(1)).await
         })
     });
     for e in one_winner(tasks).await {
@@ -152,7 +152,7 @@ async fn concurrent_checkouts_of_one_customer_cannot_both_pass_the_cap() {
         &f.ctx,
         &f.bot(f.customer),
         OrderId(
-            domain::orders::queries::of_customer(&f.ctx.db, f.customer, 1)
+            domain::ordering::orders::queries::of_customer(&f.ctx.db, f.customer, 1)
                 .await
                 .unwrap()[0]
                 .id,
@@ -173,7 +173,7 @@ async fn concurrent_checkouts_of_one_customer_cannot_both_pass_the_cap() {
     let direct = {
         let f = f.clone();
         tokio::spawn(async move {
-            domain::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(1)).await
+            domain::ordering::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(1)).await
         })
     };
     for e in one_winner([by_cart, direct]).await {

@@ -2,8 +2,8 @@
 //! committed event at least once and in order; only the lease holder relays.
 use std::sync::{Arc, Mutex};
 
-use domain::events::bus::EventBus;
-use domain::events::{DomainEvent, Published, outbox};
+use domain::platform::events::bus::EventBus;
+use domain::platform::events::{DomainEvent, Published, outbox};
 use domain::{Ctx, Result, StoreId};
 use futures::future::BoxFuture;
 use sea_orm::TransactionTrait;
@@ -81,7 +81,7 @@ async fn rolled_back_events_are_never_published() {
     assert_eq!(bus.seen().len(), before);
     assert_eq!(f.count("outbox_events", "payload LIKE '%ghost%'").await, 0);
     // A failed service call rolls its event back too.
-    let err = domain::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(11)).await;
+    let err = domain::ordering::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(11)).await;
     assert!(err.is_err());
     assert_eq!(outbox::relay_once(&ctx, "r", 100).await.unwrap(), 0);
 }

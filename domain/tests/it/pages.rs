@@ -1,8 +1,8 @@
 //! Keyset pages of the orders list: every order exactly once, newest first, also when many
 //! orders share one `created_at` (the id breaks the tie).
 use chrono::Duration;
-use domain::orders::place;
-use domain::orders::queries::{self, Cursor};
+use domain::ordering::orders::place;
+use domain::ordering::orders::queries::{self, Cursor};
 
 use crate::support::{Fixture, product};
 

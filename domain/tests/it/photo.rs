@@ -1,14 +1,14 @@
 //! Product photos: screened like receipts, re-encoded so nothing of the upload but its pixels
 //! survives, stored under their own hash, set and removed by the store's catalog staff only.
 use domain::catalog::photo::{self, MAX_SIDE, PhotoProblem};
-use domain::receipts::ReceiptKind;
-use domain::receipts::pipeline::{Limits, sniff};
-use domain::receipts::storage::{MemoryStorage, ReceiptStorage, photo_key};
 use domain::{Actor, Error, ProductId};
+use files::FileKind;
+use files::inspect::{Limits, sniff};
+use files::store::{FileStore, MemoryStorage, photo_key};
 use image::{DynamicImage, ImageFormat, Rgba, RgbaImage};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use sha2::{Digest, Sha256};
-use testkit::files;
+use testkit::files as samples;
 
 use crate::support::Fixture;
 
@@ -69,7 +69,7 @@ async fn stored_photo(f: &Fixture, files: &MemoryStorage, width: u32, height: u3
     let key = photo_key_of(f, f.product).await.expect("a photo key");
     let bytes = files.get(&key).await.unwrap().expect("the stored photo");
     assert_eq!(key, photo_key(&sha256_hex(&bytes)).unwrap());
-    assert_eq!(sniff(&bytes), Some(ReceiptKind::Jpeg));
+    assert_eq!(sniff(&bytes), Some(FileKind::Jpeg));
     let decoded = image::load_from_memory_with_format(&bytes, ImageFormat::Jpeg).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (width, height));
     bytes
@@ -81,8 +81,8 @@ async fn a_jpeg_is_re_encoded_without_metadata_or_trailing_payload() {
     let files = MemoryStorage::new();
     let events = product_events(&f).await;
     // EXIF (rotate 90°, a GPS comment) and, after the image, a script and a ZIP header.
-    let mut input = files::jpeg_with_exif(800, 600);
-    input.extend(files::POLYGLOT_PAYLOAD);
+    let mut input = samples::jpeg_with_exif(800, 600);
+    input.extend(samples::POLYGLOT_PAYLOAD);
     let p = upload(&f, &files, &f.web(f.admin), input.clone())
         .await
         .unwrap();
@@ -119,7 +119,7 @@ async fn png_and_webp_become_jpegs_no_larger_than_the_limit() {
     let f = Fixture::new().await;
     let files = MemoryStorage::new();
     // Half-transparent PNG, wider than the limit: scaled down, flattened onto white.
-    let png = files::encode(
+    let png = samples::encode(
         DynamicImage::ImageRgba8(RgbaImage::from_pixel(3000, 1500, Rgba([0, 0, 0, 0]))),
         ImageFormat::Png,
     );
@@ -132,8 +132,8 @@ async fn png_and_webp_become_jpegs_no_larger_than_the_limit() {
         "transparent is white: {r} {g} {b}"
     );
 
-    let webp = files::encode(
-        DynamicImage::ImageRgb8(files::gradient_rgb(320, 200)),
+    let webp = samples::encode(
+        DynamicImage::ImageRgb8(samples::gradient_rgb(320, 200)),
         ImageFormat::WebP,
     );
     upload(&f, &files, &f.web(f.vendor), webp).await.unwrap();
@@ -145,10 +145,10 @@ async fn hostile_and_wrong_files_are_refused_and_change_nothing() {
     let f = Fixture::new().await;
     let files = MemoryStorage::new();
     let limits = photo::limits();
-    let whole = files::jpeg(400, 300);
-    let mut too_big = files::jpeg(16, 16);
+    let whole = samples::jpeg(400, 300);
+    let mut too_big = samples::jpeg(16, 16);
     too_big.resize(limits.max_bytes + 1, 0);
-    let active_pdf = files::plain_pdf(
+    let active_pdf = samples::plain_pdf(
         1,
         "/OpenAction 6 0 R",
         &["<< /S /JavaScript /JS (app.alert(1)) >>".to_owned()],
@@ -164,7 +164,7 @@ async fn hostile_and_wrong_files_are_refused_and_change_nothing() {
         ),
         (
             "a PDF",
-            files::plain_pdf(1, "", &[]),
+            samples::plain_pdf(1, "", &[]),
             PhotoProblem::NotAnImage,
         ),
         ("a PDF with a script", active_pdf, PhotoProblem::NotAnImage),
@@ -185,15 +185,19 @@ async fn hostile_and_wrong_files_are_refused_and_change_nothing() {
         ),
         (
             "30000×30000 claimed",
-            files::png_header(30_000, 30_000),
+            samples::png_header(30_000, 30_000),
             PhotoProblem::TooLarge,
         ),
         (
             "a decompression bomb",
-            files::png_zeros(10_000, 10_000),
+            samples::png_zeros(10_000, 10_000),
             PhotoProblem::TooLarge,
         ),
-        ("a 21:1 strip", files::jpeg(2100, 100), PhotoProblem::Shape),
+        (
+            "a 21:1 strip",
+            samples::jpeg(2100, 100),
+            PhotoProblem::Shape,
+        ),
     ];
     for (what, bytes, problem) in cases {
         let err = upload(&f, &files, &f.web(f.admin), bytes)
@@ -213,11 +217,11 @@ async fn hostile_and_wrong_files_are_refused_and_change_nothing() {
 async fn a_pdf_is_refused_with_a_translated_reason() {
     let f = Fixture::new().await;
     let files = MemoryStorage::new();
-    let err = upload(&f, &files, &f.web(f.admin), files::plain_pdf(1, "", &[]))
+    let err = upload(&f, &files, &f.web(f.admin), samples::plain_pdf(1, "", &[]))
         .await
         .unwrap_err();
     assert_eq!(err.key(), "error-photo-type");
-    assert!(domain::error::USER_KEYS.contains(&err.key()));
+    assert!(domain::kernel::error::USER_KEYS.contains(&err.key()));
     for lang in i18n::Lang::ALL {
         let text = i18n::t(lang, err.key());
         assert!(text.contains("JPEG") && text != err.key(), "{lang}: {text}");
@@ -238,7 +242,7 @@ async fn a_pdf_is_refused_with_a_translated_reason() {
 async fn only_catalog_staff_of_the_store_may_touch_the_photo() {
     let f = Fixture::new().await;
     let files = MemoryStorage::new();
-    let jpeg = files::jpeg(64, 48);
+    let jpeg = samples::jpeg(64, 48);
     // Another store's admin, a customer, a stranger: the product does not exist for them, and
     // nothing is decoded or stored on their behalf.
     for who in [f.other_admin, f.customer, f.stranger] {
@@ -281,7 +285,7 @@ async fn only_catalog_staff_of_the_store_may_touch_the_photo() {
         &photo::limits(),
         &f.web(f.admin),
         ProductId(999_999),
-        files::jpeg(8, 8),
+        samples::jpeg(8, 8),
     )
     .await
     .unwrap_err();
@@ -295,17 +299,17 @@ async fn only_catalog_staff_of_the_store_may_touch_the_photo() {
 async fn a_photo_is_replaced_and_removed_with_an_audit_trail() {
     let f = Fixture::new().await;
     let files = MemoryStorage::new();
-    let first = upload(&f, &files, &f.web(f.admin), files::jpeg(64, 48))
+    let first = upload(&f, &files, &f.web(f.admin), samples::jpeg(64, 48))
         .await
         .unwrap()
         .photo_key;
-    let second = upload(&f, &files, &f.web(f.vendor), files::jpeg(48, 64))
+    let second = upload(&f, &files, &f.web(f.vendor), samples::jpeg(48, 64))
         .await
         .unwrap()
         .photo_key;
     assert_ne!(first, second);
     // The same picture again changes nothing and is not logged.
-    upload(&f, &files, &f.web(f.vendor), files::jpeg(48, 64))
+    upload(&f, &files, &f.web(f.vendor), samples::jpeg(48, 64))
         .await
         .unwrap();
     let removed = photo::remove(&f.ctx, &f.web(f.admin), f.product)
@@ -348,7 +352,7 @@ async fn concurrent_uploads_leave_an_unbroken_audit_chain() {
     let f = Fixture::new().await;
     let files = MemoryStorage::new();
     let who = f.web(f.admin);
-    let uploads = (0..4).map(|i| upload(&f, &files, &who, files::jpeg(40 + i, 30)));
+    let uploads = (0..4).map(|i| upload(&f, &files, &who, samples::jpeg(40 + i, 30)));
     for result in futures::future::join_all(uploads).await {
         result.unwrap();
     }
@@ -372,7 +376,7 @@ async fn reencode_honours_the_limits_it_is_given() {
         thumb_size: 100,
         ..photo::limits()
     };
-    let out = photo::reencode(files::jpeg(400, 200), &small)
+    let out = photo::reencode(samples::jpeg(400, 200), &small)
         .await
         .unwrap();
     let decoded = image::load_from_memory(&out).unwrap();
@@ -384,7 +388,7 @@ fn photo_keys_are_made_from_a_hash_only() {
     let sha = "ab".repeat(32);
     let key = photo_key(&sha).unwrap();
     assert_eq!(key, format!("photos/ab/ab/{sha}.jpg"));
-    assert!(domain::receipts::storage::is_valid_key(&key));
+    assert!(files::store::is_valid_key(&key));
     for bad in [
         "",
         "../../etc/passwd",

@@ -1,7 +1,7 @@
 //! Concurrency: racing deciders, a stampede of orders on scarce stock, cancel vs expiry.
 use std::sync::Arc;
 
-use domain::orders::{decide, fulfil};
+use domain::ordering::orders::{decide, fulfil};
 use domain::{Actor, Error, OrderStatus};
 use futures::future::join_all;
 
@@ -50,7 +50,7 @@ async fn two_hundred_orders_for_ten_in_stock() {
     let tasks = (0..200).map(|_| {
         let f = f.clone();
         tokio::spawn(async move {
-            domain::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(1)).await
+            domain::ordering::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(1)).await
         })
     });
     let results: Vec<_> = join_all(tasks)
@@ -102,7 +102,9 @@ async fn orders_racing_stock_adjustments_never_oversell() {
                     "{r:?}"
                 );
             } else {
-                let r = domain::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(1)).await;
+                let r =
+                    domain::ordering::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(1))
+                        .await;
                 assert!(matches!(r, Ok(_) | Err(Error::OutOfStock { .. })), "{r:?}");
             }
         }));
@@ -160,7 +162,7 @@ async fn cancel_and_expiry_release_stock_exactly_once() {
 async fn two_owners_removing_each_other_leave_one() {
     let f = Arc::new(Fixture::new().await);
     let second = user(&f.ctx, 7, "olga").await;
-    domain::staff::grant(
+    domain::people::staff::grant(
         &f.ctx,
         &Actor::operator(),
         second,
@@ -172,10 +174,10 @@ async fn two_owners_removing_each_other_leave_one() {
     let (a, b) = {
         let (f1, f2) = (f.clone(), f.clone());
         let one = tokio::spawn(async move {
-            domain::staff::revoke(&f1.ctx, &f1.web(f1.owner), second, None).await
+            domain::people::staff::revoke(&f1.ctx, &f1.web(f1.owner), second, None).await
         });
         let two = tokio::spawn(async move {
-            domain::staff::revoke(&f2.ctx, &f2.web(second), f2.owner, None).await
+            domain::people::staff::revoke(&f2.ctx, &f2.web(second), f2.owner, None).await
         });
         (one.await.unwrap(), two.await.unwrap())
     };
@@ -188,7 +190,7 @@ async fn two_owners_removing_each_other_leave_one() {
         ),
         "{loser:?}"
     );
-    assert!(domain::staff::has_owner(&f.ctx.db).await.unwrap());
+    assert!(domain::people::staff::has_owner(&f.ctx.db).await.unwrap());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -198,7 +200,7 @@ async fn twenty_staff_taking_one_order_one_gets_it() {
     let mut staff = Vec::new();
     for i in 0..20 {
         let u = user(&f.ctx, 500 + i, &format!("staff{i}")).await;
-        domain::staff::grant(
+        domain::people::staff::grant(
             &f.ctx,
             &Actor::operator(),
             u,

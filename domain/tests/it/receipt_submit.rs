@@ -1,16 +1,16 @@
 //! A receipt arriving in one call (`receipts::submit`): the order is checked before anything is
 //! stored, then the file is kept and attached.
-use domain::orders::decide;
-use domain::receipts::pipeline::{self, Inspected};
-use domain::receipts::storage::{MemoryStorage, ReceiptStorage};
-use domain::receipts::{TelegramFile, submit};
+use domain::ordering::orders::decide;
+use domain::ordering::receipts::{TelegramFile, submit};
 use domain::{Actor, Error, OrderId, OrderStatus};
-use testkit::files;
+use files::inspect::{self, Inspected};
+use files::store::{FileStore, MemoryStorage};
+use testkit::files as samples;
 
 use crate::support::Fixture;
 
 async fn photo() -> Inspected {
-    pipeline::inspect(files::jpeg(320, 200), &pipeline::Limits::default())
+    inspect::inspect(samples::jpeg(320, 200), &inspect::Limits::default())
         .await
         .unwrap()
 }
@@ -67,7 +67,7 @@ async fn a_receipt_for_an_order_that_takes_none_stores_nothing() {
     let paid = f.order_in_review(1).await;
     decide::verify(&f.ctx, &f.web(f.admin), paid).await.unwrap();
     let cancelled = f.order(1).await;
-    domain::orders::fulfil::cancel(&f.ctx, &Actor::operator(), cancelled, None)
+    domain::ordering::orders::fulfil::cancel(&f.ctx, &Actor::operator(), cancelled, None)
         .await
         .unwrap();
     let open = f.order(1).await;

@@ -3,9 +3,9 @@
 //! delivered once and in id order. Each test has a channel of its own, so they run in parallel.
 use std::time::Duration;
 
-use domain::events::bus::EventBus;
-use domain::events::outbox;
-use domain::events::redis_bus::{RedisBus, RedisBusOptions};
+use domain::platform::events::bus::EventBus;
+use domain::platform::events::outbox;
+use domain::platform::events::redis_bus::{RedisBus, RedisBusOptions};
 use sea_orm::DatabaseConnection;
 use testkit::TestDb;
 

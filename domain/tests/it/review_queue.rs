@@ -1,7 +1,7 @@
 //! The verification queue loads a page's details together (one query per table): each order
 //! still gets exactly its own items, timeline and receipts.
 use domain::OrderId;
-use domain::orders::queries;
+use domain::ordering::orders::queries;
 
 use crate::support::{Fixture, product};
 
@@ -16,7 +16,7 @@ async fn each_queued_order_carries_only_its_own_details() {
             new.store = f.other_store;
         }
         new.items = items;
-        let o = domain::orders::place(&f.ctx, &f.bot(f.customer), &new)
+        let o = domain::ordering::orders::place(&f.ctx, &f.bot(f.customer), &new)
             .await
             .unwrap();
         OrderId(o.id)

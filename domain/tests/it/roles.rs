@@ -2,8 +2,8 @@
 //! store-scoped, and the last OWNER stays (also when two OWNERs demote each other at once).
 use std::sync::Arc;
 
-use domain::policy::{is_owner, role_in};
-use domain::staff::{change_role, grant};
+use domain::kernel::policy::{is_owner, role_in};
+use domain::people::staff::{change_role, grant};
 use domain::{Actor, Error, Role};
 
 use crate::support::{Fixture, one_winner, user};

@@ -1,6 +1,6 @@
 //! Granting roles: never above your own, store-scoped, last OWNER stays; revocation bites at once.
-use domain::orders::decide;
-use domain::staff::{grant, revoke};
+use domain::ordering::orders::decide;
+use domain::people::staff::{grant, revoke};
 use domain::stores::NewStore;
 use domain::{Actor, Error, Role};
 

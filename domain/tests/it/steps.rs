@@ -1,6 +1,6 @@
 //! What each actor is offered on an order (`available_steps`), and that taking a step succeeds
 //! exactly when it was offered.
-use domain::orders::{NewOrder, Step, available_steps, decide, fulfil};
+use domain::ordering::orders::{NewOrder, Step, available_steps, decide, fulfil};
 use domain::{Actor, Error, OrderId, OrderStatus, Result, UserId};
 use entity::orders::Model as Order;
 
@@ -30,7 +30,7 @@ async fn order_in(f: &Fixture, customer: UserId, status: OrderStatus) -> Order {
         customer,
         ..f.new_order(1)
     };
-    let placed = domain::orders::place(&f.ctx, &f.bot(customer), &new)
+    let placed = domain::ordering::orders::place(&f.ctx, &f.bot(customer), &new)
         .await
         .unwrap();
     let id = OrderId(placed.id);
@@ -44,9 +44,9 @@ async fn order_in(f: &Fixture, customer: UserId, status: OrderStatus) -> Order {
         OrderStatus::Completed => &[Step::Verify, Step::Ship, Step::Complete],
     };
     if status != OrderStatus::AwaitingPayment && status != OrderStatus::Cancelled {
-        let receipt = domain::receipts::NewReceipt {
+        let receipt = domain::ordering::receipts::NewReceipt {
             order: id,
-            kind: domain::receipts::ReceiptKind::Jpeg,
+            kind: files::FileKind::Jpeg,
             sha256: format!("{:064x}", id.0),
             size_bytes: 1000,
             storage_key: None,
@@ -55,7 +55,7 @@ async fn order_in(f: &Fixture, customer: UserId, status: OrderStatus) -> Order {
             width: None,
             height: None,
         };
-        domain::receipts::attach(&f.ctx, &f.bot(customer), &receipt)
+        domain::ordering::receipts::attach(&f.ctx, &f.bot(customer), &receipt)
             .await
             .unwrap();
     }
@@ -226,9 +226,11 @@ async fn a_step_never_offered_to_someone_is_forbidden_one_not_offered_now_says_w
     );
     assert_eq!(f.status(id).await, OrderStatus::PaymentReview);
     // Asking first (a reason before rejecting) gives the same answers.
-    let asked = domain::orders::allowed(&f.ctx.db, &f.web(f.vendor), id, Step::Reject).await;
+    let asked =
+        domain::ordering::orders::allowed(&f.ctx.db, &f.web(f.vendor), id, Step::Reject).await;
     assert!(matches!(asked, Err(Error::Forbidden)), "{asked:?}");
-    let asked = domain::orders::allowed(&f.ctx.db, &f.web(f.admin), id, Step::Reject).await;
+    let asked =
+        domain::ordering::orders::allowed(&f.ctx.db, &f.web(f.admin), id, Step::Reject).await;
     assert_eq!(asked.unwrap().id, in_review.id);
 }
 
@@ -240,7 +242,8 @@ async fn a_customer_finds_their_order_by_number_and_their_orders_open_for_a_rece
     let _cancelled = order_in(&f, f.customer, OrderStatus::Cancelled).await;
     let in_review = order_in(&f, f.customer, OrderStatus::PaymentReview).await;
     let _not_theirs = order_in(&f, f.stranger, OrderStatus::AwaitingPayment).await;
-    let queries = |limit| domain::orders::queries::accepting_receipts(&f.ctx.db, f.customer, limit);
+    let queries =
+        |limit| domain::ordering::orders::queries::accepting_receipts(&f.ctx.db, f.customer, limit);
     let open: Vec<i64> = queries(50).await.unwrap().iter().map(|o| o.id).collect();
     assert_eq!(open, vec![in_review.id, waiting.id], "newest first");
     assert_eq!(queries(1).await.unwrap().len(), 1);
@@ -253,12 +256,12 @@ async fn a_customer_finds_their_order_by_number_and_their_orders_open_for_a_rece
         items: vec![(cup, 1)],
         delivery: delivery(),
     };
-    let elsewhere = domain::orders::place(&f.ctx, &f.bot(f.customer), &new)
+    let elsewhere = domain::ordering::orders::place(&f.ctx, &f.bot(f.customer), &new)
         .await
         .unwrap();
     assert_eq!(elsewhere.number, paid.number);
     let by_number = |customer, store, number| {
-        domain::orders::queries::of_customer_by_number(&f.ctx.db, customer, store, number)
+        domain::ordering::orders::queries::of_customer_by_number(&f.ctx.db, customer, store, number)
     };
     let found = by_number(f.customer, Some(f.store), paid.number).await;
     assert_eq!(found.unwrap().id, paid.id);

@@ -122,7 +122,7 @@ async fn products_sku_unique_per_store_and_inactive_ones_cannot_be_ordered() {
     products::update(&f.ctx, &f.web(f.vendor), f.product, changes)
         .await
         .unwrap();
-    let err = domain::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(1))
+    let err = domain::ordering::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(1))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::ProductUnavailable { .. }), "{err:?}");
@@ -147,7 +147,7 @@ async fn products_sku_unique_per_store_and_inactive_ones_cannot_be_ordered() {
 async fn out_of_stock_says_how_many_are_left() {
     let f = Fixture::new().await;
     f.order(8).await;
-    let err = domain::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(3))
+    let err = domain::ordering::orders::place(&f.ctx, &f.bot(f.customer), &f.new_order(3))
         .await
         .unwrap_err();
     assert!(
@@ -297,10 +297,15 @@ async fn the_low_stock_alert_fires_once_per_crossing() {
     .unwrap(); // 3: crossed again
     assert_eq!(alerts(&f).await, 2);
     // Staff who look after the catalog hear about it, in the notification center too.
-    domain::inbox::fill(&f.ctx, "w").await.unwrap();
-    assert_eq!(domain::inbox::unread(&f.ctx.db, f.vendor).await.unwrap(), 2);
+    domain::messaging::centre::fill(&f.ctx, "w").await.unwrap();
     assert_eq!(
-        domain::inbox::unread(&f.ctx.db, f.other_admin)
+        domain::messaging::centre::unread(&f.ctx.db, f.vendor)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        domain::messaging::centre::unread(&f.ctx.db, f.other_admin)
             .await
             .unwrap(),
         0

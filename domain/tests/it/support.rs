@@ -2,9 +2,9 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use domain::clock::ManualClock;
-use domain::events::bus::InProcessBus;
-use domain::orders::{Delivery, NewOrder};
+use domain::kernel::clock::ManualClock;
+use domain::ordering::orders::{Delivery, NewOrder};
+use domain::platform::events::bus::InProcessBus;
 use domain::{Actor, Channel, Ctx, OrderId, ProductId, Role, StoreId, UserId};
 use testkit::TestDb;
 
@@ -64,16 +64,16 @@ impl Fixture {
         let customer = user(&ctx, 100, "carol").await;
         let stranger = user(&ctx, 101, "sam").await;
         let op = Actor::operator();
-        domain::staff::grant(&ctx, &op, owner, Role::Owner, None)
+        domain::people::staff::grant(&ctx, &op, owner, Role::Owner, None)
             .await
             .unwrap();
-        domain::staff::grant(&ctx, &op, admin, Role::Admin, Some(store))
+        domain::people::staff::grant(&ctx, &op, admin, Role::Admin, Some(store))
             .await
             .unwrap();
-        domain::staff::grant(&ctx, &op, vendor, Role::Vendor, Some(store))
+        domain::people::staff::grant(&ctx, &op, vendor, Role::Vendor, Some(store))
             .await
             .unwrap();
-        domain::staff::grant(&ctx, &op, other_admin, Role::Admin, Some(other_store))
+        domain::people::staff::grant(&ctx, &op, other_admin, Role::Admin, Some(other_store))
             .await
             .unwrap();
         let product = product(&ctx, store, "MUG", 25_000, 10).await;
@@ -112,9 +112,13 @@ impl Fixture {
 
     /// An order placed by the customer, awaiting payment.
     pub async fn order(&self, qty: u32) -> OrderId {
-        let o = domain::orders::place(&self.ctx, &self.bot(self.customer), &self.new_order(qty))
-            .await
-            .unwrap();
+        let o = domain::ordering::orders::place(
+            &self.ctx,
+            &self.bot(self.customer),
+            &self.new_order(qty),
+        )
+        .await
+        .unwrap();
         OrderId(o.id)
     }
 
@@ -126,9 +130,9 @@ impl Fixture {
     }
 
     pub async fn receipt(&self, order: OrderId, sha: &str) -> entity::receipts::Model {
-        let new = domain::receipts::NewReceipt {
+        let new = domain::ordering::receipts::NewReceipt {
             order,
-            kind: domain::receipts::ReceiptKind::Jpeg,
+            kind: files::FileKind::Jpeg,
             sha256: sha.to_owned(),
             size_bytes: 1000,
             storage_key: None,
@@ -137,7 +141,7 @@ impl Fixture {
             width: Some(800),
             height: Some(600),
         };
-        domain::receipts::attach(&self.ctx, &self.bot(self.customer), &new)
+        domain::ordering::receipts::attach(&self.ctx, &self.bot(self.customer), &new)
             .await
             .unwrap()
     }

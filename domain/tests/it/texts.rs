@@ -1,9 +1,9 @@
 //! Per-language texts: a product's title and description, a store's payment instructions;
 //! what a customer sees in their language, else the default.
-use domain::audit::{AuditFilter, search};
 use domain::catalog::products::{self, NewProduct, ProductChanges};
 use domain::catalog::texts::{self, LANGS, Text, Texts};
-use domain::store_texts::{self, Instructions};
+use domain::platform::audit::{AuditFilter, search};
+use domain::stores::texts::{self as store_texts, Instructions};
 use domain::stores::{self, NewStore, StoreSettings};
 use domain::{Error, ProductId, StoreId};
 use i18n::{ArgValue, Lang};

@@ -1,5 +1,5 @@
 //! Every allowed transition and every forbidden one: wrong state, wrong role, other store.
-use domain::orders::{decide, fulfil};
+use domain::ordering::orders::{decide, fulfil};
 use domain::{Actor, Error, OrderId, OrderStatus, Result, UserId};
 use entity::orders::Model as Order;
 
@@ -151,7 +151,7 @@ async fn every_step_from_every_wrong_state_is_refused() {
     let op = Actor::operator();
     for step in STEPS {
         for from in OrderStatus::ALL {
-            if domain::orders::status::rule(from, target(step)).is_some() {
+            if domain::ordering::orders::status::rule(from, target(step)).is_some() {
                 continue;
             }
             let order = order_in(&f, from).await;
@@ -326,12 +326,18 @@ async fn unpaid_orders_expire_after_the_deadline_once() {
     let unpaid = f.order(4).await;
     let in_review = f.order_in_review(1).await;
     assert_eq!(
-        domain::worker::run_due_jobs(&f.ctx, "w1").await.unwrap(),
+        domain::operations::worker::run_due_jobs(&f.ctx, "w1")
+            .await
+            .unwrap(),
         0,
         "nothing scheduled yet"
     );
-    domain::worker::schedule_recurring(&f.ctx).await.unwrap();
-    domain::worker::run_due_jobs(&f.ctx, "w1").await.unwrap();
+    domain::operations::worker::schedule_recurring(&f.ctx)
+        .await
+        .unwrap();
+    domain::operations::worker::run_due_jobs(&f.ctx, "w1")
+        .await
+        .unwrap();
     assert_eq!(
         f.status(unpaid).await,
         OrderStatus::AwaitingPayment,
@@ -339,7 +345,9 @@ async fn unpaid_orders_expire_after_the_deadline_once() {
     );
     f.clock.advance(chrono::Duration::minutes(61));
     assert_eq!(
-        domain::worker::run_due_jobs(&f.ctx, "w1").await.unwrap(),
+        domain::operations::worker::run_due_jobs(&f.ctx, "w1")
+            .await
+            .unwrap(),
         2,
         "the expiry, and the hourly housekeeping"
     );
@@ -356,7 +364,12 @@ async fn unpaid_orders_expire_after_the_deadline_once() {
     );
     assert_eq!(f.count("order_history", &cond).await, 1);
     // Already ran for this minute: another worker finds nothing due.
-    assert_eq!(domain::worker::run_due_jobs(&f.ctx, "w2").await.unwrap(), 0);
+    assert_eq!(
+        domain::operations::worker::run_due_jobs(&f.ctx, "w2")
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 #[tokio::test]
@@ -366,18 +379,18 @@ async fn placing_validates_input_and_numbers_per_store() {
     let mut bad = f.new_order(1);
     bad.items.clear();
     assert!(matches!(
-        domain::orders::place(&f.ctx, &customer, &bad).await,
+        domain::ordering::orders::place(&f.ctx, &customer, &bad).await,
         Err(Error::EmptyOrder)
     ));
     let mut bad = f.new_order(1);
     bad.delivery.phone = "call me".into();
     assert!(matches!(
-        domain::orders::place(&f.ctx, &customer, &bad).await,
+        domain::ordering::orders::place(&f.ctx, &customer, &bad).await,
         Err(Error::Invalid { field: "phone" })
     ));
     let mut foreign = f.new_order(1);
     foreign.store = f.other_store;
-    let err = domain::orders::place(&f.ctx, &customer, &foreign)
+    let err = domain::ordering::orders::place(&f.ctx, &customer, &foreign)
         .await
         .unwrap_err();
     assert!(
@@ -385,14 +398,14 @@ async fn placing_validates_input_and_numbers_per_store() {
         "{err:?}"
     );
     // Someone else placing an order in the customer's name must be staff.
-    let err = domain::orders::place(&f.ctx, &f.bot(f.stranger), &f.new_order(1))
+    let err = domain::ordering::orders::place(&f.ctx, &f.bot(f.stranger), &f.new_order(1))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
-    let a = domain::orders::place(&f.ctx, &customer, &f.new_order(2))
+    let a = domain::ordering::orders::place(&f.ctx, &customer, &f.new_order(2))
         .await
         .unwrap();
-    let b = domain::orders::place(&f.ctx, &f.web(f.vendor), &f.new_order(1))
+    let b = domain::ordering::orders::place(&f.ctx, &f.web(f.vendor), &f.new_order(1))
         .await
         .unwrap();
     assert_eq!((a.number, b.number), (1001, 1002));

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use chrono::Duration;
-use domain::{dialogues, updates};
+use domain::platform::updates;
 use futures::future::join_all;
 use sea_orm::TransactionTrait;
 
@@ -16,13 +16,13 @@ async fn an_update_is_claimed_once() {
     let f = Fixture::new().await;
     let db = &f.ctx.db;
     let now = f.ctx.now();
-    assert!(!updates::seen(db, BOT, 1).await.unwrap());
-    assert!(updates::claim(db, BOT, 1, now).await.unwrap());
-    assert!(updates::seen(db, BOT, 1).await.unwrap());
-    assert!(!updates::claim(db, BOT, 1, now).await.unwrap());
+    assert!(!updates::claims::seen(db, BOT, 1).await.unwrap());
+    assert!(updates::claims::claim(db, BOT, 1, now).await.unwrap());
+    assert!(updates::claims::seen(db, BOT, 1).await.unwrap());
+    assert!(!updates::claims::claim(db, BOT, 1, now).await.unwrap());
     // Update ids are per bot.
-    assert!(updates::claim(db, BOT + 1, 1, now).await.unwrap());
-    assert!(updates::claim(db, BOT, 2, now).await.unwrap());
+    assert!(updates::claims::claim(db, BOT + 1, 1, now).await.unwrap());
+    assert!(updates::claims::claim(db, BOT, 2, now).await.unwrap());
     assert_eq!(f.count("processed_updates", "1 = 1").await, 3);
 }
 
@@ -31,14 +31,14 @@ async fn a_duplicate_inside_a_transaction_leaves_it_usable() {
     let f = Fixture::new().await;
     let db = &f.ctx.db;
     let now = f.ctx.now();
-    assert!(updates::claim(db, BOT, 10, now).await.unwrap());
+    assert!(updates::claims::claim(db, BOT, 10, now).await.unwrap());
 
     let txn = db.begin().await.unwrap();
-    assert!(!updates::claim(&txn, BOT, 10, now).await.unwrap());
+    assert!(!updates::claims::claim(&txn, BOT, 10, now).await.unwrap());
     // A caught unique violation would have aborted a PostgreSQL transaction here.
-    assert!(updates::claim(&txn, BOT, 11, now).await.unwrap());
+    assert!(updates::claims::claim(&txn, BOT, 11, now).await.unwrap());
     txn.commit().await.unwrap();
-    assert!(updates::seen(db, BOT, 11).await.unwrap());
+    assert!(updates::claims::seen(db, BOT, 11).await.unwrap());
 }
 
 #[tokio::test]
@@ -47,13 +47,13 @@ async fn a_claim_rolled_back_with_its_handler_stays_unclaimed() {
     let db = &f.ctx.db;
     let now = f.ctx.now();
     let txn = db.begin().await.unwrap();
-    assert!(updates::claim(&txn, BOT, 20, now).await.unwrap());
-    assert!(updates::seen(&txn, BOT, 20).await.unwrap());
+    assert!(updates::claims::claim(&txn, BOT, 20, now).await.unwrap());
+    assert!(updates::claims::seen(&txn, BOT, 20).await.unwrap());
     txn.rollback().await.unwrap();
 
-    assert!(!updates::seen(db, BOT, 20).await.unwrap());
+    assert!(!updates::claims::seen(db, BOT, 20).await.unwrap());
     // Telegram's redelivery is then handled.
-    assert!(updates::claim(db, BOT, 20, now).await.unwrap());
+    assert!(updates::claims::claim(db, BOT, 20, now).await.unwrap());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -64,7 +64,7 @@ async fn racing_instances_claim_an_update_once() {
         let f = f.clone();
         tokio::spawn(async move {
             let txn = f.ctx.db.begin().await?;
-            let won = updates::claim(&txn, BOT, 30, now).await?;
+            let won = updates::claims::claim(&txn, BOT, 30, now).await?;
             txn.commit().await?;
             Ok::<_, domain::Error>(won)
         })
@@ -82,68 +82,37 @@ async fn prune_forgets_old_updates_only() {
     let f = Fixture::new().await;
     let db = &f.ctx.db;
     let now = f.ctx.now();
-    updates::claim(db, BOT, 1, now - Duration::hours(48))
+    updates::claims::claim(db, BOT, 1, now - Duration::hours(48))
         .await
         .unwrap();
-    updates::claim(db, BOT, 2, now - Duration::hours(25))
+    updates::claims::claim(db, BOT, 2, now - Duration::hours(25))
         .await
         .unwrap();
-    updates::claim(db, BOT, 3, now).await.unwrap();
+    updates::claims::claim(db, BOT, 3, now).await.unwrap();
     assert_eq!(
-        updates::prune(db, now - Duration::hours(24)).await.unwrap(),
+        updates::claims::prune(db, now - Duration::hours(24))
+            .await
+            .unwrap(),
         2
     );
-    assert!(!updates::seen(db, BOT, 1).await.unwrap());
-    assert!(updates::seen(db, BOT, 3).await.unwrap());
+    assert!(!updates::claims::seen(db, BOT, 1).await.unwrap());
+    assert!(updates::claims::seen(db, BOT, 3).await.unwrap());
     assert_eq!(
-        updates::prune(db, now - Duration::hours(24)).await.unwrap(),
+        updates::claims::prune(db, now - Duration::hours(24))
+            .await
+            .unwrap(),
         0
     );
-}
-
-#[tokio::test]
-async fn dialogue_state_is_put_replaced_and_removed() {
-    let f = Fixture::new().await;
-    let db = &f.ctx.db;
-    let now = f.ctx.now();
-    let group = -1_001_234_567_890i64;
-    assert_eq!(dialogues::get(db, 42).await.unwrap(), None);
-
-    dialogues::put(db, 42, r#"{"AwaitingPhone":{"name":"Olena"}}"#, now)
-        .await
-        .unwrap();
-    dialogues::put(db, group, r#""Start""#, now).await.unwrap();
-    assert_eq!(
-        dialogues::get(db, 42).await.unwrap().as_deref(),
-        Some(r#"{"AwaitingPhone":{"name":"Olena"}}"#)
-    );
-
-    let later = now + Duration::minutes(5);
-    let long = format!(r#"{{"Note":"{}"}}"#, "ї".repeat(5_000));
-    dialogues::put(db, 42, &long, later).await.unwrap();
-    assert_eq!(dialogues::get(db, 42).await.unwrap(), Some(long.clone()));
-    // Putting the same state again is fine too.
-    dialogues::put(db, 42, &long, later).await.unwrap();
-    assert_eq!(f.count("dialogues", "1 = 1").await, 2);
-    assert_eq!(
-        dialogues::get(db, group).await.unwrap().as_deref(),
-        Some(r#""Start""#)
-    );
-
-    assert!(dialogues::remove(db, 42).await.unwrap());
-    assert!(!dialogues::remove(db, 42).await.unwrap());
-    assert_eq!(dialogues::get(db, 42).await.unwrap(), None);
-    assert!(dialogues::get(db, group).await.unwrap().is_some());
 }
 
 #[tokio::test]
 async fn a_redelivered_update_places_one_order_and_decides_once() {
     let f = Fixture::new().await;
     let customer = f.bot(f.customer).with_update(777, 42);
-    domain::orders::place(&f.ctx, &customer, &f.new_order(1))
+    domain::ordering::orders::place(&f.ctx, &customer, &f.new_order(1))
         .await
         .unwrap();
-    let again = domain::orders::place(&f.ctx, &customer, &f.new_order(1)).await;
+    let again = domain::ordering::orders::place(&f.ctx, &customer, &f.new_order(1)).await;
     assert!(
         matches!(again, Err(domain::Error::DuplicateUpdate)),
         "{again:?}"
@@ -156,15 +125,15 @@ async fn a_redelivered_update_places_one_order_and_decides_once() {
     );
     // The same update id from another bot is a different update.
     let other_bot = f.bot(f.customer).with_update(778, 42);
-    domain::orders::place(&f.ctx, &other_bot, &f.new_order(1))
+    domain::ordering::orders::place(&f.ctx, &other_bot, &f.new_order(1))
         .await
         .unwrap();
     let order = f.order_in_review(1).await;
     let admin = f.bot(f.admin).with_update(777, 43);
-    domain::orders::decide::verify(&f.ctx, &admin, order)
+    domain::ordering::orders::decide::verify(&f.ctx, &admin, order)
         .await
         .unwrap();
-    let err = domain::orders::decide::verify(&f.ctx, &admin, order)
+    let err = domain::ordering::orders::decide::verify(&f.ctx, &admin, order)
         .await
         .unwrap_err();
     assert!(matches!(err, domain::Error::DuplicateUpdate), "{err:?}");

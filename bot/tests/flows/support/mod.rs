@@ -7,9 +7,9 @@ use bot::download::Prepared;
 use bot::{Services, handler_tree};
 /// What [`World::status`] answers, for the tests that compare with it.
 pub use domain::OrderStatus;
-use domain::receipts::pipeline::Limits;
-use domain::receipts::storage::MemoryStorage;
 use domain::{Actor, Ctx, ProductId, Role, StoreId, UserId};
+use files::inspect::Limits;
+use files::store::MemoryStorage;
 use teloxide::dptree::deps;
 use teloxide::types::User;
 use teloxide_tests::{
@@ -44,10 +44,11 @@ impl World {
 
     /// A JPEG receipt (sha256 of `sha` repeated) attached to `order` by `customer`.
     pub async fn attach_receipt(&self, customer: UserId, order: i64, sha: char) {
-        use domain::receipts::{NewReceipt, ReceiptKind};
+        use domain::ordering::receipts::NewReceipt;
+        use files::FileKind;
         let new = NewReceipt {
             order: domain::OrderId(order),
-            kind: ReceiptKind::Jpeg,
+            kind: FileKind::Jpeg,
             sha256: sha.to_string().repeat(64),
             size_bytes: 1000,
             storage_key: None,
@@ -57,7 +58,7 @@ impl World {
             height: None,
         };
         let actor = Actor::user(customer, domain::Channel::Bot);
-        domain::receipts::attach(&self.ctx, &actor, &new)
+        domain::ordering::receipts::attach(&self.ctx, &actor, &new)
             .await
             .unwrap();
     }
@@ -108,7 +109,7 @@ impl World {
             } else {
                 Some(store)
             };
-            domain::staff::grant(&world.ctx, &Actor::operator(), user, role, scope)
+            domain::people::staff::grant(&world.ctx, &Actor::operator(), user, role, scope)
                 .await
                 .unwrap();
         }

@@ -12,12 +12,12 @@ use super::csv::{self, Limits};
 use super::products::{self, ProductChanges};
 use super::stock::{self, Reason};
 use super::texts::{self, DESCRIPTION_FIELDS, TITLE_FIELDS, Texts};
-use crate::actor::Actor;
-use crate::error::{Error, Result};
-use crate::ids::StoreId;
-use crate::money::Currency;
-use crate::policy::{self, Capability};
-use crate::{Ctx, audit, db, in_tx, stores};
+use crate::kernel::actor::Actor;
+use crate::kernel::error::{Error, Result};
+use crate::kernel::ids::StoreId;
+use crate::kernel::money::Currency;
+use crate::kernel::policy::{self, Capability};
+use crate::{Ctx, in_tx, kernel::db, platform::audit, stores};
 use entity::products as product_rows;
 use rows::{Header, Row, row};
 

@@ -6,8 +6,8 @@ use super::{MAY_BE_EMPTY, REQUIRED, columns};
 use crate::catalog::csv::Record;
 use crate::catalog::products::{self, NewProduct};
 use crate::catalog::texts::{DESCRIPTION_FIELDS, LANGS, TITLE_FIELDS, Text, Texts};
-use crate::error::{Error, Result};
-use crate::money::{Currency, Money};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::money::{Currency, Money};
 
 pub(super) struct Row {
     pub line: usize,
@@ -47,7 +47,7 @@ impl Header {
     /// the file has no such column.
     fn get<'a>(&self, record: &'a Record, column: &str) -> Option<Cow<'a, str>> {
         let v = record.fields.get(*self.at.get(column)?)?.trim();
-        Some(crate::spreadsheet::restore(v))
+        Some(crate::kernel::spreadsheet::restore(v))
     }
 }
 
