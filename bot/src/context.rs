@@ -116,6 +116,12 @@ pub fn claim_when_done() -> UpdateHandler<BotError> {
             }
             outcome
         },
-        dptree::HandlerSignature::Entry,
+        // A link in the chain (not an entry): needs nothing, provides nothing, continues.
+        dptree::HandlerSignature::Other {
+            obligations: Default::default(),
+            guaranteed_outcomes: Default::default(),
+            conditional_outcomes: Default::default(),
+            continues: true,
+        },
     )
 }

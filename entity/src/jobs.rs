@@ -1,12 +1,14 @@
 //! `jobs` table.
 use sea_orm::entity::prelude::*;
 
+use crate::kinds::JobKind;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "jobs")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub kind: String,
+    pub kind: JobKind,
     /// Deduplication key: at most one job per key.
     #[sea_orm(unique)]
     pub key: String,

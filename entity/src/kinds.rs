@@ -96,6 +96,27 @@ macro_rules! vocabulary {
 }
 
 vocabulary! {
+    /// What a `jobs` row is: scheduled work the worker runs, or a row used only for its key
+    /// (leases, locks, markers).
+    pub enum JobKind ("kind", exact) {
+        /// Cancels unpaid orders past their store's deadline.
+        ExpireUnpaid = "expire_unpaid",
+        /// Sends each store's daily digest at its hour.
+        DailyDigest = "daily_digest",
+        /// A marker: this store's digest for this day went out.
+        DailyDigestSent = "daily_digest_sent",
+        /// Prunes old updates, sessions and challenges.
+        Housekeeping = "housekeeping",
+        /// A named lease for a singleton loop (the outbox relay, a consumer).
+        Lease = "lease",
+        /// First-run bootstrap, once per database.
+        Bootstrap = "bootstrap",
+        /// A row locked to serialise a rule (the last OWNER).
+        Lock = "lock",
+    }
+}
+
+vocabulary! {
     /// Where a notification delivery stands (`notification_deliveries.status`).
     pub enum DeliveryStatus ("status", exact) {
         /// Waiting to be sent, or to be tried again after a failed attempt.
@@ -183,6 +204,8 @@ mod tests {
         check(&Channel::ALL, |v| v.as_str());
         check(&ReceiptStatus::ALL, |v| v.as_str());
         check(&ChallengeStatus::ALL, |v| v.as_str());
+        check(&DeliveryStatus::ALL, |v| v.as_str());
+        check(&JobKind::ALL, |v| v.as_str());
     }
 
     #[test]

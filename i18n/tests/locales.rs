@@ -63,7 +63,6 @@ const REQUIRED: &[&str] = &[
     "error-sku-taken",
     "error-currency-mismatch",
     "error-amount-overflow",
-    "error-receipt-type",
     "error-last-owner",
     "error-role-too-high",
     "error-internal",

@@ -19,14 +19,15 @@ use crate::kernel::error::{Error, Result};
 use crate::kernel::money::{Currency, Money};
 use crate::ordering::orders::status::OrderStatus;
 use crate::platform::events::{DomainEvent, outbox};
+use crate::platform::jobs::JobKind;
 use crate::{Ctx, StoreId, in_tx, platform::jobs as job_rows, stores};
 use entity::{jobs, order_history, orders, receipts};
 
 /// The recurring job's kind and key.
-pub const JOB_KIND: &str = "daily_digest";
+pub const JOB_KIND: JobKind = JobKind::DailyDigest;
 const JOB_KEY: &str = "recurring:daily_digest";
 /// Kind of the per-store, per-slot marker rows.
-const SENT_KIND: &str = "daily_digest_sent";
+const SENT_KIND: JobKind = JobKind::DailyDigestSent;
 /// The hour used when none is configured.
 pub const DEFAULT_HOUR: u32 = 8;
 
@@ -186,7 +187,7 @@ pub async fn send_once(ctx: &Ctx, store: StoreId, slot: DateTime<Utc>) -> Result
     in_tx!(&ctx.db, |txn| async {
         let marker = jobs::ActiveModel {
             id: NotSet,
-            kind: Set(SENT_KIND.to_owned()),
+            kind: Set(SENT_KIND),
             key: Set(format!("digest:{}:{}", store.0, slot.format("%Y-%m-%dT%H"))),
             payload: Set("{}".to_owned()),
             due_at: Set(slot),

@@ -35,7 +35,7 @@ pub async fn issue_claim(ctx: &Ctx) -> Result<Option<String>> {
     let code = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes);
     let now = ctx.now();
     let payload = serde_json::json!({ "hash": digest(&code), "expires": (now + Duration::hours(VALID_HOURS)).timestamp() });
-    jobs::ensure(&ctx.db, KEY, "bootstrap", now, now).await?;
+    jobs::ensure(&ctx.db, KEY, jobs::JobKind::Bootstrap, now, now).await?;
     jobs_table::Entity::update_many()
         .col_expr(
             jobs_table::Column::Payload,

@@ -7,9 +7,10 @@ use crate::Ctx;
 use crate::kernel::error::Result;
 use crate::messaging::digest;
 use crate::people::auth::{challenge, sessions};
+use crate::platform::jobs::JobKind;
 use crate::platform::updates;
 
-pub const JOB_KIND: &str = "housekeeping";
+pub const JOB_KIND: JobKind = JobKind::Housekeeping;
 pub const JOB_KEY: &str = "recurring:housekeeping";
 pub const EVERY_SECS: i64 = 3600;
 /// Telegram keeps an undelivered update for 24 hours; a week leaves a wide margin.

@@ -74,7 +74,7 @@ pub(crate) async fn lock_owners(
     db: &impl ConnectionTrait,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
-    jobs::ensure(db, OWNERS_LOCK, "lock", now, now).await?;
+    jobs::ensure(db, OWNERS_LOCK, jobs::JobKind::Lock, now, now).await?;
     jobs_table::Entity::update_many()
         .col_expr(
             jobs_table::Column::Attempts,

@@ -10,12 +10,13 @@ use sea_orm::{
 
 use crate::kernel::error::Result;
 use entity::jobs;
+pub use entity::kinds::JobKind;
 
 /// Inserts the row for `key` if it does not exist yet (an existing one is left alone).
 pub async fn ensure(
     db: &impl ConnectionTrait,
     key: &str,
-    kind: &str,
+    kind: JobKind,
     due_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -26,14 +27,14 @@ pub async fn ensure(
 pub async fn ensure_with(
     db: &impl ConnectionTrait,
     key: &str,
-    kind: &str,
+    kind: JobKind,
     payload: &str,
     due_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let row = jobs::ActiveModel {
         id: NotSet,
-        kind: Set(kind.to_owned()),
+        kind: Set(kind),
         key: Set(key.to_owned()),
         payload: Set(payload.to_owned()),
         due_at: Set(due_at),
@@ -66,7 +67,7 @@ pub async fn try_lease(
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> Result<bool> {
-    ensure(db, key, "lease", now, now).await?;
+    ensure(db, key, JobKind::Lease, now, now).await?;
     let res = jobs::Entity::update_many()
         .col_expr(jobs::Column::LeaseOwner, Expr::value(owner))
         .col_expr(jobs::Column::LeaseUntil, Expr::value(now + ttl))
@@ -102,7 +103,7 @@ pub async fn release_lease(db: &impl ConnectionTrait, key: &str, owner: &str) ->
 /// Claims one due, unfinished job of one of `kinds` for `owner` until `now + ttl`.
 pub async fn claim_due(
     db: &impl ConnectionTrait,
-    kinds: &[&str],
+    kinds: &[JobKind],
     owner: &str,
     now: DateTime<Utc>,
     ttl: Duration,

@@ -10,7 +10,7 @@ use domain::{
     Actor, Channel, Error, OrderStatus, ReceiptStatus, Role, kernel::policy, people::invites,
     people::staff,
 };
-use entity::kinds::ChallengeStatus;
+use entity::kinds::{ChallengeStatus, DeliveryStatus, JobKind};
 use entity::{login_challenges, order_history, orders, receipts, staff_roles};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Statement};
@@ -309,4 +309,82 @@ async fn a_stored_word_outside_the_vocabulary_is_an_internal_error() {
     unreadable(queries::detail(db, &f.web(f.vendor), order).await, "boss");
     // Everyone else's reads of their own rows go on.
     policy::role_in(db, f.admin, f.store).await.unwrap();
+}
+
+const JOBS: [(JobKind, &str); 7] = [
+    (JobKind::ExpireUnpaid, "expire_unpaid"),
+    (JobKind::DailyDigest, "daily_digest"),
+    (JobKind::DailyDigestSent, "daily_digest_sent"),
+    (JobKind::Housekeeping, "housekeeping"),
+    (JobKind::Lease, "lease"),
+    (JobKind::Bootstrap, "bootstrap"),
+    (JobKind::Lock, "lock"),
+];
+const DELIVERIES: [(DeliveryStatus, &str); 3] = [
+    (DeliveryStatus::Pending, "pending"),
+    (DeliveryStatus::Sent, "sent"),
+    (DeliveryStatus::Failed, "failed"),
+];
+
+#[tokio::test]
+async fn job_kinds_and_delivery_statuses_hold_every_word_as_before() {
+    use domain::messaging::deliveries::plan;
+    use domain::platform::jobs;
+    use entity::notification_deliveries as deliveries;
+    use sea_orm::{ColumnTrait, QueryFilter};
+
+    covers(&JOBS, &JobKind::ALL);
+    covers(&DELIVERIES, &DeliveryStatus::ALL);
+    let f = Fixture::new().await;
+    let db = &f.ctx.db;
+    let now = f.ctx.now();
+    for (kind, word) in JOBS {
+        let key = format!("test:{word}");
+        jobs::ensure(db, &key, kind, now, now).await.unwrap();
+        let row = entity::jobs::Entity::find()
+            .filter(entity::jobs::Column::Key.eq(key.as_str()))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.kind, kind);
+        assert_eq!(stored(&f, "jobs", "kind", row.id).await, word);
+    }
+    // The worker claims exactly the kinds it is asked for.
+    let claimed = jobs::claim_due(db, &[JobKind::Housekeeping], "w", now, Duration::minutes(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(claimed.kind, JobKind::Housekeeping);
+    raw(
+        &f,
+        "UPDATE jobs SET kind = 'mystery' WHERE key = 'test:lock'",
+    )
+    .await;
+    let lock = entity::jobs::Entity::find()
+        .filter(entity::jobs::Column::Key.eq("test:lock"))
+        .one(db)
+        .await
+        .map_err(Error::from);
+    unreadable(lock, "mystery");
+
+    f.order_in_review(1).await;
+    plan::run_once(&f.ctx, "w1").await.unwrap();
+    let id = deliveries::Entity::find().all(db).await.unwrap()[0].id;
+    for (status, word) in DELIVERIES {
+        deliveries::ActiveModel {
+            id: Set(id),
+            status: Set(status),
+            ..Default::default()
+        }
+        .update(db)
+        .await
+        .unwrap();
+        assert_eq!(
+            stored(&f, "notification_deliveries", "status", id).await,
+            word
+        );
+        let back = deliveries::Entity::find_by_id(id).one(db).await.unwrap();
+        assert_eq!(back.unwrap().status, status);
+    }
 }

@@ -8,6 +8,7 @@ use super::{DeliveryChannel, DeliveryStatus, kind_of, preferences};
 use crate::kernel::error::Result;
 use crate::messaging::notifications::{Notice, for_event};
 use crate::platform::events::{Published, consumer, outbox};
+use crate::platform::jobs::JobKind;
 use crate::{Ctx, in_tx};
 use entity::{jobs, notification_deliveries as deliveries};
 
@@ -45,7 +46,8 @@ async fn start_where_the_old_notifier_stopped(ctx: &Ctx) -> Result<()> {
         return Ok(());
     };
     let now = ctx.now();
-    crate::platform::jobs::ensure_with(&ctx.db, &key, "lease", &legacy.payload, now, now).await
+    crate::platform::jobs::ensure_with(&ctx.db, &key, JobKind::Lease, &legacy.payload, now, now)
+        .await
 }
 
 /// Writes the deliveries of one event, in one transaction. Returns how many rows were new.
