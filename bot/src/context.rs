@@ -3,11 +3,10 @@
 use domain::people::users::{self, TelegramProfile};
 use domain::{Actor, Channel, StoreId, UserId};
 use i18n::Lang;
-use teloxide::dispatching::{DpHandlerDescription, UpdateHandler};
-use teloxide::dptree::{self, HandlerDescription as _};
-use teloxide::prelude::DependencyMap;
+use teloxide::dispatching::UpdateHandler;
 use teloxide::types::Update;
 
+use crate::afterwards::{Place, afterwards};
 use crate::{BotError, Services};
 
 /// The sender of an update, known to the database.
@@ -99,29 +98,17 @@ pub async fn staff(who: Who, services: Services) -> Option<Staff> {
 /// Runs the rest of the tree, then records the update as handled (a redelivery is skipped by
 /// [`not_seen_before`]), whatever the outcome.
 pub fn claim_when_done() -> UpdateHandler<BotError> {
-    dptree::from_fn_with_description(
-        DpHandlerDescription::entry(),
-        |deps: DependencyMap, cont| async move {
-            let who = deps.try_get::<Who>();
-            let services = deps.try_get::<Services>();
-            let outcome = cont(deps).await;
-            if let (Some(who), Some(services)) = (who, services)
-                && let Some((bot, update)) = who.actor.update
-            {
-                let (db, now) = (&services.ctx.db, services.ctx.now());
-                if let Err(e) = domain::platform::updates::claims::claim(db, bot, update, now).await
-                {
-                    tracing::warn!(error = %e, "could not record a handled update");
-                }
-            }
-            outcome
-        },
-        // A link in the chain (not an entry): needs nothing, provides nothing, continues.
-        dptree::HandlerSignature::Other {
-            obligations: Default::default(),
-            guaranteed_outcomes: Default::default(),
-            conditional_outcomes: Default::default(),
-            continues: true,
-        },
-    )
+    afterwards(Place::Link, |deps| async move {
+        let (Some(who), Some(services)) = (deps.try_get::<Who>(), deps.try_get::<Services>())
+        else {
+            return;
+        };
+        let Some((bot, update)) = who.actor.update else {
+            return;
+        };
+        let (db, now) = (&services.ctx.db, services.ctx.now());
+        if let Err(e) = domain::platform::updates::claims::claim(db, bot, update, now).await {
+            tracing::warn!(error = %e, "could not record a handled update");
+        }
+    })
 }

@@ -9,14 +9,12 @@ use std::time::Duration;
 use domain::Ctx;
 use domain::platform::updates;
 use futures::channel::mpsc;
-use teloxide::dispatching::DpHandlerDescription;
-use teloxide::dptree::HandlerDescription as _;
-use teloxide::prelude::*;
 use teloxide::stop::{StopFlag, StopToken, mk_stop_token};
 use teloxide::types::Update;
 use teloxide::update_listeners::{StatefulListener, UpdateListener};
 use tokio::sync::watch;
 
+use crate::afterwards::{Place, afterwards};
 use crate::{BotError, Services};
 
 /// How often updates left unhandled are looked for.
@@ -154,22 +152,15 @@ pub fn open(
 /// The first step of the handler tree: runs the rest, then marks the update handled,
 /// whatever the outcome (an error was answered or logged; trying again would not help).
 pub fn mark_handled() -> teloxide::dispatching::UpdateHandler<BotError> {
-    dptree::from_fn_with_description(
-        DpHandlerDescription::entry(),
-        |deps: DependencyMap, cont| async move {
-            let update = deps.try_get::<Update>();
-            let services = deps.try_get::<Services>();
-            let outcome = cont(deps).await;
-            if let (Some(update), Some(services)) = (update, services) {
-                let ctx = &services.ctx;
-                let id = i64::from(update.id.0);
-                if let Err(e) = updates::log::handled(&ctx.db, services.bot_id, id, ctx.now()).await
-                {
-                    tracing::warn!(error = %e, update = id, "could not mark an update handled");
-                }
-            }
-            outcome
-        },
-        dptree::HandlerSignature::Entry,
-    )
+    afterwards(Place::Entry, |deps| async move {
+        let (Some(update), Some(services)) = (deps.try_get::<Update>(), deps.try_get::<Services>())
+        else {
+            return;
+        };
+        let ctx = &services.ctx;
+        let id = i64::from(update.id.0);
+        if let Err(e) = updates::log::handled(&ctx.db, services.bot_id, id, ctx.now()).await {
+            tracing::warn!(error = %e, update = id, "could not mark an update handled");
+        }
+    })
 }

@@ -2,6 +2,7 @@
 //! reject. Handlers parse an update, call one `domain` function and render its result with
 //! texts from `locales/`. Nothing here decides a business rule.
 mod admin;
+mod afterwards;
 pub mod callback;
 pub mod chats;
 pub mod commands;

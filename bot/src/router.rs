@@ -43,7 +43,7 @@ pub fn tree() -> UpdateHandler<BotError> {
         .branch(
             dptree::filter_map(staff_ask)
                 .filter_map_async(context::staff)
-                .endpoint(staff_message),
+                .endpoint(staff),
         )
         .endpoint(customer_message);
     let presses = Update::filter_callback_query()
@@ -53,7 +53,7 @@ pub fn tree() -> UpdateHandler<BotError> {
         .branch(
             dptree::filter_map(staff_press_ask)
                 .filter_map_async(context::staff)
-                .endpoint(staff_press),
+                .endpoint(staff),
         )
         .endpoint(customer_press);
     dptree::entry().branch(messages).branch(presses)
@@ -156,7 +156,8 @@ async fn read(msg: Message, who: Who, services: Services) -> Option<Incoming> {
     }
 }
 
-async fn staff_message(
+/// A staff request, message or press, with the store injected.
+async fn staff(
     bot: Bot,
     ask: StaffAsk,
     staff: Staff,
@@ -264,16 +265,6 @@ async fn acknowledge(bot: Bot, q: CallbackQuery) -> Option<Press> {
         callback: decoded(&q)?,
         message: q.regular_message().map(|m| m.id),
     })
-}
-
-async fn staff_press(
-    bot: Bot,
-    ask: StaffAsk,
-    staff: Staff,
-    who: Who,
-    services: Services,
-) -> HandlerResult {
-    admin::on(&bot, ask, staff, &who, &services).await
 }
 
 async fn customer_press(bot: Bot, press: Press, who: Who, services: Services) -> HandlerResult {
