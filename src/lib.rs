@@ -1,5 +1,6 @@
 //! The Vitrina application: settings and wiring. The binary (`main.rs`) only parses the CLI.
 pub mod cli;
+pub mod instance;
 pub mod mail;
 pub mod sandbox;
 pub mod settings;
@@ -115,7 +116,8 @@ impl App {
             sandbox::Mode::Sandbox => Some(Sandbox::start(&self.ctx, &mut self.settings).await?),
             sandbox::Mode::Telegram => None,
         };
-        let owner = format!("{}-{}", hostname(), uuid_like());
+        let identity = instance::identity(&self.settings)?;
+        let owner = identity.id.clone();
         let mut tasks = Vec::new();
         let mut web_addr = None;
         if parts.contains(&Part::Web)
@@ -162,6 +164,7 @@ impl App {
             tasks.push(task);
         }
         Ok(Started {
+            identity,
             tasks,
             web_addr,
             claim,
@@ -172,6 +175,8 @@ impl App {
 
 /// The parts [`App::start`] started.
 pub struct Started {
+    /// Who this process is to its leases; held (with its lock) while the parts run.
+    pub identity: instance::Identity,
     pub tasks: Vec<JoinHandle<()>>,
     /// Where the backoffice listens, when the web part runs.
     pub web_addr: Option<SocketAddr>,
@@ -233,15 +238,6 @@ async fn event_bus(
             Arc::new(redis)
         }
     })
-}
-
-fn hostname() -> String {
-    std::env::var("HOSTNAME").unwrap_or_else(|_| "vitrina".to_owned())
-}
-
-fn uuid_like() -> String {
-    let bytes: [u8; 8] = rand::random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// An address a browser on this machine can open: `0.0.0.0` and `::` mean every interface,

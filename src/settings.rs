@@ -68,6 +68,9 @@ impl fmt::Debug for DatabaseUrl {
 pub struct Settings {
     /// Where the embedded default keeps its SQLite file, receipts and generated secrets.
     pub data_dir: PathBuf,
+    /// This process's identity for the leases it takes; unset: generated once and kept in
+    /// `data_dir/instance-id` (see [`crate::instance`]). Must differ between live instances.
+    pub instance_id: Option<String>,
     pub database: DatabaseSettings,
     pub log: LogSettings,
     pub jwt: JwtSettings,
@@ -347,6 +350,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             data_dir: PathBuf::from("data"),
+            instance_id: None,
             database: DatabaseSettings::default(),
             log: LogSettings::default(),
             jwt: JwtSettings::default(),

@@ -109,28 +109,6 @@ impl Drop for Server {
     }
 }
 
-/// Lets the leases of dead processes run out, as if the restart came after they had: the
-/// outbox relay, the consumers' cursors and the jobs (`jobs.lease_until`), and the claimed
-/// notification deliveries (`claimed_until`). Only while no process is running.
-pub async fn expire_leases(db: &DatabaseConnection) {
-    let past = Utc::now() - chrono::Duration::hours(1);
-    entity::jobs::Entity::update_many()
-        .col_expr(entity::jobs::Column::LeaseUntil, Expr::value(Some(past)))
-        .filter(entity::jobs::Column::LeaseOwner.is_not_null())
-        .exec(db)
-        .await
-        .unwrap();
-    entity::notification_deliveries::Entity::update_many()
-        .col_expr(
-            entity::notification_deliveries::Column::ClaimedUntil,
-            Expr::value(Some(past)),
-        )
-        .filter(entity::notification_deliveries::Column::ClaimedUntil.is_not_null())
-        .exec(db)
-        .await
-        .unwrap();
-}
-
 /// A pause of `millis`, for spacing kills.
 pub async fn pause(millis: u64) {
     tokio::time::sleep(Duration::from_millis(millis)).await;

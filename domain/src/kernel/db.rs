@@ -64,11 +64,13 @@ pub async fn backoff(attempt: u32) {
 }
 
 /// Runs `$body` (an expression using the transaction `$txn`) in a transaction, committing on
-/// `Ok` and retrying the whole transaction on deadlocks.
+/// `Ok` and retrying the whole transaction on deadlocks. A commit that wrote outbox events
+/// rings the event doorbell (`platform::events::doorbell`).
 #[macro_export]
 macro_rules! in_tx {
     ($db:expr, |$txn:ident| $body:expr) => {{
         let mut attempt = 0u32;
+        let mark = $crate::platform::events::doorbell::mark();
         loop {
             let $txn = sea_orm::TransactionTrait::begin($db).await?;
             let result = $body;
@@ -77,7 +79,12 @@ macro_rules! in_tx {
                     attempt += 1;
                     $crate::kernel::db::backoff(attempt).await;
                 }
-                other => break other,
+                other => {
+                    if other.is_ok() {
+                        $crate::platform::events::doorbell::committed(mark);
+                    }
+                    break other;
+                }
             }
         }
     }};

@@ -30,6 +30,12 @@ pub async fn write(db: &DatabaseConnection, n: i64) -> Published {
     }
 }
 
+/// Writes an event in a transaction, as the domain does ([`domain::in_tx!`]): its commit rings
+/// the doorbell. Returns the event's id.
+pub async fn commit(db: &DatabaseConnection, n: i64) -> domain::Result<i64> {
+    domain::in_tx!(db, |txn| outbox::record(&txn, Utc::now(), &event(n)).await)
+}
+
 /// Writes an event under an id of our choosing, as a transaction that got its id earlier but
 /// committed later would appear.
 pub async fn write_as(db: &DatabaseConnection, id: i64) {

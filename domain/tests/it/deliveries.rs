@@ -376,3 +376,37 @@ async fn a_delivery_of_a_kind_this_version_does_not_know_fails_with_that_reason(
         Some("unknown kind \"something_new\"")
     );
 }
+
+#[tokio::test]
+async fn a_restarted_sender_takes_back_its_own_claims_at_once_and_no_one_else_does() {
+    let f = Fixture::new().await;
+    f.order_in_review(1).await;
+    plan_all(&f).await;
+    let now = f.ctx.now();
+    let lease = Duration::minutes(2);
+    let held = send::claim(&f.ctx.db, TG, "shop-1", now, lease, 100)
+        .await
+        .unwrap();
+    assert!(!held.is_empty());
+    // The process dies holding them. Another live instance must not touch them before the
+    // lease runs out...
+    let later = now + Duration::seconds(5);
+    let other = send::claim(&f.ctx.db, TG, "shop-2", later, lease, 100)
+        .await
+        .unwrap();
+    assert!(other.is_empty(), "{other:?}");
+    // ...but the same instance, started again under its kept identity, takes them back now.
+    let again = send::claim(&f.ctx.db, TG, "shop-1", later, lease, 100)
+        .await
+        .unwrap();
+    let ids = |rows: &[deliveries::Model]| rows.iter().map(|d| d.id).collect::<Vec<_>>();
+    assert_eq!(ids(&again), ids(&held));
+    // Once sent, they are nobody's to claim.
+    for d in &again {
+        assert!(send::mark_sent(&f.ctx.db, d.id, "shop-1", later).await.unwrap());
+    }
+    let none = send::claim(&f.ctx.db, TG, "shop-1", later, lease, 100)
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}

@@ -12,7 +12,7 @@ use domain::platform::events::outbox;
 use sea_orm::{DatabaseConnection, DbBackend, TransactionTrait};
 use testkit::TestDb;
 
-use crate::bus_support::{NEVER, event, every_event_once_in_order, next, write_as};
+use crate::bus_support::{NEVER, commit, event, every_event_once_in_order, next, write_as};
 
 async fn bus(db: &DatabaseConnection, poll: Duration, gap_grace: Duration) -> LocalBus {
     let options = LocalBusOptions {
@@ -29,6 +29,19 @@ async fn every_event_arrives_once_and_in_order_whatever_the_doorbells() {
     let b = bus(&db.db, NEVER, NEVER).await;
     let mut rx = b.subscribe();
     every_event_once_in_order(&db.db, &b, &mut rx).await;
+}
+
+#[tokio::test]
+async fn a_commit_that_wrote_an_event_rings_the_bus_at_once() {
+    // No tick and no relay: only the commit itself can deliver.
+    let db = TestDb::new().await;
+    let b = bus(&db.db, NEVER, NEVER).await;
+    let mut rx = b.subscribe();
+    let first = commit(&db.db, 1).await.unwrap();
+    assert_eq!(next(&mut rx).await, first);
+    let second = commit(&db.db, 2).await.unwrap();
+    assert_eq!(next(&mut rx).await, second);
+    assert!(rx.try_recv().is_err(), "each event once");
 }
 
 #[tokio::test]

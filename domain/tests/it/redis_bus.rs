@@ -9,7 +9,7 @@ use domain::platform::events::redis_bus::{RedisBus, RedisBusOptions};
 use sea_orm::DatabaseConnection;
 use testkit::TestDb;
 
-use crate::bus_support::{NEVER, every_event_once_in_order, next, write, write_as};
+use crate::bus_support::{NEVER, commit, every_event_once_in_order, next, write, write_as};
 
 fn options(channel: &str, poll: Duration, gap_grace: Duration) -> RedisBusOptions {
     let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
@@ -48,6 +48,19 @@ async fn a_doorbell_rung_by_one_instance_is_heard_by_another() {
         published.id,
         "the publishing instance"
     );
+}
+
+#[tokio::test]
+async fn a_commit_that_wrote_an_event_rings_every_instance_through_redis() {
+    // No tick and no relay: the commit's doorbell goes out through Redis to every follower.
+    let db = TestDb::new().await;
+    let channel = channel();
+    let a = bus(&db.db, options(&channel, NEVER, NEVER)).await;
+    let b = bus(&db.db, options(&channel, NEVER, NEVER)).await;
+    let (mut on_a, mut on_b) = (a.subscribe(), b.subscribe());
+    let id = commit(&db.db, 1).await.unwrap();
+    assert_eq!(next(&mut on_a).await, id);
+    assert_eq!(next(&mut on_b).await, id);
 }
 
 #[tokio::test]

@@ -30,10 +30,14 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds((BACKOFF_BASE_SECS << exp).min(BACKOFF_CAP_SECS))
 }
 
-fn lease_free(now: DateTime<Utc>) -> Condition {
+/// Unclaimed, expired, or claimed by `owner` itself: an instance restarted under the same
+/// identity (see the app's `instance_id`) takes back at once what it held when it died. One
+/// process claims each channel in one pass at a time, so it never races itself.
+fn lease_free(now: DateTime<Utc>, owner: &str) -> Condition {
     Condition::any()
         .add(deliveries::Column::ClaimedUntil.is_null())
         .add(deliveries::Column::ClaimedUntil.lt(now))
+        .add(deliveries::Column::ClaimedBy.eq(owner))
 }
 
 /// Claims up to `limit` due deliveries of `channel` for `owner` until `now + lease`: high
@@ -50,7 +54,7 @@ pub async fn claim(
         .filter(deliveries::Column::Status.eq(DeliveryStatus::Pending))
         .filter(deliveries::Column::Channel.eq(channel.as_str()))
         .filter(deliveries::Column::NextAttemptAt.lte(now))
-        .filter(lease_free(now))
+        .filter(lease_free(now, owner))
         // 'high' sorts before 'normal'.
         .order_by_asc(deliveries::Column::Priority)
         .order_by_asc(deliveries::Column::Id)
@@ -64,7 +68,7 @@ pub async fn claim(
             .col_expr(deliveries::Column::ClaimedUntil, Expr::value(now + lease))
             .filter(deliveries::Column::Id.eq(row.id))
             .filter(deliveries::Column::Status.eq(DeliveryStatus::Pending))
-            .filter(lease_free(now))
+            .filter(lease_free(now, owner))
             .exec(db)
             .await?;
         if res.rows_affected == 1 {

@@ -1,6 +1,7 @@
 //! The bus for one process: the relay rings an in-process doorbell and a follower task reads
 //! the outbox (see [`super::follower`]), so subscribers get every event once and in id order,
-//! also when a lower id commits after a higher one on PostgreSQL or MySQL.
+//! also when a lower id commits after a higher one on PostgreSQL or MySQL. A commit in this
+//! process that wrote events wakes the follower at once ([`super::doorbell`]).
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -50,12 +51,15 @@ impl LocalBus {
         follower.catch_up().await;
         let doorbell = Arc::new(Notify::new());
         let rung = doorbell.clone();
+        let mut commits = super::doorbell::listen();
         let task = tokio::spawn(async move {
             let mut tick = tokio::time::interval(options.poll);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tokio::select! {
                     _ = rung.notified() => {}
+                    // A commit in this process that wrote events.
+                    Ok(()) = commits.changed() => {}
                     _ = tick.tick() => {}
                 }
                 follower.catch_up().await;

@@ -27,6 +27,7 @@ pub async fn record(
         published_at: Set(None),
     };
     let res = outbox_events::Entity::insert(row).exec(db).await?;
+    super::doorbell::recorded();
     Ok(res.last_insert_id)
 }
 

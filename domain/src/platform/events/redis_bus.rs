@@ -4,6 +4,7 @@
 //! doorbell, on every (re)connect and on a slow tick, reads the outbox after the last id it
 //! delivered and feeds its local broadcast channel. So every instance delivers every event, in id
 //! order, once — also events it did not relay itself, and events whose doorbell Redis dropped.
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -47,12 +48,22 @@ impl RedisBusOptions {
 }
 
 pub struct RedisBus {
+    doorbell: Arc<Doorbell>,
+    tx: broadcast::Sender<Published>,
+    follower: AbortHandle,
+    /// Rings the other instances when a transaction here commits events.
+    ringer: AbortHandle,
+}
+
+/// The publishing side: one connection, reopened when it fails.
+struct Doorbell {
     client: redis::Client,
     channel: String,
     publisher: Mutex<Option<redis::aio::MultiplexedConnection>>,
-    tx: broadcast::Sender<Published>,
-    follower: AbortHandle,
 }
+
+/// What a commit rings with: not an id, so every follower reads (its own instance's too).
+const COMMITTED: &str = "commit";
 
 /// Neither a doorbell nor a connection attempt may hold the relay up for long.
 const REDIS_TIMEOUT: Duration = Duration::from_secs(3);
@@ -90,22 +101,40 @@ impl RedisBus {
                 return Err(redis_error("no subscription within the time limit"));
             }
         }
-        Ok(Self {
+        let doorbell = Arc::new(Doorbell {
             client,
             channel: options.channel,
             publisher: Mutex::new(Some(publisher)),
+        });
+        let ringer = tokio::spawn(ring_on_commit(doorbell.clone())).abort_handle();
+        Ok(Self {
+            doorbell,
             tx,
             follower,
+            ringer,
         })
     }
+}
 
-    async fn ring(&self, id: i64) -> Result<()> {
+/// Rings every instance (this one included, through its subscription) each time a
+/// transaction in this process commits events; rings that come while one is sent coalesce.
+async fn ring_on_commit(doorbell: Arc<Doorbell>) {
+    let mut commits = super::doorbell::listen();
+    while commits.changed().await.is_ok() {
+        if let Err(e) = doorbell.ring(COMMITTED).await {
+            tracing::warn!(error = %e, "could not ring the Redis doorbell after a commit");
+        }
+    }
+}
+
+impl Doorbell {
+    async fn ring(&self, message: impl redis::ToRedisArgs + Send + Sync) -> Result<()> {
         let mut slot = self.publisher.lock().await;
         let mut conn = match slot.take() {
             Some(c) => c,
             None => open(&self.client).await?,
         };
-        let sent = tokio::time::timeout(REDIS_TIMEOUT, conn.publish::<_, _, ()>(&self.channel, id))
+        let sent = tokio::time::timeout(REDIS_TIMEOUT, conn.publish::<_, _, ()>(&self.channel, message))
             .await
             .map_err(|_| redis_error("PUBLISH timed out"))
             .and_then(|r| r.map_err(redis_error));
@@ -119,6 +148,7 @@ impl RedisBus {
 impl Drop for RedisBus {
     fn drop(&mut self) {
         self.follower.abort();
+        self.ringer.abort();
     }
 }
 
@@ -126,7 +156,7 @@ impl EventBus for RedisBus {
     fn publish<'a>(&'a self, event: &'a Published) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             // A lost doorbell only delays delivery until the next tick, so the relay goes on.
-            if let Err(e) = self.ring(event.id).await {
+            if let Err(e) = self.doorbell.ring(event.id).await {
                 tracing::warn!(error = %e, event = event.id, "could not ring the Redis doorbell");
             }
             Ok(())
