@@ -22,9 +22,16 @@ pub struct Identity {
 
 /// This process's identity (see the module docs).
 pub fn identity(settings: &Settings) -> anyhow::Result<Identity> {
-    if let Some(id) = settings.instance_id.as_deref().filter(|s| !s.trim().is_empty()) {
+    if let Some(id) = settings
+        .instance_id
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    {
         let id = id.trim();
-        anyhow::ensure!(valid(id), "instance_id may hold only letters, digits, '.', '_' and '-' (at most 64)");
+        anyhow::ensure!(
+            valid(id),
+            "instance_id may hold only letters, digits, '.', '_' and '-' (at most 64)"
+        );
         return Ok(Identity {
             id: id.to_owned(),
             _lock: None,
@@ -69,7 +76,8 @@ fn kept(dir: &Path) -> anyhow::Result<String> {
         }
     }
     let id = fresh();
-    std::fs::write(&path, format!("{id}\n")).with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(&path, format!("{id}\n"))
+        .with_context(|| format!("writing {}", path.display()))?;
     Ok(id)
 }
 
@@ -82,7 +90,11 @@ fn fresh() -> String {
         .collect();
     let bytes: [u8; 8] = rand::random();
     let suffix: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let host = if host.is_empty() { "vitrina".to_owned() } else { host };
+    let host = if host.is_empty() {
+        "vitrina".to_owned()
+    } else {
+        host
+    };
     format!("{host}-{suffix}")
 }
 

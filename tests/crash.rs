@@ -12,9 +12,11 @@
 //!   it and never answers), so that a kill surely lands between a send and its mark.
 //!
 //! Leases are never expired by hand: the restarted process has the same identity (kept in its
-//! data folder), so it takes back at once what it held when it was killed. The time from each
-//! restart to the first notification sent after it is printed (min / median / max); the test
-//! asserts that the notifications come, once, not how fast.
+//! data folder), so it takes back at once what it held when it was killed. The time from a
+//! restart to the first notification sent after it is printed (min / median / max, over the
+//! restarts with notifications waiting that were not killed again first); after the last
+//! restart the test asserts that the waiting notifications come (within the test kit's 15 s,
+//! where a dead owner's leases held them two minutes), and once, not how fast.
 //!
 //! The seed of the kill schedule is printed; `CRASH_SEED=<n>` replays it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -89,8 +91,16 @@ async fn killed_at_random_moments_nothing_committed_is_lost_or_doubled() {
     let chaos = async {
         let (mut kills, mut down) = (0, Duration::ZERO);
         let more = |kills| kills < MIN_KILLS || (kills < MAX_KILLS && !done.load(Ordering::SeqCst));
+        // After a restart with notifications waiting: (sent before it, when it began).
+        let mut watching: Option<(usize, Instant)> = None;
         while more(kills) {
-            pause(rng.random_range(200..2000)).await;
+            let wait = Duration::from_millis(rng.random_range(200..2000));
+            match watching.take() {
+                Some((sent, restarted)) => {
+                    resumed.extend(sent_within(&db.db, sent, restarted, wait).await);
+                }
+                None => pause(wait.as_millis() as u64).await,
+            }
             let killed = Instant::now();
             server.kill();
             kills += 1;
@@ -99,8 +109,7 @@ async fn killed_at_random_moments_nothing_committed_is_lost_or_doubled() {
             server.restart().await;
             down += killed.elapsed();
             if waiting > 0 {
-                first_send_after(&db.db, sent).await;
-                resumed.push(restarted.elapsed());
+                watching = Some((sent, restarted));
             }
         }
         println!("down {down:?} in all, from SIGKILL to /health answering again");
@@ -194,8 +203,31 @@ async fn deliveries(db: &DatabaseConnection) -> Vec<entity::notification_deliver
 /// Telegram deliveries (sent, not sent yet).
 async fn counts(db: &DatabaseConnection) -> (usize, usize) {
     let rows = deliveries(db).await;
-    let sent = rows.iter().filter(|d| d.status == DeliveryStatus::Sent).count();
+    let sent = rows
+        .iter()
+        .filter(|d| d.status == DeliveryStatus::Sent)
+        .count();
     (sent, rows.len() - sent)
+}
+
+/// Watches for `wait` (the time until the next kill) whether more than `sent` deliveries get
+/// sent, and if so says how long after `restarted` the first one went. Only a measurement: a
+/// notification may be held up here on purpose (the fake API's hung send), so this never fails.
+async fn sent_within(
+    db: &DatabaseConnection,
+    sent: usize,
+    restarted: Instant,
+    wait: Duration,
+) -> Option<Duration> {
+    let until = Instant::now() + wait;
+    let mut first = None;
+    while Instant::now() < until {
+        if first.is_none() && counts(db).await.0 > sent {
+            first = Some(restarted.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    first
 }
 
 /// Waits until more than `sent` deliveries are sent and says how long that took. Fails the

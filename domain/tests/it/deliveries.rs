@@ -403,7 +403,11 @@ async fn a_restarted_sender_takes_back_its_own_claims_at_once_and_no_one_else_do
     assert_eq!(ids(&again), ids(&held));
     // Once sent, they are nobody's to claim.
     for d in &again {
-        assert!(send::mark_sent(&f.ctx.db, d.id, "shop-1", later).await.unwrap());
+        assert!(
+            send::mark_sent(&f.ctx.db, d.id, "shop-1", later)
+                .await
+                .unwrap()
+        );
     }
     let none = send::claim(&f.ctx.db, TG, "shop-1", later, lease, 100)
         .await

@@ -128,16 +128,19 @@ async fn ring_on_commit(doorbell: Arc<Doorbell>) {
 }
 
 impl Doorbell {
-    async fn ring(&self, message: impl redis::ToRedisArgs + Send + Sync) -> Result<()> {
+    async fn ring(&self, message: impl redis::ToSingleRedisArg + Send + Sync) -> Result<()> {
         let mut slot = self.publisher.lock().await;
         let mut conn = match slot.take() {
             Some(c) => c,
             None => open(&self.client).await?,
         };
-        let sent = tokio::time::timeout(REDIS_TIMEOUT, conn.publish::<_, _, ()>(&self.channel, message))
-            .await
-            .map_err(|_| redis_error("PUBLISH timed out"))
-            .and_then(|r| r.map_err(redis_error));
+        let sent = tokio::time::timeout(
+            REDIS_TIMEOUT,
+            conn.publish::<_, _, ()>(&self.channel, message),
+        )
+        .await
+        .map_err(|_| redis_error("PUBLISH timed out"))
+        .and_then(|r| r.map_err(redis_error));
         if sent.is_ok() {
             *slot = Some(conn);
         }
