@@ -37,3 +37,4 @@ mod support;
 mod texts;
 mod transitions;
 mod updates;
+mod users;
