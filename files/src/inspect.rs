@@ -149,7 +149,11 @@ enum JpegPath {
     FullDecode,
 }
 
-fn inspect_sync_on(bytes: Vec<u8>, limits: &Limits, path: JpegPath) -> Result<Inspected, Rejection> {
+fn inspect_sync_on(
+    bytes: Vec<u8>,
+    limits: &Limits,
+    path: JpegPath,
+) -> Result<Inspected, Rejection> {
     if bytes.is_empty() {
         return Err(Rejection::Empty);
     }

@@ -83,10 +83,16 @@ fn pillow(args: &Args, path: &std::path::Path) -> anyhow::Result<(Samples, Strin
         );
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let last = stdout.lines().last().context("no output from the Pillow script")?;
+    let last = stdout
+        .lines()
+        .last()
+        .context("no output from the Pillow script")?;
     let report: serde_json::Value = serde_json::from_str(last)?;
     let mut samples = Samples::with_capacity(args.iterations);
-    for t in report["ms"].as_array().context("no times from the Pillow script")? {
+    for t in report["ms"]
+        .as_array()
+        .context("no times from the Pillow script")?
+    {
         let t = t.as_f64().context("a time that is not a number")?;
         samples.push(Duration::from_secs_f64(t / 1000.0));
     }
@@ -247,7 +253,10 @@ fn main() -> anyhow::Result<()> {
 
         if !args.no_pillow {
             let (samples, about) = pillow(&args, &path)?;
-            println!("run {run}: {}", samples.summary("Pillow decode + thumbnail"));
+            println!(
+                "run {run}: {}",
+                samples.summary("Pillow decode + thumbnail")
+            );
             let p50 = ms(samples.percentile(50.0));
             pillow_medians.push(p50);
             ratios.push(ms(ours.percentile(50.0)) / p50);
