@@ -1,7 +1,7 @@
 //! The receipt file pipeline: what a customer uploaded is sniffed by its magic bytes (never by
 //! name or declared type), checked against size and dimension limits, decoded with explicit
 //! decoder limits, and turned into a JPEG thumbnail (re-encoding strips all metadata); a JPEG is
-//! decoded once, at the scale the thumbnail needs, and hashed as it is read ([`crate::jpeg`]),
+//! decoded once, at the scale the thumbnail needs, and hashed as it is read (module `jpeg`),
 //! PNG and WebP at full size. PDFs are
 //! parsed and scanned for active content, which is flagged for staff rather than refused.
 //!
