@@ -1,6 +1,8 @@
 //! The receipt file pipeline: what a customer uploaded is sniffed by its magic bytes (never by
 //! name or declared type), checked against size and dimension limits, decoded with explicit
-//! decoder limits, and turned into a JPEG thumbnail (re-encoding strips all metadata). PDFs are
+//! decoder limits, and turned into a JPEG thumbnail (re-encoding strips all metadata); a JPEG is
+//! decoded once, at the scale the thumbnail needs, and hashed as it is read (module `jpeg`),
+//! PNG and WebP at full size. PDFs are
 //! parsed and scanned for active content, which is flagged for staff rather than refused.
 //!
 //! The original bytes are passed through unchanged together with their sha256; storing them is
@@ -126,6 +128,34 @@ pub async fn inspect(bytes: Vec<u8>, limits: &Limits) -> Result<Inspected, Rejec
 /// [`inspect`] on the calling thread (for fuzzing, benchmarks and callers already on a blocking
 /// thread). The cheap checks (empty, size, type) come first.
 pub fn inspect_sync(bytes: Vec<u8>, limits: &Limits) -> Result<Inspected, Rejection> {
+    inspect_sync_on(bytes, limits, JpegPath::Scaled)
+}
+
+/// The pipeline as it was before issue 14, for the receipt benchmark's side-by-side figure only:
+/// the sha256 first, then every JPEG decoded at full size and shrunk afterwards. It accepts and
+/// refuses what [`inspect_sync`] does; it is just slower. Not for production use.
+#[doc(hidden)]
+pub fn baseline_full_decode_inspect_sync(
+    bytes: Vec<u8>,
+    limits: &Limits,
+) -> Result<Inspected, Rejection> {
+    inspect_sync_on(bytes, limits, JpegPath::FullDecode)
+}
+
+/// How a JPEG is decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum JpegPath {
+    /// At the scale the thumbnail needs, hashed while read ([`crate::jpeg`]).
+    Scaled,
+    /// At full size (the path before issue 14, and PNG's and WebP's path).
+    FullDecode,
+}
+
+fn inspect_sync_on(
+    bytes: Vec<u8>,
+    limits: &Limits,
+    path: JpegPath,
+) -> Result<Inspected, Rejection> {
     if bytes.is_empty() {
         return Err(Rejection::Empty);
     }
@@ -138,7 +168,7 @@ pub fn inspect_sync(bytes: Vec<u8>, limits: &Limits) -> Result<Inspected, Reject
     // A decoder that panics on a hostile file (zune-jpeg 0.5 has an `unwrap` that fuzzing
     // reaches: `fuzz/regressions/receipts/`) costs a refusal, never the caller's thread.
     let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        inspect_blocking(bytes, kind, limits)
+        inspect_blocking(bytes, kind, limits, path)
     }));
     checked.unwrap_or_else(|_| {
         tracing::warn!(?kind, "receipt inspection panicked; refused as unreadable");
@@ -150,10 +180,11 @@ fn inspect_blocking(
     bytes: Vec<u8>,
     kind: FileKind,
     limits: &Limits,
+    path: JpegPath,
 ) -> Result<Inspected, Rejection> {
     let mut inspected = Inspected {
         kind,
-        sha256: sha256_hex(&bytes),
+        sha256: String::new(),
         size: bytes.len(),
         width: None,
         height: None,
@@ -161,25 +192,46 @@ fn inspect_blocking(
         pdf_flags: Vec::new(),
         bytes: Vec::new(),
     };
-    match kind {
-        FileKind::Jpeg | FileKind::Png | FileKind::Webp => {
-            let image = inspect_image(&bytes, kind, limits)?;
-            inspected.width = Some(image.width);
-            inspected.height = Some(image.height);
-            inspected.thumbnail = Some(image.thumbnail);
+    let image = match (kind, path) {
+        (FileKind::Jpeg, JpegPath::Scaled) => match crate::jpeg::inspect(&bytes, limits)? {
+            crate::jpeg::Scaled::Done(image, sha256) => {
+                inspected.sha256 = sha256;
+                Some(image)
+            }
+            crate::jpeg::Scaled::Elsewhere => Some(inspect_image(&bytes, kind, limits)?),
+        },
+        (FileKind::Jpeg | FileKind::Png | FileKind::Webp, _) => {
+            if path == JpegPath::FullDecode {
+                // As before issue 14: hashed up front.
+                inspected.sha256 = sha256_hex(&bytes);
+            }
+            Some(inspect_image(&bytes, kind, limits)?)
         }
-        FileKind::Pdf => {
+        (FileKind::Pdf, _) => {
             inspected.pdf_flags =
                 crate::pdf::inspect(&bytes, limits.pdf_max_pages, limits.pdf_max_inflated)?;
+            None
         }
+    };
+    if let Some(image) = image {
+        inspected.width = Some(image.width);
+        inspected.height = Some(image.height);
+        inspected.thumbnail = Some(image.thumbnail);
+    }
+    if inspected.sha256.is_empty() {
+        inspected.sha256 = sha256_hex(&bytes);
     }
     inspected.bytes = bytes;
     Ok(inspected)
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut hex = String::with_capacity(64);
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lowercase hex of a digest.
+pub(crate) fn hex(digest: &[u8]) -> String {
+    let mut hex = String::with_capacity(digest.len() * 2);
     for b in digest {
         let _ = write!(hex, "{b:02x}");
     }
@@ -189,10 +241,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 // ---------------------------------------------------------------------------------------------
 // Images
 
-struct CheckedImage {
-    width: u32,
-    height: u32,
-    thumbnail: Vec<u8>,
+pub(crate) struct CheckedImage {
+    /// As displayed (the EXIF orientation applied), of the full image.
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) thumbnail: Vec<u8>,
 }
 
 /// A whole JPEG ends its last scan with an EOI marker. Inside entropy-coded data a 0xFF byte is
@@ -254,13 +307,7 @@ fn inspect_image(bytes: &[u8], kind: FileKind, limits: &Limits) -> Result<Checke
         .map_err(image_rejection)?;
     let image = DynamicImage::from_decoder(decoder).map_err(image_rejection)?;
 
-    let (width, height) = match orientation {
-        Orientation::Rotate90
-        | Orientation::Rotate270
-        | Orientation::Rotate90FlipH
-        | Orientation::Rotate270FlipH => (height, width),
-        _ => (width, height),
-    };
+    let (width, height) = oriented(width, height, orientation);
     let thumbnail = thumbnail(image, orientation, limits.thumb_size)?;
     Ok(CheckedImage {
         width,
@@ -269,19 +316,52 @@ fn inspect_image(bytes: &[u8], kind: FileKind, limits: &Limits) -> Result<Checke
     })
 }
 
-/// Scales down (never up) to fit `size`×`size`, applies the orientation, flattens transparency
-/// onto white and encodes a JPEG. The encoder writes no metadata.
+/// Width and height as displayed: a quarter turn swaps them.
+pub(crate) fn oriented(width: u32, height: u32, orientation: Orientation) -> (u32, u32) {
+    match orientation {
+        Orientation::Rotate90
+        | Orientation::Rotate270
+        | Orientation::Rotate90FlipH
+        | Orientation::Rotate270FlipH => (height, width),
+        _ => (width, height),
+    }
+}
+
+/// The size of the thumbnail of a `width`×`height` image: scaled down (never up) to fit
+/// `size`×`size`, the aspect ratio kept, rounded as `DynamicImage::thumbnail` rounds.
+pub(crate) fn thumbnail_dimensions(width: u32, height: u32, size: u32) -> (u32, u32) {
+    if width <= size && height <= size {
+        return (width, height);
+    }
+    let ratio = f64::min(
+        f64::from(size) / f64::from(width),
+        f64::from(size) / f64::from(height),
+    );
+    let side = |n: u32| ((f64::from(n) * ratio).round() as u32).clamp(1, size);
+    (side(width), side(height))
+}
+
+/// Scales down (never up) to fit `size`×`size`, then [`to_jpeg`].
 fn thumbnail(
     image: DynamicImage,
     orientation: Orientation,
     size: u32,
 ) -> Result<Vec<u8>, Rejection> {
     let size = size.max(1);
-    let mut small = if image.width() > size || image.height() > size {
+    let small = if image.width() > size || image.height() > size {
         image.thumbnail(size, size)
     } else {
         image
     };
+    to_jpeg(small, orientation)
+}
+
+/// Applies the orientation, flattens transparency onto white and encodes a JPEG. The encoder
+/// writes no metadata.
+pub(crate) fn to_jpeg(
+    mut small: DynamicImage,
+    orientation: Orientation,
+) -> Result<Vec<u8>, Rejection> {
     small.apply_orientation(orientation);
     let rgb = if small.color().has_alpha() {
         let rgba = small.to_rgba8();
@@ -295,7 +375,7 @@ fn thumbnail(
             image::Rgb([over_white(r), over_white(g), over_white(b)])
         })
     } else {
-        small.to_rgb8()
+        small.into_rgb8()
     };
     let mut out = Vec::new();
     JpegEncoder::new_with_quality(&mut out, 80)

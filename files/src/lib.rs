@@ -6,6 +6,7 @@
 //! business rules live here and nothing here touches the database: `domain` decides which file
 //! an order or a product may have.
 pub mod inspect;
+mod jpeg;
 mod kind;
 mod pdf;
 mod pdf_filters;

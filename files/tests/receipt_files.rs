@@ -727,3 +727,99 @@ async fn a_decoder_panic_is_a_refusal_on_every_path() {
     }
     assert_eq!(on_the_pool, sync);
 }
+
+// ---------------------------------------------------------------------------------------------
+// JPEGs decoded at the thumbnail's scale (issue 14)
+
+/// Mean absolute difference per channel of two RGB thumbnails of the same size.
+fn mean_difference(a: &[u8], b: &[u8]) -> f64 {
+    let a = image::load_from_memory(a).unwrap().to_rgb8();
+    let b = image::load_from_memory(b).unwrap().to_rgb8();
+    assert_eq!(a.dimensions(), b.dimensions());
+    let total: u64 = a
+        .as_raw()
+        .iter()
+        .zip(b.as_raw())
+        .map(|(&x, &y)| u64::from(x.abs_diff(y)))
+        .sum();
+    total as f64 / a.as_raw().len() as f64
+}
+
+#[tokio::test]
+async fn large_jpegs_keep_their_true_size_and_a_thumbnail_like_the_full_decode() {
+    use files::inspect::baseline_full_decode_inspect_sync;
+    let limits = Limits::default();
+    // 1/2 (1600x1200 -> 800x600), 1/4 (2400x1800 -> 600x450) and odd sizes that round.
+    for (w, h) in [(1600, 1200), (2400, 1800), (1999, 1001), (601, 4003)] {
+        let input = jpeg(w, h);
+        let got = inspect(input.clone(), &limits).await.unwrap();
+        assert_image_accepted(&got, &input, FileKind::Jpeg, w, h, &limits);
+        let old = baseline_full_decode_inspect_sync(input.clone(), &limits).unwrap();
+        assert_eq!(
+            (old.width, old.height, &old.sha256),
+            (got.width, got.height, &got.sha256)
+        );
+        let diff = mean_difference(
+            got.thumbnail.as_deref().unwrap(),
+            old.thumbnail.as_deref().unwrap(),
+        );
+        // The test picture is a sawtooth (hard edges every 256 px), where two resamplings differ
+        // most; a wrong scale, shift or channel order differs by far more than this.
+        assert!(
+            diff < 12.0,
+            "{w}x{h}: thumbnails differ by {diff:.2} on average"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_large_rotated_jpeg_reports_its_displayed_size() {
+    let limits = Limits::default();
+    let input = jpeg_with_exif(1600, 1200);
+    let got = inspect(input.clone(), &limits).await.unwrap();
+    assert_image_accepted(&got, &input, FileKind::Jpeg, 1200, 1600, &limits);
+    let thumb = image::load_from_memory(got.thumbnail.as_deref().unwrap()).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (384, 512));
+}
+
+#[tokio::test]
+async fn grey_and_cut_large_jpegs() {
+    let limits = Limits::default();
+    let grey = encode(
+        DynamicImage::ImageLuma8(image::GrayImage::from_fn(1400, 900, |x, y| {
+            image::Luma([((x + y) % 256) as u8])
+        })),
+        ImageFormat::Jpeg,
+    );
+    let got = inspect(grey.clone(), &limits).await.unwrap();
+    assert_image_accepted(&got, &grey, FileKind::Jpeg, 1400, 900, &limits);
+
+    // Cut anywhere in the scan, or just before the end marker: unreadable, on both paths.
+    let whole = jpeg(1600, 1200);
+    for cut in [whole.len() / 3, whole.len() - 2, whole.len() - 1] {
+        let part = whole[..cut].to_vec();
+        assert_eq!(
+            inspect(part.clone(), &limits).await,
+            Err(Rejection::Unreadable),
+            "cut at {cut}"
+        );
+        assert_eq!(
+            files::inspect::baseline_full_decode_inspect_sync(part, &limits),
+            Err(Rejection::Unreadable)
+        );
+    }
+    // Limits from the header, before decoding: too many pixels, or too much to allocate.
+    let small_pixels = Limits {
+        max_pixels: 1600 * 1200 - 1,
+        ..Limits::default()
+    };
+    assert_eq!(
+        inspect(whole.clone(), &small_pixels).await,
+        Err(Rejection::TooLarge)
+    );
+    let small_alloc = Limits {
+        max_alloc: 1024 * 1024,
+        ..Limits::default()
+    };
+    assert_eq!(inspect(whole, &small_alloc).await, Err(Rejection::TooLarge));
+}
