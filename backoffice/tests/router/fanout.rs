@@ -135,11 +135,7 @@ async fn an_event_is_sent_as_id_name_and_json_data() {
         text,
         format!("id: {}\nevent: decision\ndata: {json}\n\n", written[0].id)
     );
-    let written = publish(
-        &w,
-        &[DomainEvent::StoreUpdated { store_id: w.store }],
-    )
-    .await;
+    let written = publish(&w, &[DomainEvent::StoreUpdated { store_id: w.store }]).await;
     let text = until_sent(&mut anna, "\n\n").await;
     let json = serde_json::to_string(&written[0].event).unwrap();
     assert_eq!(
@@ -233,7 +229,14 @@ async fn many_streams_each_get_their_stores_events_in_order() {
             "anna" => (main_last, &main),
             "otto" => (last.id, &other),
             "victor" => (*orders.last().unwrap(), &orders),
-            _ => (last.id, &written.iter().filter(|p| p.event.store_id().is_some()).map(|p| p.id).collect()),
+            _ => (
+                last.id,
+                &written
+                    .iter()
+                    .filter(|p| p.event.store_id().is_some())
+                    .map(|p| p.id)
+                    .collect(),
+            ),
         };
         let text = until_sent(&mut stream, &format!("id: {needle}\n")).await;
         assert_eq!(&ids(&text), expected, "{who}");
