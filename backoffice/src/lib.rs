@@ -10,6 +10,7 @@ mod proxy;
 mod routes;
 mod sandbox;
 mod security;
+mod sse_hub;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub live_tick: Duration,
     /// Sandbox mode: the Telegram stand-in the bot talks to, played on `/sandbox`.
     pub sandbox: Option<Arc<Sandbox>>,
+    /// What every open `/events` stream is fed from.
+    hub: Arc<sse_hub::Hub>,
 }
 
 impl AppState {
@@ -49,6 +52,7 @@ impl AppState {
             proxies: Arc::new(TrustedProxies::default()),
             live_tick: LIVE_TICK,
             sandbox: None,
+            hub: Arc::default(),
         }
     }
 

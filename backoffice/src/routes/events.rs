@@ -1,73 +1,60 @@
 //! Live updates over SSE: the events of the person's stores their role may see, resuming after
 //! `Last-Event-ID` from the outbox (the durable log) so a reconnect misses nothing, then live
-//! from the bus; ended as soon as their access is.
+//! from the hub ([`crate::sse_hub`]), which renders each event once for every stream; ended as
+//! soon as their access is.
 use std::collections::VecDeque;
 use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::Arc;
 
 use axum::Router;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::sse::{Event, Sse};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
-use domain::kernel::policy::Roles;
-use domain::people::auth::sessions;
-use domain::platform::events::{DomainEvent, Published, outbox};
-use domain::{Ctx, UserId};
-use futures::stream::{self, Stream};
-use sea_orm::DatabaseConnection;
+use domain::Ctx;
+use domain::platform::events::{Published, outbox};
+use futures::stream;
 use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::auth::Person;
+use crate::sse_hub::{Frame, FrameKind, KEEP_ALIVE, Session, render};
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/events", get(events))
 }
 
-/// The SSE event name the pages listen for.
-fn name(event: &DomainEvent) -> &'static str {
-    match event {
-        DomainEvent::ReceiptAttached { .. } => "receipt",
-        DomainEvent::OrderPlaced { .. } => "order",
-        DomainEvent::OrderStatusChanged { .. } | DomainEvent::OrderAssigned { .. } => "decision",
-        DomainEvent::StoreCreated { .. }
-        | DomainEvent::StoreUpdated { .. }
-        | DomainEvent::ProductSaved { .. }
-        | DomainEvent::LowStock { .. }
-        | DomainEvent::StockAdjusted { .. }
-        | DomainEvent::RoleGranted { .. }
-        | DomainEvent::RoleRevoked { .. }
-        | DomainEvent::DailyDigest { .. } => "other",
-    }
-}
-
-fn to_sse(p: &Published) -> Event {
-    let data = serde_json::to_string(&p.event).unwrap_or_default();
-    Event::default()
-        .id(p.id.to_string())
-        .event(name(&p.event))
-        .data(data)
-}
+/// Outbox rows read at a time for a backlog or a catch-up.
+const BATCH: u64 = 1000;
 
 async fn events(
     State(state): State<AppState>,
     person: Person,
     headers: HeaderMap,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+) -> Result<Response, AppError> {
     // Subscribe before reading the backlog, so nothing falls between the two.
-    let live = state.ctx.bus.subscribe();
+    let (session, frames) = state
+        .hub
+        .join(
+            &state.ctx,
+            state.live_tick,
+            person.id(),
+            person.family.clone(),
+        )
+        .await?;
     let last: i64 = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
         .unwrap_or(-1);
     let backlog = if last >= 0 {
-        outbox::since(&state.ctx.db, last, 1000).await?
+        outbox::since(&state.ctx.db, last, BATCH).await?
     } else {
         Vec::new()
     };
-    let seen = backlog.last().map(|p| p.id).unwrap_or(last);
     // Without Last-Event-ID the client wants what happens from now on: a catch-up after
     // lagging starts no earlier than this.
     let floor = if last >= 0 {
@@ -78,127 +65,125 @@ async fn events(
     let left = (person.until - state.ctx.now())
         .to_std()
         .unwrap_or_default();
-    let start = tokio::time::Instant::now();
     let watch = Watch {
         replay: backlog.into(),
-        follow: Follow {
-            rx: live,
-            db: state.ctx.db.clone(),
-            seen,
-            floor,
-            missed: VecDeque::new(),
-            behind: false,
-        },
+        frames,
+        session,
         ctx: state.ctx.clone(),
-        user: person.id(),
-        family: person.family.clone(),
+        seen: last,
+        floor,
+        behind: false,
         until: person.until,
-        ends: start + left,
-        tick: tokio::time::interval_at(start + state.live_tick, state.live_tick),
+        ends: Box::pin(tokio::time::sleep(left)),
     };
     let stream = stream::unfold(watch, |mut w| async move {
         let next = w.next().await?;
-        Some((Ok(next), w))
+        Some((Ok::<_, Infallible>(next), w))
     });
-    Ok(Sse::new(stream))
+    // The headers axum's `Sse` sends.
+    let mut res = Body::from_stream(stream).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(res)
 }
 
 /// One open stream. It lasts while the session, a role and the access token it was opened
-/// with last: the first two are asked of the database (one query) before every event and on
-/// every keep-alive tick, and the stream ends as soon as either is gone or the token expires.
+/// with last: the first two are read from the database before every event and on every
+/// keep-alive tick (by the hub, once for all the session's streams; by the stream itself for a
+/// backlog or a catch-up), and the stream ends as soon as either is gone or the token expires.
 /// The browser then reconnects, and the login check decides afresh. Which events it carries
 /// is the domain's rule ([`domain::kernel::policy::Roles::may_see`]), with the roles read just then.
 struct Watch {
+    /// Events read from the outbox (the backlog, or what was missed after falling behind the
+    /// hub): sent before anything more from the hub.
     replay: VecDeque<Published>,
-    follow: Follow,
+    frames: broadcast::Receiver<Arc<Frame>>,
+    session: Arc<Session>,
     ctx: Ctx,
-    user: UserId,
-    family: String,
+    /// The last event sent (or skipped): none is sent twice.
+    seen: i64,
+    /// A catch-up after falling behind starts no earlier than this.
+    floor: i64,
+    /// Fell behind the hub and has not read the outbox yet.
+    behind: bool,
     until: DateTime<Utc>,
-    ends: tokio::time::Instant,
-    tick: tokio::time::Interval,
+    ends: Pin<Box<tokio::time::Sleep>>,
 }
 
 impl Watch {
-    async fn next(&mut self) -> Option<Event> {
-        loop {
-            let p = match self.replay.pop_front() {
-                Some(p) => p,
-                None => tokio::select! {
-                    p = self.follow.next() => p?,
-                    _ = self.tick.tick() => {
-                        self.roles().await?;
-                        return Some(Event::default().comment("keep-alive"));
-                    }
-                    _ = tokio::time::sleep_until(self.ends) => return None,
-                },
-            };
-            // Events of no store are nobody's stream: no need to ask.
-            if p.event.store_id().is_none() {
-                continue;
-            }
-            if self.roles().await?.may_see(&p.event) {
-                return Some(to_sse(&p));
-            }
-        }
-    }
-
-    /// The person's roles while access lasts; `None` once it has ended.
-    async fn roles(&self) -> Option<Roles> {
-        if self.ctx.now() >= self.until {
-            return None;
-        }
-        match sessions::live_roles(&self.ctx, self.user, &self.family).await {
-            Ok(roles) if !roles.is_empty() => Some(roles),
-            Ok(_) => None,
-            Err(e) => {
-                // Not knowing is not a yes: the browser reconnects and is checked afresh.
-                tracing::warn!(error = %e, "SSE access check failed; ending the stream");
-                None
-            }
-        }
-    }
-}
-
-/// The live part of one stream: events from the bus newer than the last one sent, and when
-/// this client fell behind the bus, the ones it missed, read back from the outbox.
-struct Follow {
-    rx: broadcast::Receiver<Published>,
-    db: DatabaseConnection,
-    seen: i64,
-    floor: i64,
-    missed: VecDeque<Published>,
-    /// Fell behind the bus and has not read the outbox yet. A flag rather than a local, so a
-    /// read interrupted by the keep-alive tick is done again, not lost.
-    behind: bool,
-}
-
-impl Follow {
-    async fn next(&mut self) -> Option<Published> {
+    async fn next(&mut self) -> Option<Bytes> {
         loop {
             if self.behind {
-                match outbox::since(&self.db, self.seen.max(self.floor), 1000).await {
-                    Ok(rows) => self.missed.extend(rows),
+                self.behind = false;
+                let after = self.seen.max(self.floor);
+                match Box::pin(outbox::since(&self.ctx.db, after, BATCH)).await {
+                    Ok(rows) => self.replay.extend(rows),
                     Err(e) => tracing::warn!(error = %e, "SSE catch-up failed"),
                 }
-                self.behind = false;
             }
-            let p = match self.missed.pop_front() {
-                Some(p) => p,
-                None => match self.rx.recv().await {
-                    Ok(p) => p,
+            if let Some(p) = self.replay.pop_front() {
+                if p.id <= self.seen {
+                    continue;
+                }
+                self.seen = p.id;
+                // Events of no store are nobody's stream: no need to ask.
+                if p.event.store_id().is_none() {
+                    continue;
+                }
+                if self.expired() {
+                    return None;
+                }
+                if self.session.read_now(&self.ctx).await?.may_see(&p.event) {
+                    return Some(render(&p));
+                }
+                continue;
+            }
+            let frame = tokio::select! {
+                r = self.frames.recv() => match r {
+                    Ok(frame) => frame,
                     Err(RecvError::Lagged(_)) => {
                         self.behind = true;
                         continue;
                     }
                     Err(RecvError::Closed) => return None,
                 },
+                _ = self.ends.as_mut() => return None,
             };
-            // Events already sent (from the backlog or a catch-up) are not sent twice.
-            if p.id > self.seen {
-                self.seen = p.id;
-                return Some(p);
+            match &frame.kind {
+                FrameKind::KeepAlive => {
+                    if self.expired() {
+                        return None;
+                    }
+                    self.session.decide(&self.ctx, frame.seq, |_| ()).await?;
+                    return Some(Bytes::from_static(KEEP_ALIVE));
+                }
+                FrameKind::Event { id, event, bytes } => {
+                    if *id <= self.seen {
+                        continue;
+                    }
+                    self.seen = *id;
+                    if self.expired() {
+                        return None;
+                    }
+                    let ctx = &self.ctx;
+                    if self
+                        .session
+                        .decide(ctx, frame.seq, |r| r.may_see(event))
+                        .await?
+                    {
+                        return Some(bytes.clone());
+                    }
+                }
             }
         }
+    }
+
+    /// The access token the stream was opened with has expired.
+    fn expired(&self) -> bool {
+        self.ctx.now() >= self.until
     }
 }

@@ -8,6 +8,7 @@ mod customers;
 mod deliveries;
 mod digest;
 mod email;
+mod fanout;
 mod first_run;
 mod live;
 mod login;

@@ -66,7 +66,6 @@ async fn server(args: &Args, files: u64) -> anyhow::Result<()> {
     // What seeding put in the outbox goes out before anyone listens.
     domain::platform::events::outbox::relay_once(&ctx, "bench", 10_000).await?;
     let cookies = shop.staff_cookies().await?;
-    let customer = testkit::seed::person(&ctx, 60_000, "carol", "en").await;
     println!(
         "{:?}; open-files limit {files}",
         shop.app.ctx.db.get_database_backend()
@@ -105,7 +104,9 @@ async fn server(args: &Args, files: u64) -> anyhow::Result<()> {
 
     let mut first = Samples::with_capacity(args.rounds);
     let mut last = Samples::with_capacity(args.rounds);
-    for _ in 0..args.rounds {
+    for round in 0..args.rounds {
+        // A customer per round: the shop caps the unpaid orders one customer may have open.
+        let customer = testkit::seed::person(&ctx, 60_000 + round as i64, "carol", "en").await;
         testkit::seed::order(&ctx, shop.store, customer, shop.product, 1).await;
         let raised = now_ns();
         domain::platform::events::outbox::relay_once(&ctx, "bench", 100).await?;
