@@ -43,8 +43,7 @@ pub async fn upsert(
         // Every update from Telegram carries the profile; most carry it unchanged, and then
         // nothing is written.
         let first_name_kept = p.first_name.is_empty() || p.first_name == existing.first_name;
-        if existing.username == p.username && existing.last_name == p.last_name && first_name_kept
-        {
+        if existing.username == p.username && existing.last_name == p.last_name && first_name_kept {
             return Ok(existing);
         }
         let mut row: users::ActiveModel = existing.into();
