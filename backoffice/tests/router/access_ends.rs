@@ -1,100 +1,16 @@
 //! Access ends everywhere when it ends: an open live stream stops at logout, when the other
 //! sessions are revoked, when the role goes and when the access token expires; it carries only
 //! what the role may see; and cookies are cleared only when they were sent and are no good.
-use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::Request;
 use domain::kernel::money::{Currency, Money};
 use domain::people::auth::{sessions, tokens};
-use domain::platform::events::{DomainEvent, outbox};
+use domain::platform::events::DomainEvent;
 use domain::{Actor, Role, UserId};
-use http_body_util::BodyExt;
-use sea_orm::TransactionTrait;
-use testkit::wait::PATIENCE;
-use tower::ServiceExt;
 
+use crate::sse::*;
 use crate::support::*;
-
-/// Long enough that only the check before an event can be what ends a stream.
-const NEVER: Duration = Duration::from_secs(3600);
-const QUICK: Duration = Duration::from_millis(100);
-
-async fn open(w: &Web, cookie: &str) -> Body {
-    let req = Request::get("/events")
-        .header("host", "localhost")
-        .header("accept", "text/event-stream")
-        .header("cookie", cookie)
-        .body(Body::empty())
-        .unwrap();
-    let res = w.app.clone().oneshot(req).await.unwrap();
-    assert_eq!(res.status(), 200);
-    res.into_body()
-}
-
-/// Writes the events to the outbox and rings the bus, as the relay does; their ids.
-async fn publish(w: &Web, events: &[DomainEvent]) -> Vec<i64> {
-    let after = outbox::last_id(&w.ctx.db).await.unwrap();
-    let tx = w.ctx.db.begin().await.unwrap();
-    for e in events {
-        outbox::record(&tx, w.ctx.now(), e).await.unwrap();
-    }
-    tx.commit().await.unwrap();
-    let written = outbox::since(&w.ctx.db, after, 100).await.unwrap();
-    for p in &written {
-        w.ctx.bus.publish(p).await.unwrap();
-    }
-    written.iter().map(|p| p.id).collect()
-}
-
-/// What the stream sends until it ends (failing the test if it does not, in time).
-async fn until_end(body: &mut Body) -> String {
-    let mut text = String::new();
-    loop {
-        let frame = tokio::time::timeout(PATIENCE, body.frame())
-            .await
-            .expect("the stream to end in time");
-        match frame {
-            None => return text,
-            Some(frame) => {
-                if let Ok(data) = frame.unwrap().into_data() {
-                    text.push_str(&String::from_utf8_lossy(&data));
-                }
-            }
-        }
-    }
-}
-
-/// What the stream sends until it has sent `needle`.
-async fn until_sent(body: &mut Body, needle: &str) -> String {
-    let mut text = String::new();
-    while !text.contains(needle) {
-        let frame = tokio::time::timeout(PATIENCE, body.frame())
-            .await
-            .expect("the event in time")
-            .expect("the stream to stay open");
-        if let Ok(data) = frame.unwrap().into_data() {
-            text.push_str(&String::from_utf8_lossy(&data));
-        }
-    }
-    text
-}
-
-fn ids(text: &str) -> Vec<i64> {
-    text.lines()
-        .filter_map(|l| l.strip_prefix("id: "))
-        .map(|id| id.parse().unwrap())
-        .collect()
-}
-
-fn order_event(w: &Web) -> DomainEvent {
-    DomainEvent::OrderAssigned {
-        order_id: domain::OrderId(w.order.id),
-        store_id: w.store,
-        number: w.order.number,
-        assignee: None,
-    }
-}
 
 #[tokio::test]
 async fn the_stream_ends_at_logout_without_sending_the_next_event() {
@@ -123,7 +39,7 @@ async fn the_stream_ends_when_the_other_sessions_are_revoked() {
     assert!(ids(&text).is_empty(), "{text}");
     // The phone's own stream goes on.
     let mut kept = open(&w, &phone).await;
-    let id = publish(&w, &[order_event(&w)]).await[0];
+    let id = publish(&w, &[order_event(&w)]).await[0].id;
     until_sent(&mut kept, &format!("id: {id}\n")).await;
 }
 
@@ -132,7 +48,7 @@ async fn the_stream_ends_when_the_role_is_removed() {
     let w = Web::with_state(|s| s.with_live_tick(NEVER)).await;
     let victor = w.login(w.vendor).await;
     let mut stream = open(&w, &victor).await;
-    let first = publish(&w, &[order_event(&w)]).await[0];
+    let first = publish(&w, &[order_event(&w)]).await[0].id;
     until_sent(&mut stream, &format!("id: {first}\n")).await;
 
     domain::people::staff::revoke(&w.ctx, &Actor::operator(), w.vendor, Some(w.store))
@@ -194,7 +110,8 @@ async fn each_role_gets_only_the_events_it_may_see_and_only_of_its_stores() {
             store_id: w.other_store,
         },
     ];
-    let [digest, granted, revoked, order, other] = publish(&w, &events).await[..] else {
+    let ids_of: Vec<i64> = publish(&w, &events).await.iter().map(|p| p.id).collect();
+    let [digest, granted, revoked, order, other] = ids_of[..] else {
         panic!("five events");
     };
     let mine = [digest, granted, revoked, order];

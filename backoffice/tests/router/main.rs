@@ -20,6 +20,7 @@ mod product_csv;
 mod products;
 mod proxy;
 mod sandbox;
+mod sse;
 mod stores;
 mod support;
 mod texts;
