@@ -8,6 +8,8 @@ use tokio::task::JoinHandle;
 
 use crate::{App, telegram};
 
+mod serve;
+
 /// The bot's username for login links: configured, or asked from Telegram.
 async fn bot_username(app: &App) -> anyhow::Result<String> {
     let tg = &app.settings.telegram;
@@ -61,17 +63,8 @@ pub async fn start(
         // Outside the backoffice's layers: Telegram sends no cookies and no Origin.
         router = router.merge(route);
     }
-    let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move {
-        let shutdown = async move {
-            let _ = stop.changed().await;
-        };
-        if let Err(e) = axum::serve(listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await
-        {
-            tracing::error!(error = %e, "the backoffice stopped");
-        }
-    });
+    let task = tokio::spawn(serve::serve(listener, router, async move {
+        let _ = stop.changed().await;
+    }));
     Ok((address, task))
 }

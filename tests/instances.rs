@@ -7,14 +7,12 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use domain::people::auth::challenge;
-use domain::{Actor, Channel};
 use testkit::TestDb;
 use testkit::wait::PATIENCE;
 use vitrina::Part;
 
 use support::app::{Instance, Options};
-use support::staff::cookies;
+use support::staff::approved_login as log_in;
 
 impl Instance {
     async fn on_redis(db: &TestDb, channel: &str, parts: &[Part]) -> Instance {
@@ -24,29 +22,6 @@ impl Instance {
         };
         Instance::start(db, parts, options).await
     }
-}
-
-/// A QR login approved in Telegram, with the browser polling instance `at`: its cookies.
-async fn log_in(http: &reqwest::Client, at: &Instance, staff: domain::UserId) -> String {
-    let secret = "a-browser-secret-of-enough-length-0123456789";
-    let c = challenge::create(at.ctx(), secret, "test browser", None)
-        .await
-        .unwrap();
-    challenge::decide(at.ctx(), &Actor::user(staff, Channel::Bot), &c.token, true)
-        .await
-        .unwrap();
-    let res = http
-        .get(at.url(&format!("/login/status?c={}", c.id)))
-        .header("cookie", format!("__Host-vitrina-pre={secret}"))
-        .send()
-        .await
-        .unwrap();
-    let jar = cookies(&res);
-    assert!(
-        jar.contains("__Host-vitrina-access=") && jar.contains("__Host-vitrina-refresh="),
-        "the approved login sets the session cookies: {jar}"
-    );
-    jar
 }
 
 #[tokio::test(flavor = "multi_thread")]

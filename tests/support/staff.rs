@@ -157,3 +157,33 @@ pub fn cookies(res: &reqwest::Response) -> String {
         .collect::<Vec<_>>()
         .join("; ")
 }
+
+/// A QR login approved in Telegram (decided directly in the domain), with the browser polling
+/// instance `at`: its cookies.
+pub async fn approved_login(
+    http: &reqwest::Client,
+    at: &super::app::Instance,
+    staff: domain::UserId,
+) -> String {
+    use domain::people::auth::challenge;
+    use domain::{Actor, Channel};
+    let secret = "a-browser-secret-of-enough-length-0123456789";
+    let c = challenge::create(at.ctx(), secret, "test browser", None)
+        .await
+        .unwrap();
+    challenge::decide(at.ctx(), &Actor::user(staff, Channel::Bot), &c.token, true)
+        .await
+        .unwrap();
+    let res = http
+        .get(at.url(&format!("/login/status?c={}", c.id)))
+        .header("cookie", format!("__Host-vitrina-pre={secret}"))
+        .send()
+        .await
+        .unwrap();
+    let jar = cookies(&res);
+    assert!(
+        jar.contains("__Host-vitrina-access=") && jar.contains("__Host-vitrina-refresh="),
+        "the approved login sets the session cookies: {jar}"
+    );
+    jar
+}
