@@ -12,7 +12,7 @@ use testkit::wait::PATIENCE;
 use vitrina::Part;
 
 use support::app::{Instance, Options};
-use support::staff::approved_login as log_in;
+use support::staff::{approved_login as log_in, open_events};
 
 impl Instance {
     async fn on_redis(db: &TestDb, channel: &str, parts: &[Part]) -> Instance {
@@ -58,14 +58,7 @@ async fn an_event_on_one_instance_reaches_sse_clients_and_sessions_of_the_other(
     assert_eq!(queue.status(), 200, "A's session cookies work on B");
 
     // An SSE client of B; the order is placed and relayed on A.
-    let mut sse = http
-        .get(b.url("/events"))
-        .header("cookie", &jar)
-        .header("accept", "text/event-stream")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(sse.status(), 200);
+    let mut sse = open_events(&http, &b, &jar).await;
     let order = testkit::seed::order(ctx, store, customer, product, 2).await;
     let wanted = format!("\"number\":{}", order.number);
     let mut text = String::new();

@@ -12,7 +12,7 @@ use testkit::wait::PATIENCE;
 use vitrina::Part;
 
 use support::app::{Instance, Options};
-use support::staff::approved_login;
+use support::staff::{approved_login, open_events};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_backoffice_sees_the_peer_address() {
@@ -46,14 +46,7 @@ async fn stopping_ends_the_server_with_an_event_stream_open() {
     let staff = testkit::seed::admin(app.ctx(), store, 7001, "anna", "en").await;
     let http = reqwest::Client::new();
     let jar = approved_login(&http, &app, staff).await;
-    let mut sse = http
-        .get(app.url("/events"))
-        .header("cookie", &jar)
-        .header("accept", "text/event-stream")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(sse.status(), 200);
+    let mut sse = open_events(&http, &app, &jar).await;
     // Stopping waits for the parts (bounded by PATIENCE): the open stream does not hold it up.
     app.stop().await;
     let ended = tokio::time::timeout(PATIENCE, async {

@@ -187,3 +187,21 @@ pub async fn approved_login(
     );
     jar
 }
+
+/// The `/events` stream of instance `at`, opened with `jar`'s cookies as a browser tab does;
+/// answered 200.
+pub async fn open_events(
+    http: &reqwest::Client,
+    at: &super::app::Instance,
+    jar: &str,
+) -> reqwest::Response {
+    let sse = http
+        .get(at.url("/events"))
+        .header("cookie", jar)
+        .header("accept", "text/event-stream")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sse.status(), 200);
+    sse
+}
