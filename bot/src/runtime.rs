@@ -6,7 +6,6 @@ use teloxide::dispatching::ShutdownToken;
 use teloxide::prelude::*;
 use teloxide::update_listeners::UpdateListener;
 
-use crate::ledger::{Ledger, Writer};
 use crate::{BotError, Services, handler_tree};
 
 /// Webhook mode: Telegram posts updates to `url`; we listen on `bind`.
@@ -40,12 +39,7 @@ pub async fn dispatch(
     webhook: Option<Webhook>,
     ready: tokio::sync::oneshot::Sender<ShutdownToken>,
 ) -> Result<(), BotError> {
-    let (services, writer) = batched(services);
-    let (ctx, bot_id, ledger) = (
-        services.ctx.clone(),
-        services.bot_id,
-        services.ledger.clone(),
-    );
+    let (ctx, bot_id) = (services.ctx.clone(), services.bot_id);
     let hooked = match &webhook {
         Some(w) => Some((
             listen(&bot, &services, w.url.clone(), &w.secret).await?,
@@ -61,7 +55,7 @@ pub async fn dispatch(
         None => {
             // A webhook left behind by an earlier run would stop getUpdates from working.
             bot.delete_webhook().await?;
-            let listener = crate::polling::listener(bot, ctx, bot_id, ledger);
+            let listener = crate::polling::listener(bot, ctx, bot_id);
             dispatcher.dispatch_with_listener(listener, errors()).await;
         }
         Some(((listener, intake, router), bind)) => {
@@ -78,15 +72,7 @@ pub async fn dispatch(
             let _ = serving.await;
         }
     }
-    writer.finish().await;
     Ok(())
-}
-
-/// The services with a [`Ledger::batched`] ledger, and its writer to finish when the
-/// dispatcher stops.
-fn batched(services: Services) -> (Services, Writer) {
-    let (ledger, writer) = Ledger::batched(services.ctx.clone(), services.bot_id);
-    (Services { ledger, ..services }, writer)
 }
 
 fn errors() -> std::sync::Arc<LoggingErrorHandler> {
@@ -104,7 +90,6 @@ pub async fn dispatch_mounted(
     secret: &str,
     ready: tokio::sync::oneshot::Sender<ShutdownToken>,
 ) -> Result<(axum::Router, impl Future<Output = ()> + Send + use<>), BotError> {
-    let (services, writer) = batched(services);
     let (listener, _stopped, router) = listen(&bot, &services, url, secret).await?;
     let mut dispatcher = Dispatcher::builder(bot, handler_tree())
         .dependencies(dptree::deps![services])
@@ -112,7 +97,6 @@ pub async fn dispatch_mounted(
     let _ = ready.send(dispatcher.shutdown_token());
     let run = async move {
         dispatcher.dispatch_with_listener(listener, errors()).await;
-        writer.finish().await;
     };
     Ok((router, run))
 }
@@ -146,7 +130,6 @@ async fn listen(
         services.ctx.clone(),
         services.bot_id,
         crate::intake::STALE_AFTER,
-        services.ledger.clone(),
     );
     let router = crate::webhook::route(url.path(), intake.clone(), secret);
     Ok((listener, intake, router))
