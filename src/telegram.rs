@@ -131,6 +131,7 @@ pub async fn start(
         dialogues: bot::storage::DbStorage::new(app.ctx.db.clone()),
         downloads: Arc::new(bot::download::FromTelegram),
         inspections: Arc::new(tokio::sync::Semaphore::new(2)),
+        ledger: bot::ledger::Ledger::inline(),
     };
     // Printed by `serve`, not logged: it is a one-time secret for the person at the console.
     let claim = domain::operations::bootstrap::issue_claim(&app.ctx)

@@ -27,6 +27,10 @@ impl Who {
 /// Telegram redelivers updates we did not acknowledge; one we finished is skipped.
 pub async fn not_seen_before(update: Update, services: Services) -> bool {
     let id = i64::from(update.id.0);
+    if !services.ledger.needs_check(id) {
+        // Kept for the first time by this process a moment ago: nobody handled it yet.
+        return true;
+    }
     match domain::platform::updates::claims::seen(&services.ctx.db, services.bot_id, id).await {
         Ok(seen) => {
             if seen {
@@ -106,9 +110,9 @@ pub fn claim_when_done() -> UpdateHandler<BotError> {
         let Some((bot, update)) = who.actor.update else {
             return;
         };
-        let (db, now) = (&services.ctx.db, services.ctx.now());
-        if let Err(e) = domain::platform::updates::claims::claim(db, bot, update, now).await {
-            tracing::warn!(error = %e, "could not record a handled update");
-        }
+        services
+            .ledger
+            .close(&services.ctx, bot, update, true)
+            .await;
     })
 }

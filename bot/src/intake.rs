@@ -15,6 +15,7 @@ use teloxide::update_listeners::{StatefulListener, UpdateListener};
 use tokio::sync::watch;
 
 use crate::afterwards::{Place, afterwards};
+use crate::ledger::Ledger;
 use crate::{BotError, Services};
 
 /// How often updates left unhandled are looked for.
@@ -33,6 +34,7 @@ pub struct Intake {
     ctx: Ctx,
     bot_id: i64,
     stop: watch::Receiver<bool>,
+    ledger: Ledger,
 }
 
 impl Intake {
@@ -45,10 +47,32 @@ impl Intake {
         let fresh =
             updates::log::keep(&self.ctx.db, self.bot_id, id, &payload, self.ctx.now()).await?;
         if fresh {
-            // A dispatcher that has stopped leaves it kept, for the next start to take over.
-            let _ = self.tx.unbounded_send(Ok(update));
+            self.hand_over(update);
         }
         Ok(())
+    }
+
+    /// [`Intake::receive`] for a batch (a `getUpdates` answer), kept in one transaction.
+    pub async fn receive_batch(&self, batch: Vec<Update>) -> Result<(), BotError> {
+        let mut kept = Vec::with_capacity(batch.len());
+        for update in &batch {
+            kept.push((i64::from(update.id.0), serde_json::to_string(update)?));
+        }
+        let fresh = updates::log::keep_batch(&self.ctx.db, self.bot_id, &kept, self.ctx.now());
+        let fresh = fresh.await?;
+        for update in batch {
+            if fresh.contains(&i64::from(update.id.0)) {
+                self.hand_over(update);
+            }
+        }
+        Ok(())
+    }
+
+    /// Hands a freshly kept update to the dispatcher. One that has stopped leaves it kept, for
+    /// the next start to take over.
+    fn hand_over(&self, update: Update) {
+        self.ledger.kept_fresh(i64::from(update.id.0));
+        let _ = self.tx.unbounded_send(Ok(update));
     }
 
     /// Resolves once the dispatcher has stopped the listener.
@@ -117,6 +141,7 @@ pub fn open(
     ctx: Ctx,
     bot_id: i64,
     first_replay: Duration,
+    ledger: Ledger,
 ) -> (Intake, impl UpdateListener<Err = Infallible> + Send) {
     let (tx, rx) = mpsc::unbounded();
     let (token, flag) = mk_stop_token();
@@ -127,6 +152,7 @@ pub fn open(
         ctx,
         bot_id,
         stop,
+        ledger,
     };
     let replayer = intake.clone();
     tokio::spawn(async move {
@@ -157,10 +183,9 @@ pub fn mark_handled() -> teloxide::dispatching::UpdateHandler<BotError> {
         else {
             return;
         };
-        let ctx = &services.ctx;
         let id = i64::from(update.id.0);
-        if let Err(e) = updates::log::handled(&ctx.db, services.bot_id, id, ctx.now()).await {
-            tracing::warn!(error = %e, update = id, "could not mark an update handled");
-        }
+        (services.ledger)
+            .close(&services.ctx, services.bot_id, id, false)
+            .await;
     })
 }

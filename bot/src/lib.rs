@@ -14,6 +14,7 @@ mod dialogue_rows;
 pub mod download;
 pub mod intake;
 mod keyboards;
+pub mod ledger;
 pub mod limiter;
 mod media;
 pub mod notifier;
@@ -52,6 +53,8 @@ pub struct Services {
     pub downloads: Arc<dyn download::Downloader>,
     /// Receipt checks running at once: each image decode may take hundreds of MB.
     pub inspections: Arc<tokio::sync::Semaphore>,
+    /// Closing updates, and which ones need no duplicate check ([`ledger`]).
+    pub ledger: ledger::Ledger,
 }
 
 /// The one handler tree, used by polling, webhooks and the tests alike. First of all, only

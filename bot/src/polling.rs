@@ -10,6 +10,7 @@ use teloxide::prelude::*;
 use teloxide::update_listeners::UpdateListener;
 
 use crate::intake::{self, Intake};
+use crate::ledger::Ledger;
 
 /// How long one `getUpdates` waits for news.
 const LONG_POLL_SECS: u32 = 10;
@@ -19,8 +20,13 @@ const MAX_BACKOFF: Duration = Duration::from_secs(10);
 /// The listener for the dispatcher; fetching runs in a task of its own until the dispatcher
 /// stops the listener. This process is the only one polling, so whatever an earlier run left
 /// unhandled is taken over at once.
-pub fn listener(bot: Bot, ctx: Ctx, bot_id: i64) -> impl UpdateListener<Err = Infallible> + Send {
-    let (intake, listener) = intake::open(ctx, bot_id, Duration::ZERO);
+pub fn listener(
+    bot: Bot,
+    ctx: Ctx,
+    bot_id: i64,
+    ledger: Ledger,
+) -> impl UpdateListener<Err = Infallible> + Send {
+    let (intake, listener) = intake::open(ctx, bot_id, Duration::ZERO, ledger);
     tokio::spawn(async move {
         tokio::select! {
             _ = intake.stopped() => {}
@@ -48,17 +54,17 @@ async fn fetch(bot: Bot, intake: &Intake) {
                 continue;
             }
         };
-        for update in batch {
-            let id = i64::from(update.id.0);
-            if let Err(e) = intake.receive(update).await {
-                // Not acknowledged: Telegram sends it (and what follows) again.
-                tracing::warn!(error = %e, update = id, "could not keep an update; fetching it again");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(MAX_BACKOFF);
-                break;
-            }
-            offset = i32::try_from(id + 1).ok();
-            backoff = Duration::from_millis(200);
+        let Some(last) = batch.iter().map(|u| u.id.0).max() else {
+            continue;
+        };
+        if let Err(e) = intake.receive_batch(batch).await {
+            // Not acknowledged: Telegram sends the batch again.
+            tracing::warn!(error = %e, "could not keep updates; fetching them again");
+            tokio::time::sleep(backoff).await;
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+            continue;
         }
+        offset = i32::try_from(i64::from(last) + 1).ok();
+        backoff = Duration::from_millis(200);
     }
 }

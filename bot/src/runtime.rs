@@ -6,6 +6,7 @@ use teloxide::dispatching::ShutdownToken;
 use teloxide::prelude::*;
 use teloxide::update_listeners::UpdateListener;
 
+use crate::ledger::{Ledger, Writer};
 use crate::{BotError, Services, handler_tree};
 
 /// Webhook mode: Telegram posts updates to `url`; we listen on `bind`.
@@ -39,7 +40,12 @@ pub async fn dispatch(
     webhook: Option<Webhook>,
     ready: tokio::sync::oneshot::Sender<ShutdownToken>,
 ) -> Result<(), BotError> {
-    let (ctx, bot_id) = (services.ctx.clone(), services.bot_id);
+    let (services, writer) = batched(services);
+    let (ctx, bot_id, ledger) = (
+        services.ctx.clone(),
+        services.bot_id,
+        services.ledger.clone(),
+    );
     let hooked = match &webhook {
         Some(w) => Some((
             listen(&bot, &services, w.url.clone(), &w.secret).await?,
@@ -55,7 +61,7 @@ pub async fn dispatch(
         None => {
             // A webhook left behind by an earlier run would stop getUpdates from working.
             bot.delete_webhook().await?;
-            let listener = crate::polling::listener(bot, ctx, bot_id);
+            let listener = crate::polling::listener(bot, ctx, bot_id, ledger);
             dispatcher.dispatch_with_listener(listener, errors()).await;
         }
         Some(((listener, intake, router), bind)) => {
@@ -72,7 +78,15 @@ pub async fn dispatch(
             let _ = serving.await;
         }
     }
+    writer.finish().await;
     Ok(())
+}
+
+/// The services with a [`Ledger::batched`] ledger, and its writer to finish when the
+/// dispatcher stops.
+fn batched(services: Services) -> (Services, Writer) {
+    let (ledger, writer) = Ledger::batched(services.ctx.clone(), services.bot_id);
+    (Services { ledger, ..services }, writer)
 }
 
 fn errors() -> std::sync::Arc<LoggingErrorHandler> {
@@ -90,6 +104,7 @@ pub async fn dispatch_mounted(
     secret: &str,
     ready: tokio::sync::oneshot::Sender<ShutdownToken>,
 ) -> Result<(axum::Router, impl Future<Output = ()> + Send + use<>), BotError> {
+    let (services, writer) = batched(services);
     let (listener, _stopped, router) = listen(&bot, &services, url, secret).await?;
     let mut dispatcher = Dispatcher::builder(bot, handler_tree())
         .dependencies(dptree::deps![services])
@@ -97,6 +112,7 @@ pub async fn dispatch_mounted(
     let _ = ready.send(dispatcher.shutdown_token());
     let run = async move {
         dispatcher.dispatch_with_listener(listener, errors()).await;
+        writer.finish().await;
     };
     Ok((router, run))
 }
@@ -130,6 +146,7 @@ async fn listen(
         services.ctx.clone(),
         services.bot_id,
         crate::intake::STALE_AFTER,
+        services.ledger.clone(),
     );
     let router = crate::webhook::route(url.path(), intake.clone(), secret);
     Ok((listener, intake, router))

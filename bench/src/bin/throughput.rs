@@ -100,6 +100,7 @@ async fn main() -> anyhow::Result<()> {
             dialogues: bot::storage::DbStorage::new(ctx.db.clone()),
             downloads: Arc::new(bot::download::FromTelegram),
             inspections: Arc::new(tokio::sync::Semaphore::new(2)),
+            ledger: bot::ledger::Ledger::inline(),
         };
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
         let run = tokio::spawn(bot::runtime::dispatch(bot, services, None, ready_tx));

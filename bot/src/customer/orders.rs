@@ -1,6 +1,6 @@
 //! A customer's own orders, and cancelling one before it is reviewed.
 use domain::OrderId;
-use domain::ordering::orders::{available_steps, fulfil, queries};
+use domain::ordering::orders::{available_steps_each, fulfil, queries};
 use i18n::ArgValue;
 use teloxide::prelude::*;
 use teloxide::types::MessageId;
@@ -23,11 +23,11 @@ pub async fn mine(
     }
     let mut text = t(who.lang, "bot-my-orders-title");
     let mut rows = Vec::new();
-    for o in &orders {
+    let steps = available_steps_each(&services.ctx.db, &who.actor, &orders).await?;
+    for (o, steps) in orders.iter().zip(&steps) {
         text.push('\n');
         text.push_str(&order_line(who.lang, o));
-        let steps = available_steps(&services.ctx.db, &who.actor, o).await?;
-        rows.push(keyboards::customer_steps(who.lang, o, &steps));
+        rows.push(keyboards::customer_steps(who.lang, o, steps));
     }
     show(bot, who, message, text, keyboards::rows(rows)).await
 }

@@ -117,3 +117,27 @@ async fn an_update_telegram_sends_again_after_it_was_kept_is_not_handled_twice()
             .unwrap()
     );
 }
+
+/// A busy bot keeps each `getUpdates` batch at once and closes updates in groups; by the time
+/// the dispatcher has stopped, every update it answered is marked handled and claimed (a
+/// redelivery is skipped), none is answered twice, and the database holds no update left open.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_update_of_a_busy_bot_is_closed_once_when_it_stops() {
+    let w = World::new().await;
+    let api = FakeTelegram::start().await;
+    let bot_id = w.services.bot_id;
+    let ids: Vec<i64> = (0..40).map(|_| api.push_update(help(0))).collect();
+
+    run_bot_until(&w, &api, "an answer to each update", || {
+        api.sent_texts().len() >= ids.len()
+    })
+    .await;
+
+    assert_eq!(api.sent_texts().len(), ids.len(), "each answered once");
+    let left = updates::log::pending(&w.ctx.db, bot_id).await.unwrap();
+    assert!(left.is_empty(), "left open: {left:?}");
+    for id in ids {
+        let claimed = updates::claims::seen(&w.ctx.db, bot_id, id).await.unwrap();
+        assert!(claimed, "update {id} not claimed");
+    }
+}

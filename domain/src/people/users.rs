@@ -165,6 +165,10 @@ pub async fn shopping_store(
 /// hold a role.
 pub async fn working_store(db: &impl ConnectionTrait, user: UserId) -> Result<Option<StoreId>> {
     let theirs = crate::kernel::policy::staff_stores(db, user).await?;
+    if theirs.is_empty() {
+        // A customer (most senders): no store to choose among.
+        return Ok(None);
+    }
     let chosen = current_store(db, user).await?;
     Ok(pick_store(chosen, &theirs))
 }

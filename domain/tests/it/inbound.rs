@@ -161,3 +161,61 @@ async fn a_poison_update_is_quarantined_after_its_first_fatal_replay_and_old_one
         "housekeeping removes both"
     );
 }
+
+/// A `getUpdates` batch kept at once: only ids new here are answered (once each, in the
+/// batch's order, even when the batch names one twice); those kept before keep their payload.
+#[tokio::test]
+async fn a_batch_is_kept_at_once_and_answers_only_what_is_new() {
+    let f = Fixture::new().await;
+    let now = f.ctx.now();
+    assert!(log::keep(&f.ctx.db, BOT, 2, "old", now).await.unwrap());
+    let batch: Vec<(i64, String)> = [(1, "a"), (2, "b"), (3, "c"), (3, "c again"), (4, "d")]
+        .into_iter()
+        .map(|(id, p)| (id, p.to_owned()))
+        .collect();
+    let fresh = log::keep_batch(&f.ctx.db, BOT, &batch, now).await.unwrap();
+    assert_eq!(fresh, vec![1, 3, 4]);
+    // Sent again (our acknowledgement was lost): nothing is new.
+    let again = log::keep_batch(&f.ctx.db, BOT, &batch, now).await.unwrap();
+    assert!(again.is_empty(), "{again:?}");
+    assert!(
+        log::keep_batch(&f.ctx.db, BOT, &[], now)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        log::pending(&f.ctx.db, BOT).await.unwrap(),
+        vec![1, 2, 3, 4]
+    );
+    // What is kept is the first payload of each id, the older one for 2.
+    f.clock.advance(Duration::minutes(5));
+    let taken = log::take_stale(&f.ctx.db, BOT, f.ctx.now(), Duration::minutes(2), 10)
+        .await
+        .unwrap();
+    let payloads: Vec<&str> = taken.iter().map(|(_, p)| p.as_str()).collect();
+    assert_eq!(payloads, ["a", "old", "c", "d"]);
+}
+
+/// Closing a batch marks each update handled and claims exactly those asked for; closing again
+/// (or closing updates never kept, as webhooks of the flow tests are) changes nothing.
+#[tokio::test]
+async fn a_batch_is_closed_at_once_claiming_only_what_was_asked() {
+    use domain::platform::updates::claims;
+    let f = Fixture::new().await;
+    let now = f.ctx.now();
+    for id in 1..=4 {
+        log::keep(&f.ctx.db, BOT, id, "{}", now).await.unwrap();
+    }
+    let done = [(1, true), (2, false), (3, true), (3, false), (9, true)];
+    log::finish_batch(&f.ctx.db, BOT, &done, now).await.unwrap();
+    log::finish_batch(&f.ctx.db, BOT, &done, now).await.unwrap();
+    log::finish_batch(&f.ctx.db, BOT, &[], now).await.unwrap();
+    assert_eq!(log::pending(&f.ctx.db, BOT).await.unwrap(), vec![4]);
+    for (id, claimed) in [(1, true), (2, false), (3, true), (4, false), (9, true)] {
+        let seen = claims::seen(&f.ctx.db, BOT, id).await.unwrap();
+        assert_eq!(seen, claimed, "update {id}");
+    }
+    // Another bot's update with the same id is untouched.
+    assert!(!claims::seen(&f.ctx.db, BOT + 1, 1).await.unwrap());
+}

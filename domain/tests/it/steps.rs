@@ -275,3 +275,41 @@ async fn a_customer_finds_their_order_by_number_and_their_orders_open_for_a_rece
     let none = by_number(f.customer, None, 99_999).await;
     assert!(matches!(none, Err(Error::NotFound { .. })), "{none:?}");
 }
+
+/// The list form (one read of the actor's roles for many orders) offers exactly what the
+/// one-order form offers, for every actor and status, and refuses a stranger the same way.
+#[tokio::test]
+async fn the_list_form_offers_what_the_one_order_form_offers() {
+    let f = fixture().await;
+    let mut orders = Vec::new();
+    for status in OrderStatus::ALL {
+        orders.push(order_in(&f, f.customer, status).await);
+    }
+    let actors = [
+        f.web(f.owner),
+        f.web(f.admin),
+        f.web(f.vendor),
+        f.bot(f.customer),
+        Actor::operator(),
+        Actor::system(),
+    ];
+    for actor in &actors {
+        let each = domain::ordering::orders::available_steps_each(&f.ctx.db, actor, &orders)
+            .await
+            .unwrap();
+        assert_eq!(each.len(), orders.len());
+        for (order, steps) in orders.iter().zip(&each) {
+            let one = available_steps(&f.ctx.db, actor, order).await.unwrap();
+            assert_eq!(steps, &one, "{actor:?} on {:?}", order.status);
+        }
+    }
+    for outsider in [f.stranger, f.other_admin] {
+        let refused =
+            domain::ordering::orders::available_steps_each(&f.ctx.db, &f.web(outsider), &orders)
+                .await;
+        assert!(
+            matches!(refused, Err(Error::NotFound { .. })),
+            "{refused:?}"
+        );
+    }
+}

@@ -87,6 +87,7 @@ impl World {
             dialogues: bot::storage::DbStorage::new(ctx.db.clone()),
             downloads: prepared.clone(),
             inspections: Arc::new(tokio::sync::Semaphore::new(2)),
+            ledger: bot::ledger::Ledger::inline(),
         };
         let world = World {
             _db: test_db,

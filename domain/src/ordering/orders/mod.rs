@@ -8,7 +8,7 @@ mod steps;
 mod transition;
 
 pub use place::{Delivery, NewOrder, place};
-pub use steps::{Standing, Step, available_steps, steps_for};
+pub use steps::{Standing, Step, available_steps, available_steps_each, steps_for};
 
 use sea_orm::{ConnectionTrait, EntityTrait};
 

@@ -9,7 +9,7 @@ use super::status::{OrderStatus, rule};
 use super::status_of;
 use crate::kernel::actor::{Actor, Principal};
 use crate::kernel::error::{Error, Result};
-use crate::kernel::ids::StoreId;
+use crate::kernel::ids::{StoreId, UserId};
 use crate::kernel::policy::{self, Capability, Role};
 use entity::orders;
 
@@ -153,13 +153,18 @@ pub(crate) async fn standing(
         Principal::System => Ok(Standing::System),
         Principal::User(user) => {
             let role = policy::role_in(db, user, StoreId(order.store_id)).await?;
-            let customer = order.customer_id == user.0;
-            if role.is_none() && !customer {
-                return Err(Error::NotFound { what: "order" });
-            }
-            Ok(Standing::Person { role, customer })
+            person(user, role, order)
         }
     }
+}
+
+/// A person's standing towards `order`, holding `role` in its store.
+fn person(user: UserId, role: Option<Role>, order: &orders::Model) -> Result<Standing> {
+    let customer = order.customer_id == user.0;
+    if role.is_none() && !customer {
+        return Err(Error::NotFound { what: "order" });
+    }
+    Ok(Standing::Person { role, customer })
 }
 
 /// The steps `actor` may take on `order` as it is now: what the adapters offer as buttons.
@@ -170,6 +175,32 @@ pub async fn available_steps(
 ) -> Result<Vec<Step>> {
     let standing = standing(db, actor, order).await?;
     Ok(steps_for(standing, status_of(order)?))
+}
+
+/// [`available_steps`] for each of `orders` (a list page), reading the actor's roles once.
+pub async fn available_steps_each(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    orders: &[orders::Model],
+) -> Result<Vec<Vec<Step>>> {
+    let roles = match actor.principal {
+        Principal::User(user) => Some(policy::roles_of(db, user).await?),
+        Principal::Operator | Principal::System => None,
+    };
+    orders
+        .iter()
+        .map(|order| {
+            let standing = match actor.principal {
+                Principal::Operator => Standing::Operator,
+                Principal::System => Standing::System,
+                Principal::User(user) => {
+                    let store = StoreId(order.store_id);
+                    person(user, roles.as_ref().and_then(|r| r.in_store(store)), order)?
+                }
+            };
+            Ok(steps_for(standing, status_of(order)?))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -41,6 +41,31 @@ pub async fn claim(
     })
 }
 
+/// Records many updates as processed at once; those claimed before are left as they are.
+pub async fn claim_many(
+    db: &impl ConnectionTrait,
+    bot_id: i64,
+    update_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let rows = update_ids
+        .iter()
+        .map(|&update_id| processed_updates::ActiveModel {
+            id: NotSet,
+            bot_id: Set(bot_id),
+            update_id: Set(update_id),
+            processed_at: Set(now),
+        });
+    processed_updates::Entity::insert_many(rows)
+        .on_conflict_do_nothing_on([
+            processed_updates::Column::BotId,
+            processed_updates::Column::UpdateId,
+        ])
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
 /// Whether the update was already claimed.
 pub async fn seen(db: &impl ConnectionTrait, bot_id: i64, update_id: i64) -> Result<bool> {
     let n = processed_updates::Entity::find()

@@ -46,6 +46,90 @@ pub async fn keep(
     Ok(matches!(res, sea_orm::TryInsertResult::Inserted(_)))
 }
 
+/// Keeps a batch of fetched updates, `(update id, payload)`, in one transaction (one
+/// statement to look, one to insert), so a `getUpdates` batch costs two statements rather than
+/// one per update. Answers the ids that are new here, in the batch's order, each once: the
+/// caller hands over only those (see [`keep`]). Meant for the one process polling a bot;
+/// concurrent keepers of the same ids would both see them as new (the insert itself still
+/// keeps one row, and handlers that change anything are de-duplicated by claims).
+pub async fn keep_batch(
+    db: &sea_orm::DatabaseConnection,
+    bot_id: i64,
+    updates: &[(i64, String)],
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    if updates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = updates.iter().map(|(id, _)| *id).collect();
+    crate::in_tx!(db, |txn| async {
+        let known: std::collections::HashSet<i64> = inbox::Entity::find()
+            .select_only()
+            .column(inbox::Column::UpdateId)
+            .filter(inbox::Column::BotId.eq(bot_id))
+            .filter(inbox::Column::UpdateId.is_in(ids.clone()))
+            .into_tuple::<i64>()
+            .all(&txn)
+            .await?
+            .into_iter()
+            .collect();
+        let mut fresh = Vec::new();
+        let mut rows = Vec::new();
+        for (id, payload) in updates {
+            if known.contains(id) || fresh.contains(id) {
+                continue;
+            }
+            fresh.push(*id);
+            rows.push(inbox::ActiveModel {
+                id: NotSet,
+                bot_id: Set(bot_id),
+                update_id: Set(*id),
+                payload: Set(payload.clone()),
+                received_at: Set(now),
+                replays: Set(0),
+                handled_at: Set(None),
+                quarantined_at: Set(None),
+            });
+        }
+        inbox::Entity::insert_many(rows)
+            .on_conflict_do_nothing_on([inbox::Column::BotId, inbox::Column::UpdateId])
+            .exec_without_returning(&txn)
+            .await?;
+        Ok(fresh)
+    }
+    .await)
+}
+
+/// Marks a batch of updates handled and records the claims asked for (`(update id, claim)`),
+/// in one transaction: what [`handled`] and [`super::claims::claim`] do for one update, for
+/// every update a busy bot finished since the last write.
+pub async fn finish_batch(
+    db: &sea_orm::DatabaseConnection,
+    bot_id: i64,
+    done: &[(i64, bool)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if done.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = done.iter().map(|(id, _)| *id).collect();
+    let mut claimed: Vec<i64> = done.iter().filter(|d| d.1).map(|d| d.0).collect();
+    claimed.sort_unstable();
+    claimed.dedup();
+    crate::in_tx!(db, |txn| async {
+        super::claims::claim_many(&txn, bot_id, &claimed, now).await?;
+        inbox::Entity::update_many()
+            .col_expr(inbox::Column::HandledAt, Expr::value(Some(now)))
+            .filter(inbox::Column::BotId.eq(bot_id))
+            .filter(inbox::Column::UpdateId.is_in(ids.clone()))
+            .filter(inbox::Column::HandledAt.is_null())
+            .exec(&txn)
+            .await?;
+        Ok(())
+    }
+    .await)
+}
+
 /// Marks an update handled (nothing happens for an update never kept, e.g. from a webhook).
 pub async fn handled(
     db: &impl ConnectionTrait,
