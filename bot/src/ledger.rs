@@ -12,7 +12,11 @@
 //! Losing a close (the process dies before the writer wrote it) is what a crash between the
 //! reply and the close always meant: the update is handled again after the restart, and
 //! anything it changes is refused the second time by the claim in its own transaction.
-use std::collections::HashSet;
+//! Only updates handed over fresh are closed by the writer: a replayed one (taken over from a
+//! process that died) is closed at once, as before, so a second crash soon after the first
+//! does not find it unclosed again and set it aside as a poison update
+//! (`log::quarantine_stale`).
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -30,7 +34,8 @@ const TRIES: u32 = 5;
 
 #[derive(Clone, Default)]
 pub struct Ledger {
-    fresh: Arc<Mutex<HashSet<i64>>>,
+    /// Updates handed over fresh and not closed yet; `true` once checked ([`Ledger::needs_check`]).
+    fresh: Arc<Mutex<HashMap<i64, bool>>>,
     writer: Option<mpsc::UnboundedSender<(i64, bool)>>,
 }
 
@@ -69,6 +74,18 @@ impl Ledger {
         (ledger, Writer { task, stop })
     }
 
+    /// A batched ledger without a writer: the closes it would group are handed to the returned
+    /// receiver instead of being written, as if the process died before the writer wrote them
+    /// (for tests of what a crash leaves behind).
+    pub fn held() -> (Self, mpsc::UnboundedReceiver<(i64, bool)>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let ledger = Ledger {
+            fresh: Arc::default(),
+            writer: Some(tx),
+        };
+        (ledger, rx)
+    }
+
     /// `update` was kept now for the first time: nobody can have handled it.
     pub fn kept_fresh(&self, update: i64) {
         if self.writer.is_none() {
@@ -78,28 +95,35 @@ impl Ledger {
         if fresh.len() >= MAX_FRESH {
             fresh.clear();
         }
-        fresh.insert(update);
+        fresh.insert(update, false);
     }
 
     /// Whether `update` must be looked up before it is handled (it may have been handled
     /// before). Answers each fresh update once.
     pub fn needs_check(&self, update: i64) -> bool {
         let mut fresh = self.fresh.lock().unwrap_or_else(|e| e.into_inner());
-        !fresh.remove(&update)
+        match fresh.get_mut(&update) {
+            Some(checked) if !*checked => {
+                *checked = true;
+                false
+            }
+            _ => true,
+        }
     }
 
-    fn forget(&self, update: i64) {
+    /// Forgets `update`; whether it was handed over fresh (and not closed yet).
+    fn forget(&self, update: i64) -> bool {
         let mut fresh = self.fresh.lock().unwrap_or_else(|e| e.into_inner());
-        fresh.remove(&update);
+        fresh.remove(&update).is_some()
     }
 
     /// The handlers finished with `update`: marks it handled, and claims it when `claim`.
     pub async fn close(&self, ctx: &Ctx, bot_id: i64, update: i64, claim: bool) {
-        if let Some(writer) = &self.writer {
-            self.forget(update);
-            if writer.send((update, claim)).is_ok() {
-                return;
-            }
+        if let Some(writer) = &self.writer
+            && self.forget(update)
+            && writer.send((update, claim)).is_ok()
+        {
+            return;
         }
         let (db, now) = (&ctx.db, ctx.now());
         let written = if claim {

@@ -141,3 +141,33 @@ async fn every_update_of_a_busy_bot_is_closed_once_when_it_stops() {
         assert!(claimed, "update {id} not claimed");
     }
 }
+
+/// What a crash before the ledger's writer wrote leaves: the close of an update handed over
+/// fresh waits for the writer (here it never comes: the update stays open and is replayed
+/// after a restart), while the close of a replayed update is written at once, so a second
+/// crash cannot find the replay unclosed and set it aside as a poison update.
+#[tokio::test]
+async fn a_replayed_update_is_closed_at_once_and_a_fresh_one_by_the_writer() {
+    let w = World::new().await;
+    let bot_id = w.services.bot_id;
+    let (ledger, mut held) = bot::ledger::Ledger::held();
+    let now = w.ctx.now();
+    for id in [1, 2] {
+        let payload = help(id).to_string();
+        assert!(updates::log::keep(&w.ctx.db, bot_id, id, &payload, now).await.unwrap());
+    }
+    ledger.kept_fresh(1);
+    assert!(!ledger.needs_check(1), "a fresh update needs no lookup");
+    assert!(ledger.needs_check(1), "handed over again, it is looked up");
+    assert!(ledger.needs_check(2), "a replayed update is looked up");
+
+    ledger.close(&w.ctx, bot_id, 1, true).await;
+    ledger.close(&w.ctx, bot_id, 2, true).await;
+
+    assert_eq!(held.try_recv().ok(), Some((1, true)), "the fresh close went to the writer");
+    assert!(held.try_recv().is_err(), "and only that one");
+    let open = updates::log::pending(&w.ctx.db, bot_id).await.unwrap();
+    assert_eq!(open, vec![1], "the replayed update is closed, the fresh one waits");
+    assert!(updates::claims::seen(&w.ctx.db, bot_id, 2).await.unwrap());
+    assert!(!updates::claims::seen(&w.ctx.db, bot_id, 1).await.unwrap());
+}
