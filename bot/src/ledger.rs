@@ -111,16 +111,23 @@ impl Ledger {
         }
     }
 
-    /// Forgets `update`; whether it was handed over fresh (and not closed yet).
-    fn forget(&self, update: i64) -> bool {
+    /// Whether `update` was handed over fresh (and not closed yet). The last close of an
+    /// update (its "handled", written after its claim) forgets it.
+    fn was_fresh(&self, update: i64, last: bool) -> bool {
         let mut fresh = self.fresh.lock().unwrap_or_else(|e| e.into_inner());
-        fresh.remove(&update).is_some()
+        if last {
+            fresh.remove(&update).is_some()
+        } else {
+            fresh.contains_key(&update)
+        }
     }
 
-    /// The handlers finished with `update`: marks it handled, and claims it when `claim`.
+    /// The handlers finished with `update`: with `claim`, records its claim (the handler tree
+    /// is done with it); without, marks it handled (the root is done with it: always the last
+    /// close of an update).
     pub async fn close(&self, ctx: &Ctx, bot_id: i64, update: i64, claim: bool) {
         if let Some(writer) = &self.writer
-            && self.forget(update)
+            && self.was_fresh(update, !claim)
             && writer.send((update, claim)).is_ok()
         {
             return;
