@@ -212,6 +212,13 @@ impl Standin {
         self.shared.lock().calls.iter().cloned().collect()
     }
 
+    /// How many of the recorded calls (at most [`Options::max_calls`]) were to `method`
+    /// (lowercase), counted in place: polling this is cheap, unlike [`Self::calls`].
+    pub fn count_calls(&self, method: &str) -> usize {
+        let shared = self.shared.lock();
+        shared.calls.iter().filter(|c| c.method == method).count()
+    }
+
     /// `(chat_id, text)` of every sendMessage.
     pub fn sent_texts(&self) -> Vec<(i64, String)> {
         self.shared
