@@ -49,6 +49,7 @@ pub async fn start(
         &bot_username(app).await?,
     )
     .with_trusted_proxies(proxies);
+    let state = state.with_stop(stop.clone());
     let state = match sandbox {
         Some(sandbox) => state.with_sandbox(sandbox),
         None => state,

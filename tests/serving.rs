@@ -1,7 +1,6 @@
 //! How the web part serves connections (`src/web/serve.rs`): the backoffice sees each
-//! connection's peer address. Stopping with an `/events` stream open does not end the server yet
-//! (its graceful shutdown waits for every response to end, and a stream does not): that test is
-//! ignored until it does; it failed the same way with `axum::serve`.
+//! connection's peer address, and stopping ends the open `/events` streams (graceful shutdown
+//! waits for every response to end) with a hint to reconnect.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "support/mod.rs"]
 mod support;
@@ -38,7 +37,6 @@ async fn the_backoffice_sees_the_peer_address() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "known: graceful shutdown waits for open /events streams (as with axum::serve)"]
 async fn stopping_ends_the_server_with_an_event_stream_open() {
     let db = TestDb::new().await;
     let app = Instance::start(&db, &[Part::Web], Options::default()).await;
@@ -50,8 +48,17 @@ async fn stopping_ends_the_server_with_an_event_stream_open() {
     // Stopping waits for the parts (bounded by PATIENCE): the open stream does not hold it up.
     app.stop().await;
     let ended = tokio::time::timeout(PATIENCE, async {
-        while let Ok(Some(_)) = sse.chunk().await {}
+        let mut last = Vec::new();
+        while let Ok(Some(chunk)) = sse.chunk().await {
+            last = chunk.to_vec();
+        }
+        last
     })
     .await;
-    assert!(ended.is_ok(), "the stream ended with the server");
+    let last = ended.expect("the stream ended with the server");
+    assert_eq!(
+        String::from_utf8_lossy(&last),
+        "retry: 2000\n\n",
+        "the stream's last words tell the browser when to reconnect"
+    );
 }

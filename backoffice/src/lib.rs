@@ -40,6 +40,8 @@ pub struct AppState {
     pub sandbox: Option<Arc<Sandbox>>,
     /// What every open `/events` stream is fed from.
     hub: Arc<sse_hub::Hub>,
+    /// Turns true when the server stops: open live streams end then ([`AppState::with_stop`]).
+    stop: tokio::sync::watch::Receiver<bool>,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             live_tick: LIVE_TICK,
             sandbox: None,
             hub: Arc::default(),
+            stop: tokio::sync::watch::channel(false).1,
         }
     }
 
@@ -67,6 +70,24 @@ impl AppState {
     pub fn with_sandbox(mut self, sandbox: Sandbox) -> Self {
         self.sandbox = Some(Arc::new(sandbox));
         self
+    }
+
+    /// Ends every open live stream (with a hint to reconnect shortly) once `stop` turns true,
+    /// so a stopping server is not held open by the browsers' streams. Without it, streams end
+    /// only when their client or their access does.
+    pub fn with_stop(mut self, stop: tokio::sync::watch::Receiver<bool>) -> Self {
+        self.stop = stop;
+        self
+    }
+
+    /// Resolves once the server is stopping; never, without [`AppState::with_stop`].
+    pub(crate) fn stopping(&self) -> impl std::future::Future<Output = ()> + Send + use<> {
+        let mut stop = self.stop.clone();
+        async move {
+            if stop.wait_for(|stopping| *stopping).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
     }
 
     /// Re-checks open live streams this often (15 s by default).

@@ -27,6 +27,10 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/events", get(events))
 }
 
+/// The last thing a stream sends when the server stops: reconnect in 2 s (to another instance,
+/// or this one restarted), resuming by `Last-Event-ID` as always.
+const RECONNECT: &[u8] = b"retry: 2000\n\n";
+
 /// Outbox rows read at a time for a backlog or a catch-up.
 const BATCH: u64 = 1000;
 
@@ -76,10 +80,21 @@ async fn events(
         until: person.until,
         ends: Box::pin(tokio::time::sleep(left)),
     };
-    let stream = stream::unfold(watch, |mut w| async move {
-        let next = w.next().await?;
-        Some((Ok::<_, Infallible>(next), w))
-    });
+    // A stopping server ends the stream, telling the browser when to reconnect.
+    let stopping = Box::pin(state.stopping());
+    let stream = stream::unfold(
+        (watch, stopping, false),
+        |(mut w, mut stopping, ended)| async move {
+            if ended {
+                return None;
+            }
+            tokio::select! {
+                biased;
+                () = &mut stopping => Some((Ok(Bytes::from_static(RECONNECT)), (w, stopping, true))),
+                next = w.next() => Some((Ok::<_, Infallible>(next?), (w, stopping, false))),
+            }
+        },
+    );
     // The headers axum's `Sse` sends.
     let mut res = Body::from_stream(stream).into_response();
     let h = res.headers_mut();

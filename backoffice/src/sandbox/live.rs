@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
+use futures::StreamExt;
 use futures::stream::{self, Stream};
 use standin::Change;
 use tokio::sync::broadcast::{self, error::RecvError};
@@ -39,7 +40,8 @@ pub(crate) async fn events(
     let stream = stream::unfold(watch, |mut w| async move {
         let next = w.next().await?;
         Some((Ok(next), w))
-    });
+    })
+    .take_until(state.stopping());
     Sse::new(stream).keep_alive(KeepAlive::new().interval(state.live_tick))
 }
 
