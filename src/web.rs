@@ -8,6 +8,7 @@ use tokio::task::JoinHandle;
 
 use crate::{App, telegram};
 
+mod lean;
 mod serve;
 
 /// The bot's username for login links: configured, or asked from Telegram.

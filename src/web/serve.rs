@@ -2,8 +2,9 @@
 //! peer address as axum's `ConnectInfo` (the backoffice works the client's address out from
 //! it), until the stop signal; then every connection is told to finish and awaited.
 //!
-//! What `axum::serve` did, with the builder in our hands: its settings decide how much memory
-//! every open connection (mostly `/events` streams) keeps.
+//! What `axum::serve` did, with the builder in our hands. A new connection whose first request
+//! is a live stream (`GET /events`) skips hyper: [`super::lean`] serves it without hyper's
+//! per-connection buffers, which were most of what an open stream cost.
 use std::future::Future;
 use std::io;
 use std::time::Duration;
@@ -17,6 +18,8 @@ use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
+
+use super::lean;
 
 /// Serves `router` on `listener` until `stop` completes, then waits for the open connections to
 /// finish (the requests in flight, a streaming response to its end).
@@ -36,13 +39,18 @@ pub(super) async fn serve(listener: TcpListener, router: Router, stop: impl Futu
                 }
             },
         };
-        let router = router.clone();
-        let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
-            req.extensions_mut().insert(ConnectInfo(peer));
-            router.clone().oneshot(req.map(Body::new))
-        });
-        let conn = graceful.watch(builder.serve_connection(TokioIo::new(tcp), service));
+        let (router, builder, watcher) = (router.clone(), builder.clone(), graceful.watcher());
         tokio::spawn(async move {
+            // A live stream is served without hyper's buffers (and ends when the server
+            // stops: the streams themselves end then); everything else by hyper.
+            if let Some((head_len, request)) = lean::events_request(&tcp).await {
+                return lean::serve(tcp, peer, head_len, request, router).await;
+            }
+            let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                router.clone().oneshot(req.map(Body::new))
+            });
+            let conn = watcher.watch(builder.serve_connection(TokioIo::new(tcp), service));
             if let Err(e) = conn.await {
                 tracing::trace!(error = %e, %peer, "connection ended with an error");
             }
