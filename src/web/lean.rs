@@ -35,7 +35,9 @@ const MAX_HEADERS: usize = 48;
 /// The request head, when the connection's first bytes are one whole `GET /events` request
 /// without a body (its length in bytes, and the request without a body yet).
 pub(super) async fn events_request(tcp: &TcpStream) -> Option<(usize, Request<Body>)> {
-    let mut buf = [0u8; PEEK];
+    // On the heap and freed after the peek: kept in the future, it would be part of every
+    // connection's task for the connection's whole life.
+    let mut buf = vec![0u8; PEEK];
     let n = tcp.peek(&mut buf).await.ok()?;
     parse(&buf[..n])
 }
