@@ -171,11 +171,7 @@ pub async fn is_owner(db: &impl ConnectionTrait, user: UserId) -> Result<bool> {
 /// The stores `user` works in: every store for a platform OWNER, else those with a role.
 pub async fn staff_stores(db: &impl ConnectionTrait, user: UserId) -> Result<Vec<StoreId>> {
     // One read of the user's roles: most senders are customers, who have none.
-    let rows = staff_roles::Entity::find()
-        .filter(staff_roles::Column::UserId.eq(user.0))
-        .order_by_asc(staff_roles::Column::StoreId)
-        .all(db)
-        .await?;
+    let rows = role_rows(db, user).await?;
     if rows
         .iter()
         .any(|r| r.store_id.is_none() && r.role == Role::Owner)
@@ -194,11 +190,16 @@ pub async fn staff_stores(db: &impl ConnectionTrait, user: UserId) -> Result<Vec
 
 /// Every role `user` holds, in every store (one query): for deciding about many stores at once.
 pub async fn roles_of(db: &impl ConnectionTrait, user: UserId) -> Result<Roles> {
-    let rows = staff_roles::Entity::find()
+    Ok(Roles::from_rows(&role_rows(db, user).await?))
+}
+
+/// Every role row of `user`, by store.
+async fn role_rows(db: &impl ConnectionTrait, user: UserId) -> Result<Vec<staff_roles::Model>> {
+    Ok(staff_roles::Entity::find()
         .filter(staff_roles::Column::UserId.eq(user.0))
+        .order_by_asc(staff_roles::Column::StoreId)
         .all(db)
-        .await?;
-    Ok(Roles::from_rows(&rows))
+        .await?)
 }
 
 /// The decision made for an actor in a store.
