@@ -9,7 +9,7 @@ use super::status::{OrderStatus, rule};
 use super::status_of;
 use crate::kernel::actor::{Actor, Principal};
 use crate::kernel::error::{Error, Result};
-use crate::kernel::ids::{StoreId, UserId};
+use crate::kernel::ids::StoreId;
 use crate::kernel::policy::{self, Capability, Role};
 use entity::orders;
 
@@ -148,23 +148,26 @@ pub(crate) async fn standing(
     actor: &Actor,
     order: &orders::Model,
 ) -> Result<Standing> {
+    let role = match actor.principal {
+        Principal::User(user) => policy::role_in(db, user, StoreId(order.store_id)).await?,
+        Principal::Operator | Principal::System => None,
+    };
+    standing_given(actor, role, order)
+}
+
+/// [`standing`], given the role the actor (if a person) holds in `order`'s store.
+fn standing_given(actor: &Actor, role: Option<Role>, order: &orders::Model) -> Result<Standing> {
     match actor.principal {
         Principal::Operator => Ok(Standing::Operator),
         Principal::System => Ok(Standing::System),
         Principal::User(user) => {
-            let role = policy::role_in(db, user, StoreId(order.store_id)).await?;
-            person(user, role, order)
+            let customer = order.customer_id == user.0;
+            if role.is_none() && !customer {
+                return Err(Error::NotFound { what: "order" });
+            }
+            Ok(Standing::Person { role, customer })
         }
     }
-}
-
-/// A person's standing towards `order`, holding `role` in its store.
-fn person(user: UserId, role: Option<Role>, order: &orders::Model) -> Result<Standing> {
-    let customer = order.customer_id == user.0;
-    if role.is_none() && !customer {
-        return Err(Error::NotFound { what: "order" });
-    }
-    Ok(Standing::Person { role, customer })
 }
 
 /// The steps `actor` may take on `order` as it is now: what the adapters offer as buttons.
@@ -190,14 +193,10 @@ pub async fn available_steps_each(
     orders
         .iter()
         .map(|order| {
-            let standing = match actor.principal {
-                Principal::Operator => Standing::Operator,
-                Principal::System => Standing::System,
-                Principal::User(user) => {
-                    let store = StoreId(order.store_id);
-                    person(user, roles.as_ref().and_then(|r| r.in_store(store)), order)?
-                }
-            };
+            let role = roles
+                .as_ref()
+                .and_then(|r| r.in_store(StoreId(order.store_id)));
+            let standing = standing_given(actor, role, order)?;
             Ok(steps_for(standing, status_of(order)?))
         })
         .collect()
