@@ -64,13 +64,9 @@ impl Ledger {
 
     /// Closes grouped by a writer task of `ctx`'s database.
     pub fn batched(ctx: Ctx, bot_id: i64) -> (Self, Writer) {
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (ledger, rx) = Self::held();
         let (stop, stopped) = tokio::sync::oneshot::channel();
         let task = tokio::spawn(write(ctx, bot_id, rx, stopped));
-        let ledger = Ledger {
-            fresh: Arc::default(),
-            writer: Some(tx),
-        };
         (ledger, Writer { task, stop })
     }
 
