@@ -8,11 +8,10 @@
 mod support;
 
 use testkit::TestDb;
-use testkit::wait::PATIENCE;
 use vitrina::Part;
 
 use support::app::{Instance, Options};
-use support::staff::{approved_login as log_in, open_events};
+use support::staff::{approved_login as log_in, open_events, read_until};
 
 impl Instance {
     async fn on_redis(db: &TestDb, channel: &str, parts: &[Part]) -> Instance {
@@ -61,15 +60,11 @@ async fn an_event_on_one_instance_reaches_sse_clients_and_sessions_of_the_other(
     let mut sse = open_events(&http, &b, &jar).await;
     let order = testkit::seed::order(ctx, store, customer, product, 2).await;
     let wanted = format!("\"number\":{}", order.number);
-    let mut text = String::new();
-    tokio::time::timeout(PATIENCE, async {
-        while !(text.contains("event: order") && text.contains(&wanted)) {
-            let chunk = sse.chunk().await.unwrap().expect("the stream stays open");
-            text.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("B's SSE client got the order event; it got {text:?}"));
+    let text = read_until(&mut sse, &wanted).await;
+    assert!(
+        text.contains("event: order"),
+        "B's SSE client got the order event: {text}"
+    );
     drop(sse);
 
     a.stop().await;

@@ -11,7 +11,7 @@ use testkit::wait::PATIENCE;
 use vitrina::Part;
 
 use support::app::{Instance, Options};
-use support::staff::{approved_login, open_events};
+use support::staff::{approved_login, open_events, read_until};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_backoffice_sees_the_peer_address() {
@@ -172,18 +172,4 @@ async fn the_lean_path_refuses_strangers_and_leaves_odd_requests_to_hyper() {
         assert!(!answer.starts_with("HTTP/1.1 200"), "no stream: {answer:?}");
     }
     app.stop().await;
-}
-
-/// Reads the stream until `wanted` shows up (within PATIENCE); what was read.
-async fn read_until(sse: &mut reqwest::Response, wanted: &str) -> String {
-    let mut text = String::new();
-    tokio::time::timeout(PATIENCE, async {
-        while !text.contains(wanted) {
-            let chunk = sse.chunk().await.unwrap().expect("the stream stays open");
-            text.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("{wanted} arrived; got {text:?}"));
-    text
 }

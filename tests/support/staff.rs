@@ -205,3 +205,17 @@ pub async fn open_events(
     assert_eq!(sse.status(), 200);
     sse
 }
+
+/// Reads the stream until `wanted` shows up (within PATIENCE); what was read.
+pub async fn read_until(sse: &mut reqwest::Response, wanted: &str) -> String {
+    let mut text = String::new();
+    tokio::time::timeout(testkit::wait::PATIENCE, async {
+        while !text.contains(wanted) {
+            let chunk = sse.chunk().await.unwrap().expect("the stream stays open");
+            text.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{wanted} arrived; got {text:?}"));
+    text
+}
