@@ -173,3 +173,24 @@ async fn the_lean_path_refuses_strangers_and_leaves_odd_requests_to_hyper() {
     }
     app.stop().await;
 }
+
+/// A connection that has sent nothing (a client's or browser's spare, opened ahead of need)
+/// does not hold up a stop: it is dropped, as hyper drops an idle one.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_silent_connection_does_not_hold_up_a_stop() {
+    use tokio::io::AsyncReadExt;
+    let db = TestDb::new().await;
+    let app = Instance::start(&db, &[Part::Web], Options::default()).await;
+    let address = app.url("").trim_start_matches("http://").to_owned();
+    let mut silent = tokio::net::TcpStream::connect(&address).await.unwrap();
+    // Let the server accept it and start waiting for its first bytes.
+    let page = reqwest::get(app.url("/login")).await.unwrap();
+    assert_eq!(page.status(), 200);
+    app.stop().await;
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(PATIENCE, silent.read_to_end(&mut rest)).await;
+    assert!(
+        closed.is_ok(),
+        "the silent connection was closed by the stop"
+    );
+}

@@ -26,6 +26,8 @@ use super::lean;
 pub(super) async fn serve(listener: TcpListener, router: Router, stop: impl Future<Output = ()>) {
     let builder = builder();
     let graceful = GracefulShutdown::new();
+    // Told to the connections still waiting for their first bytes: they are dropped then.
+    let (closing, closed) = tokio::sync::watch::channel(false);
     let mut stop = std::pin::pin!(stop);
     loop {
         let (tcp, peer) = tokio::select! {
@@ -40,10 +42,19 @@ pub(super) async fn serve(listener: TcpListener, router: Router, stop: impl Futu
             },
         };
         let (router, builder, watcher) = (router.clone(), builder.clone(), graceful.watcher());
+        let mut closed = closed.clone();
         tokio::spawn(async move {
             // A live stream is served without hyper's buffers (and ends when the server
-            // stops: the streams themselves end then); everything else by hyper.
-            if let Some((head_len, request)) = lean::events_request(&tcp).await {
+            // stops: the streams themselves end then); everything else by hyper. A connection
+            // that has sent nothing when the server stops is dropped, as hyper drops an idle one.
+            let lean = tokio::select! {
+                biased;
+                _ = closed.wait_for(|closed| *closed) => return,
+                lean = lean::events_request(&tcp) => lean,
+            };
+            if let Some((head_len, request)) = lean {
+                // Not one of the connections the graceful shutdown waits for.
+                drop(watcher);
                 return lean::serve(tcp, peer, head_len, request, router).await;
             }
             let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
@@ -57,6 +68,7 @@ pub(super) async fn serve(listener: TcpListener, router: Router, stop: impl Futu
         });
     }
     drop(listener);
+    let _ = closing.send(true);
     graceful.shutdown().await;
 }
 
